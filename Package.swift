@@ -1,0 +1,101 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Strictness for every target, as swift-log does: explicit `any`, and imports that say what they use.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let systemLibraries: [LinkerSetting] = [
+    .linkedLibrary("curl"),
+    .linkedLibrary("crypto"),
+    .linkedLibrary("z"),
+]
+
+var package = Package(
+    name: "TransferWatch",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "transferwatch", targets: ["transferwatch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // C shims: typed wrappers over libcurl's variadic setopt, zlib's init macros, and
+        // thread-local OpenSSL digest/MAC contexts.
+        .target(
+            name: "CTransferWatch",
+            linkerSettings: systemLibraries
+        ),
+        // The AWS client: SigV4, transport over libcurl, protocols, retries, credentials, services.
+        .target(
+            name: "TransferWatchAWS",
+            dependencies: [
+                "CTransferWatch",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The YAML configuration of CONTRACT.md, validated into typed values.
+        .target(
+            name: "TransferWatchConfig",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // The command line (one file per command); `transferwatch` only calls into it.
+        .target(
+            name: "TransferWatchCommands",
+            dependencies: [
+                "TransferWatchAWS",
+                "TransferWatchConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "transferwatch",
+            dependencies: ["TransferWatchCommands"]
+        ),
+        // Test support: the moto launcher harness, a scriptable local HTTP server, fakes.
+        .target(
+            name: "TransferWatchTestSupport",
+            dependencies: [
+                "TransferWatchAWS",
+                "CTransferWatch",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "TransferWatchAWSTests",
+            dependencies: ["TransferWatchAWS", "TransferWatchTestSupport"]
+        ),
+        .testTarget(
+            name: "TransferWatchConfigTests",
+            dependencies: ["TransferWatchConfig", "TransferWatchTestSupport"]
+        ),
+        .testTarget(
+            name: "TransferWatchIntegrationTests",
+            dependencies: ["TransferWatchAWS", "TransferWatchTestSupport"]
+        ),
+        .testTarget(
+            name: "TransferWatchCommandsTests",
+            dependencies: ["TransferWatchCommands", "TransferWatchTestSupport"]
+        ),
+        // Benchmarks live in bench/ and are run by `make bench`, never by `make test`.
+        .executableTarget(
+            name: "SigV4Bench",
+            dependencies: ["TransferWatchAWS"],
+            path: "bench/SigV4Bench"
+        ),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    guard target.name != "CTransferWatch" else { continue }
+    target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
+}

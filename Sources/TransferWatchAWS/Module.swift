@@ -1,0 +1,1 @@
+// The AWS client module.
