@@ -1,1 +1,0 @@
-// The AWS client module.
