@@ -149,7 +149,8 @@ final class LocalHTTPConnection {
             !head.isKeepAlive
             || headers.contains {
                 $0.0.caseInsensitiveCompare("Connection") == .orderedSame
-                    && $0.1.lowercased().split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == "close" }
+                    && $0.1.lowercased().split(separator: ",")
+                        .contains { $0.trimmingCharacters(in: .whitespaces) == "close" }
             }
         if mayHaveBody && !Self.has("Content-Length", in: headers) && !Self.has("Transfer-Encoding", in: headers) {
             headers.append(("Content-Length", String(body.count)))

@@ -60,7 +60,9 @@ enum LocalHTTPSocket {
     static func makeStopPipe() throws(LocalHTTPServerError) -> (read: Int32, write: Int32) {
         var ends: [Int32] = [-1, -1]
         let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
-        guard socketpair(AF_UNIX, type, 0, &ends) == 0 else { throw .socketFailed(operation: "socketpair", errno: errno) }
+        guard socketpair(AF_UNIX, type, 0, &ends) == 0 else {
+            throw .socketFailed(operation: "socketpair", errno: errno)
+        }
         return (ends[0], ends[1])
     }
 
@@ -154,7 +156,8 @@ enum LocalHTTPSocket {
                 }
                 if sent < 0 && errno == EINTR { continue }
                 if sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                    guard wait(for: fd, events: Int16(POLLOUT), stopFD: stopFD, until: nil) == .ready else { return false }
+                    let readiness = wait(for: fd, events: Int16(POLLOUT), stopFD: stopFD, until: nil)
+                    guard readiness == .ready else { return false }
                     continue
                 }
                 return false  // EPIPE, ECONNRESET, …
