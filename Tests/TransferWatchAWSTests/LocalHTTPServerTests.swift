@@ -23,7 +23,9 @@ struct LocalHTTPServerTests {
         }
         defer { server.stop() }
 
-        let result = try await curl(["--include", "--data-binary", "payload", "-H", "X-Test: 1", server.url("/items?x=1")])
+        let result = try await curl([
+            "--include", "--data-binary", "payload", "-H", "X-Test: 1", server.url("/items?x=1"),
+        ])
 
         #expect(result.exitCode == 0)
         #expect(result.output.hasPrefix("HTTP/1.1 201 Created\r\n"))
@@ -249,7 +251,9 @@ struct LocalHTTPServerTests {
         let bodies = try await onThread {
             let client = try RawHTTPClient(port: server.port)
             try client.send(
-                "GET /first HTTP/1.1\r\nHost: t\r\n\r\nPUT /second HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nxyGET /third HTTP/1.1\r\nHost: t\r\n\r\n"
+                "GET /first HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "PUT /second HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nxy"
+                    + "GET /third HTTP/1.1\r\nHost: t\r\n\r\n"
             )
             return try (0..<3).map { _ in try client.readResponse().bodyText }
         }
@@ -694,7 +698,8 @@ final class TemporaryFile: Sendable {
     let path: String
 
     init(contents: Data) throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("LocalHTTPServerTests-\(UUID().uuidString)").path
+        let name = "LocalHTTPServerTests-\(UUID().uuidString)"
+        path = FileManager.default.temporaryDirectory.appendingPathComponent(name).path
         try contents.write(to: URL(fileURLWithPath: path))
     }
 
@@ -864,7 +869,10 @@ final class RawHTTPClient {
 
     /// Reads one response. For 1xx, 204 and 304, or with `bodyExpected: false` (HEAD), only the head is read;
     /// otherwise the body is read by Content-Length, or up to the close when there is none.
-    func readResponse(bodyExpected: Bool = true, timeout: Duration = .seconds(5)) throws(RawClientError) -> RawResponse {
+    func readResponse(
+        bodyExpected: Bool = true,
+        timeout: Duration = .seconds(5)
+    ) throws(RawClientError) -> RawResponse {
         let deadline = ContinuousClock.now + timeout
         var headEnd: Int?
         while true {
@@ -941,7 +949,8 @@ final class RawHTTPClient {
             let left = deadline - .now
             guard left > .zero else { throw .timedOut }
             var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let milliseconds = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
+            let (seconds, attoseconds) = left.components
+            let milliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
             let ready = poll(&descriptor, 1, milliseconds)
             if ready < 0 && errno == EINTR { continue }
             guard ready > 0 else { continue }
