@@ -4,7 +4,11 @@ import TransferWatchConfig
 @Suite struct ARNTests {
     @Test func splitsRoleARNIntoParts() throws {
         let role = try ARN.iamRole("arn:aws:iam::123456789012:role/sftp-invoice-user")
-        #expect(role == ARN(partition: "aws", service: "iam", region: "", account: "123456789012", resource: "role/sftp-invoice-user"))
+        #expect(
+            role
+                == ARN(
+                    partition: "aws", service: "iam", region: "", account: "123456789012",
+                    resource: "role/sftp-invoice-user"))
         #expect(role.description == "arn:aws:iam::123456789012:role/sftp-invoice-user")
     }
 

@@ -74,26 +74,40 @@ import TransferWatchConfig
         InvalidCase(text: "cron(5/x * * * ? *)", message: "cron minutes field '5/x': the step must be a number"),
         InvalidCase(text: "cron(5/1/2 * * * ? *)", message: "cron minutes field '5/1/2': more than one '/'"),
         InvalidCase(text: "cron(50-10 * * * ? *)", message: "cron minutes field '50-10': the range runs backwards"),
-        InvalidCase(text: "cron(0 0 ? * FRI-MON *)", message: "cron day-of-week field 'FRI-MON': the range runs backwards"),
+        InvalidCase(
+            text: "cron(0 0 ? * FRI-MON *)", message: "cron day-of-week field 'FRI-MON': the range runs backwards"),
         InvalidCase(text: "cron(1-2-3 * * * ? *)", message: "cron minutes field '1-2-3': malformed range"),
         InvalidCase(text: "cron(1,,2 * * * ? *)", message: "cron minutes field '1,,2': empty list item"),
-        InvalidCase(text: "cron(? * * * ? *)", message: "cron minutes field '?': '?' is allowed only in day-of-month and day-of-week"),
-        InvalidCase(text: "cron(0 0 3#2 * ? *)", message: "cron day-of-month field '3#2': '#' is allowed only in day-of-week"),
-        InvalidCase(text: "cron(0 0 ? * 3#6 *)", message: "cron day-of-week field '3#6': the occurrence after '#' must be 1-5"),
-        InvalidCase(text: "cron(0 0 ? * 3#0 *)", message: "cron day-of-week field '3#0': the occurrence after '#' must be 1-5"),
+        InvalidCase(
+            text: "cron(? * * * ? *)",
+            message: "cron minutes field '?': '?' is allowed only in day-of-month and day-of-week"),
+        InvalidCase(
+            text: "cron(0 0 3#2 * ? *)", message: "cron day-of-month field '3#2': '#' is allowed only in day-of-week"),
+        InvalidCase(
+            text: "cron(0 0 ? * 3#6 *)", message: "cron day-of-week field '3#6': the occurrence after '#' must be 1-5"),
+        InvalidCase(
+            text: "cron(0 0 ? * 3#0 *)", message: "cron day-of-week field '3#0': the occurrence after '#' must be 1-5"),
         InvalidCase(
             text: "cron(0 0 ? * 3#1,6#3 *)",
             message: "cron day-of-week field '3#1,6#3': '#' allows a single expression such as 3#2"),
         InvalidCase(text: "cron(0 0 ? * 9#1 *)", message: "cron day-of-week field '9#1': 9 is out of range 1-7"),
-        InvalidCase(text: "cron(0 0 ? * MON/2 *)", message: "cron day-of-week field 'MON/2': '/' is not allowed in day-of-week"),
-        InvalidCase(text: "cron(0 0 L,15 * ? *)", message: "cron day-of-month field 'L,15': '?', 'L', 'LW' and 'nW' must stand alone"),
-        InvalidCase(text: "cron(0 0 15W,20 * ? *)", message: "cron day-of-month field '15W,20': '?', 'L', 'LW' and 'nW' must stand alone"),
+        InvalidCase(
+            text: "cron(0 0 ? * MON/2 *)", message: "cron day-of-week field 'MON/2': '/' is not allowed in day-of-week"),
+        InvalidCase(
+            text: "cron(0 0 L,15 * ? *)",
+            message: "cron day-of-month field 'L,15': '?', 'L', 'LW' and 'nW' must stand alone"),
+        InvalidCase(
+            text: "cron(0 0 15W,20 * ? *)",
+            message: "cron day-of-month field '15W,20': '?', 'L', 'LW' and 'nW' must stand alone"),
         InvalidCase(text: "cron(0 0 W * ? *)", message: "cron day-of-month field 'W': 'W' needs a day, e.g. 15W"),
         InvalidCase(text: "cron(0 0 32W * ? *)", message: "cron day-of-month field '32W': 32 is out of range 1-31"),
-        InvalidCase(text: "cron(0 0 ? * 2,6L *)", message: "cron day-of-week field '2,6L': 'nL' must stand alone, e.g. 6L"),
-        InvalidCase(text: "cron(0 0 ? * 6L,2 *)", message: "cron day-of-week field '6L,2': '?', 'L' and 'nL' must stand alone"),
+        InvalidCase(
+            text: "cron(0 0 ? * 2,6L *)", message: "cron day-of-week field '2,6L': 'nL' must stand alone, e.g. 6L"),
+        InvalidCase(
+            text: "cron(0 0 ? * 6L,2 *)", message: "cron day-of-week field '6L,2': '?', 'L' and 'nL' must stand alone"),
         InvalidCase(text: "cron(0 0 ? * 8L *)", message: "cron day-of-week field '8L': 8 is out of range 1-7"),
-        InvalidCase(text: "cron(0 0 ? * 2,? *)", message: "cron day-of-week field '2,?': '?', 'L' and 'nL' must stand alone"),
+        InvalidCase(
+            text: "cron(0 0 ? * 2,? *)", message: "cron day-of-week field '2,?': '?', 'L' and 'nL' must stand alone"),
         InvalidCase(text: "cron(0 0 * L ? *)", message: "cron month field 'L': 'L' is not a number or a name JAN-DEC"),
         InvalidCase(text: "cron(x 0 * * ? *)", message: "cron minutes field 'x': 'x' is not a number"),
         InvalidCase(text: "cron(-5 0 * * ? *)", message: "cron minutes field '-5': a value is missing"),
@@ -109,7 +123,10 @@ import TransferWatchConfig
     }
 
     @Test func reportsOffendingTokenAsCase() {
-        #expect(throws: ScheduleExpressionError.invalidCronToken(field: .hours, token: "25", reason: "25 is out of range 0-23")) {
+        #expect(
+            throws: ScheduleExpressionError.invalidCronToken(
+                field: .hours, token: "25", reason: "25 is out of range 0-23")
+        ) {
             try ScheduleExpression(parsing: "cron(0 25 * * ? *)")
         }
     }

@@ -59,7 +59,8 @@ import TransferWatchConfig
             message: "unknown placeholder '{}' (expected {key}, {username}, {filename}, {yyyy} or {mm})"),
         ErrorCase(template: "x/{key", error: .unclosedBrace(offset: 2), message: "unbalanced '{' at character 3"),
         ErrorCase(template: "{yyyy{key}", error: .unclosedBrace(offset: 0), message: "unbalanced '{' at character 1"),
-        ErrorCase(template: "{key}}", error: .unmatchedClosingBrace(offset: 5), message: "unbalanced '}' at character 6"),
+        ErrorCase(
+            template: "{key}}", error: .unmatchedClosingBrace(offset: 5), message: "unbalanced '}' at character 6"),
         ErrorCase(template: "key}", error: .unmatchedClosingBrace(offset: 3), message: "unbalanced '}' at character 4"),
         ErrorCase(
             template: "", error: .empty,

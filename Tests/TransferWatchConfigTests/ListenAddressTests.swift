@@ -15,7 +15,10 @@ import TransferWatchConfig
         #expect(address?.description == text)
     }
 
-    @Test(arguments: ["9464", ":9464", "127.0.0.1:", "127.0.0.1", "127.0.0.1:http", "[::1]9464", "[]:1", "-a:1", "a b:1", "[fe80::1%]:1", ""])
+    @Test(arguments: [
+        "9464", ":9464", "127.0.0.1:", "127.0.0.1", "127.0.0.1:http", "[::1]9464", "[]:1", "-a:1", "a b:1",
+        "[fe80::1%]:1", "",
+    ])
     func rejectsMalformedAddress(_ text: String) {
         #expect(throws: ListenAddressError.malformed(text)) { try ListenAddress(parsing: text) }
     }

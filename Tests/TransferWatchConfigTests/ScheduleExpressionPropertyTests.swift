@@ -45,7 +45,9 @@ import TransferWatchConfig
             }
             guard let previous = schedule.previousFire(atOrBefore: now, in: zone) else {
                 // Only before the schedule's first fire ever.
-                #expect(schedule.nextFire(after: date("1969-01-01T00:00:00Z"), in: zone) == next, "\(context): no previous fire")
+                #expect(
+                    schedule.nextFire(after: date("1969-01-01T00:00:00Z"), in: zone) == next,
+                    "\(context): no previous fire")
                 continue
             }
             #expect(previous <= now && now < next, "\(context)")
@@ -53,7 +55,8 @@ import TransferWatchConfig
             #expect(schedule.previousFire(atOrBefore: next, in: zone) == next, "\(context)")
             #expect(schedule.previousFire(atOrBefore: next.addingTimeInterval(-1), in: zone) == previous, "\(context)")
             #expect(schedule.fires(at: next, in: zone), "\(context)")
-            #expect(next.timeIntervalSince1970.truncatingRemainder(dividingBy: 60) == 0, "\(context): not a whole minute")
+            #expect(
+                next.timeIntervalSince1970.truncatingRemainder(dividingBy: 60) == 0, "\(context): not a whole minute")
         }
     }
 
@@ -68,14 +71,22 @@ import TransferWatchConfig
     /// Walks every minute and decides with Foundation's `Calendar` alone which minutes fire,
     /// then checks that chaining `nextFire` visits exactly those.
     @Test(arguments: [
-        BruteForceCase(expression: "cron(*/20 * * * ? *)", zone: "Europe/Paris", from: "2026-03-28T12:00:00Z", hours: 36),
-        BruteForceCase(expression: "cron(*/20 * * * ? *)", zone: "Europe/Paris", from: "2026-10-24T12:00:00Z", hours: 36),
-        BruteForceCase(expression: "cron(15,45 1-3 * * ? *)", zone: "Europe/Paris", from: "2026-10-24T12:00:00Z", hours: 48),
-        BruteForceCase(expression: "cron(0/10 1-3 * * ? *)", zone: "Australia/Lord_Howe", from: "2026-04-04T00:00:00Z", hours: 48),
-        BruteForceCase(expression: "cron(0/10 1-3 * * ? *)", zone: "Australia/Lord_Howe", from: "2026-10-02T00:00:00Z", hours: 48),
-        BruteForceCase(expression: "cron(30 * * * ? *)", zone: "America/New_York", from: "2026-11-01T00:00:00Z", hours: 24),
-        BruteForceCase(expression: "cron(0 * ? * 1 *)", zone: "America/Sao_Paulo", from: "2018-11-03T00:00:00Z", hours: 72),
-        BruteForceCase(expression: "cron(*/7 * * * ? *)", zone: "Asia/Kolkata", from: "2026-02-28T00:00:00Z", hours: 24),
+        BruteForceCase(
+            expression: "cron(*/20 * * * ? *)", zone: "Europe/Paris", from: "2026-03-28T12:00:00Z", hours: 36),
+        BruteForceCase(
+            expression: "cron(*/20 * * * ? *)", zone: "Europe/Paris", from: "2026-10-24T12:00:00Z", hours: 36),
+        BruteForceCase(
+            expression: "cron(15,45 1-3 * * ? *)", zone: "Europe/Paris", from: "2026-10-24T12:00:00Z", hours: 48),
+        BruteForceCase(
+            expression: "cron(0/10 1-3 * * ? *)", zone: "Australia/Lord_Howe", from: "2026-04-04T00:00:00Z", hours: 48),
+        BruteForceCase(
+            expression: "cron(0/10 1-3 * * ? *)", zone: "Australia/Lord_Howe", from: "2026-10-02T00:00:00Z", hours: 48),
+        BruteForceCase(
+            expression: "cron(30 * * * ? *)", zone: "America/New_York", from: "2026-11-01T00:00:00Z", hours: 24),
+        BruteForceCase(
+            expression: "cron(0 * ? * 1 *)", zone: "America/Sao_Paulo", from: "2018-11-03T00:00:00Z", hours: 72),
+        BruteForceCase(
+            expression: "cron(*/7 * * * ? *)", zone: "Asia/Kolkata", from: "2026-02-28T00:00:00Z", hours: 24),
     ])
     func chainedNextFireVisitsExactlyTheMatchingMinutes(_ brute: BruteForceCase) throws {
         let schedule = try ScheduleExpression(parsing: brute.expression)
@@ -91,10 +102,13 @@ import TransferWatchConfig
         for minute in 0...(minutes + 24 * 60) {
             let instant = start.addingTimeInterval(Double(minute) * 60 - 6 * 3600)
             let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: instant)
-            let wallClock = DateComponents(year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute)
+            let wallClock = DateComponents(
+                year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute)
             // A repeated wall-clock minute fires at its first occurrence only.
             let firstOccurrence = seenWallClockMinutes.insert(wallClock).inserted
-            guard instant > start, instant <= start.addingTimeInterval(Double(minutes) * 60), firstOccurrence else { continue }
+            guard instant > start, instant <= start.addingTimeInterval(Double(minutes) * 60), firstOccurrence else {
+                continue
+            }
             if fields.minutes.contains(parts.minute!), fields.hours.contains(parts.hour!),
                 fields.weekdays.map({ $0.contains(parts.weekday!) }) ?? true
             {
@@ -104,7 +118,9 @@ import TransferWatchConfig
 
         var actual: [Date] = []
         var cursor = start
-        while let next = schedule.nextFire(after: cursor, in: zone), next <= start.addingTimeInterval(Double(minutes) * 60) {
+        while let next = schedule.nextFire(after: cursor, in: zone),
+            next <= start.addingTimeInterval(Double(minutes) * 60)
+        {
             actual.append(next)
             cursor = next
         }

@@ -90,7 +90,9 @@ package struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses one list item: `*`, `N`, `A-B`, with an optional `/STEP`.
-    private static func parseItem(_ item: String, _ field: CronField, whole: String) throws(ScheduleExpressionError) -> [Int] {
+    private static func parseItem(_ item: String, _ field: CronField, whole: String) throws(ScheduleExpressionError)
+        -> [Int]
+    {
         guard !item.isEmpty else { throw field.invalid(whole, "empty list item") }
         if item.contains("?") { throw field.invalid(item, "'?' is allowed only in day-of-month and day-of-week") }
         if item.contains("#") { throw field.invalid(item, "'#' is allowed only in day-of-week") }
@@ -239,7 +241,8 @@ package enum CronField: Int, Sendable, Hashable, CaseIterable, CustomStringConve
         guard !upper.isEmpty else { throw invalid(item, "a value is missing") }
         if let index = names.firstIndex(of: upper) { return index + range.lowerBound }
         guard !upper.isEmpty, upper.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(upper) else {
-            let expected = names.isEmpty
+            let expected =
+                names.isEmpty
                 ? "a number"
                 : "a number or a name \(names.first!)-\(names.last!)"
             throw invalid(item, "\(quoted(token)) is not \(expected)")

@@ -43,7 +43,8 @@ package struct ARN: Sendable, Hashable, CustomStringConvertible {
         guard partition == "aws" || partition.hasPrefix("aws-"),
             partition.allSatisfy({ ("a"..."z").contains($0) || $0 == "-" })
         else { return nil }
-        guard !parts[2].isEmpty, parts[2].allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" })
+        guard !parts[2].isEmpty,
+            parts[2].allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" })
         else { return nil }
         guard parts[3].allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) else {
             return nil

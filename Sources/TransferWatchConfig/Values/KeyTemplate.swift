@@ -128,9 +128,11 @@ package struct KeyTemplate: Sendable, Hashable, CustomStringConvertible {
     ///   - month: The month of the delivery, 1–12.
     /// - Returns: The destination key.
     package func render(sourceKey: String, year: Int, month: Int) -> String {
-        let username = sourceKey.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first
+        let username =
+            sourceKey.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first
             .map(String.init) ?? sourceKey
-        let filename = sourceKey.split(separator: "/", omittingEmptySubsequences: false).last
+        let filename =
+            sourceKey.split(separator: "/", omittingEmptySubsequences: false).last
             .map(String.init) ?? sourceKey
         return render(key: sourceKey, username: username, filename: filename, year: year, month: month)
     }

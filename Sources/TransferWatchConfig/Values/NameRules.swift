@@ -63,18 +63,23 @@ enum NameRules {
     /// at least two hyphen-separated parts, starting with a letter.
     static func regionProblem(_ name: String) -> String? {
         let parts = name.split(separator: "-", omittingEmptySubsequences: false)
-        let valid = parts.count >= 2 && name.count <= 64
-            && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) } }
+        let valid =
+            parts.count >= 2 && name.count <= 64
+            && parts.allSatisfy {
+                !$0.isEmpty && $0.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) }
+            }
             && parts[0].allSatisfy { ("a"..."z").contains($0) }
         return valid ? nil : "malformed region \(quoted(name)) (expected e.g. us-east-1)"
     }
 
     /// The environment label: 1–255 printable characters (it is a CloudWatch dimension value and an alert label).
     static func environmentProblem(_ name: String) -> String? {
-        let valid = (1...255).contains(name.count)
+        let valid =
+            (1...255).contains(name.count)
             && name.unicodeScalars.allSatisfy { $0.properties.generalCategory != .control }
             && name.trimmingCharacters(in: .whitespaces) == name
-        return valid ? nil : "invalid environment name \(quoted(name)) (1-255 printable characters, no surrounding spaces)"
+        return valid
+            ? nil : "invalid environment name \(quoted(name)) (1-255 printable characters, no surrounding spaces)"
     }
 
     /// An absolute `http` or `https` URL with a host and no spaces.
