@@ -69,7 +69,8 @@ import TransferWatchConfig
     }
 
     /// Walks every minute and decides with Foundation's `Calendar` alone which minutes fire,
-    /// then checks that chaining `nextFire` visits exactly those.
+    /// then checks that chaining `nextFire` visits exactly those and that `previousFire` finds
+    /// the latest of them from any instant in between.
     @Test(arguments: [
         BruteForceCase(
             expression: "cron(*/20 * * * ? *)", zone: "Europe/Paris", from: "2026-03-28T12:00:00Z", hours: 36),
@@ -126,6 +127,13 @@ import TransferWatchConfig
         }
         #expect(!expected.isEmpty)
         #expect(actual == expected)
+
+        // Every minute, and every half minute, looks back to the latest expected fire.
+        for halfMinute in 0...(minutes * 2) {
+            let instant = start.addingTimeInterval(Double(halfMinute) * 30)
+            guard let latest = expected.last(where: { $0 <= instant }) else { continue }
+            #expect(schedule.previousFire(atOrBefore: instant, in: zone) == latest, "at \(instant)")
+        }
     }
 
     /// The minutes, hours and weekdays of the simple expressions used above (`*`, `a/n`, `*/n`, lists, ranges).
