@@ -136,7 +136,9 @@ package final class BotocoreSigner: Sendable {
     /// - Parameter python: An interpreter with botocore 1.43 (`.venv/bin/python3` after `make venv`).
     /// - Throws: ``BotocoreSignerError/missingScript``, or the error from launching the process.
     package init(python: URL) throws {
-        guard let script = Bundle.module.url(forResource: "botocore_signer", withExtension: "py", subdirectory: "Resources")
+        guard
+            let script = Bundle.module.url(
+                forResource: "botocore_signer", withExtension: "py", subdirectory: "Resources")
         else { throw BotocoreSignerError.missingScript }
         let process = Process()
         process.executableURL = python
@@ -259,7 +261,8 @@ private struct WireRequest: Encodable {
             let value = value ?? 0
             return value < 10 ? "0\(value)" : "\(value)"
         }
-        return "\(parts.year ?? 0)\(two(parts.month))\(two(parts.day))T\(two(parts.hour))\(two(parts.minute))\(two(parts.second))Z"
+        let date = "\(parts.year ?? 0)\(two(parts.month))\(two(parts.day))"
+        return "\(date)T\(two(parts.hour))\(two(parts.minute))\(two(parts.second))Z"
     }
 }
 

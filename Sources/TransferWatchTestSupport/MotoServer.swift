@@ -1,9 +1,10 @@
 import Foundation
+import Logging
+import Synchronization
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Logging
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -109,7 +110,8 @@ package final class MotoServer: Sendable {
 
         let process = Process()
         process.executableURL = python
-        process.arguments = [launcher.path, "--host", "127.0.0.1", "--port", "0"]
+        process.arguments =
+            [launcher.path, "--host", "127.0.0.1", "--port", "0"]
             + (fixesGzipBodies ? [] : ["--no-gzip-fix"])
         process.environment = environment
         let standardInput = Pipe()  // never written: its EOF tells the launcher we are gone

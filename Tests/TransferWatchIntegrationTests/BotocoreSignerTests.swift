@@ -41,7 +41,8 @@ struct BotocoreSignerTests {
             #expect(signature.signature == vector.signature, "\(vector.name)")
             if vector.request.mode == .presignS3 {
                 let pathAndQuery = signature.url.replacingOccurrences(of: "https://\(vector.host)", with: "")
-                #expect(vector.signedRequestLine == "\(vector.request.method) \(pathAndQuery) HTTP/1.1", "\(vector.name)")
+                #expect(
+                    vector.signedRequestLine == "\(vector.request.method) \(pathAndQuery) HTTP/1.1", "\(vector.name)")
             } else {
                 let authorization = try #require(signature.authorization, "\(vector.name)")
                 #expect(vector.signedRequest.contains("Authorization:\(authorization)\n"), "\(vector.name)")
@@ -77,7 +78,8 @@ struct BotocoreSignerTests {
         for (index, signature) in signatures.enumerated() {
             #expect(signature.signature == vectors[index % vectors.count].signature)
         }
-        #expect(try oracle.sign(Array(requests.prefix(2))).map(\.signature) == Array(signatures.prefix(2)).map(\.signature))
+        #expect(
+            try oracle.sign(Array(requests.prefix(2))).map(\.signature) == Array(signatures.prefix(2)).map(\.signature))
         #expect(elapsed < .seconds(30))
         print("botocore signed \(requests.count) requests in \(elapsed)")
     }
@@ -94,19 +96,20 @@ private struct DerivedVector {
     var signedRequest: String
     var signedRequestLine: String
 
+    /// `context.json` (snake_case keys).
     private struct Context: Decodable {
         struct Credentials: Decodable {
-            var access_key_id: String
-            var secret_access_key: String
+            var accessKeyId: String
+            var secretAccessKey: String
             var token: String?
         }
         var credentials: Credentials
         var region: String
         var service: String
         var timestamp: String
-        var signature_type: String
-        var payload_hash: String
-        var expiration_in_seconds: Int?
+        var signatureType: String
+        var payloadHash: String
+        var expirationInSeconds: Int?
     }
 
     init(name: String) throws {
@@ -119,8 +122,10 @@ private struct DerivedVector {
         }
         func text(_ file: String) throws -> String { String(decoding: try read(file), as: UTF8.self) }
 
-        let context = try JSONDecoder().decode(Context.self, from: try read("context.json"))
-        let isPresigned = context.signature_type.hasPrefix("query")
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let context = try decoder.decode(Context.self, from: try read("context.json"))
+        let isPresigned = context.signatureType.hasPrefix("query")
         let prefix = isPresigned ? "query" : "header"
 
         // request.txt: request line, `Name:Value` headers, a blank line, the body (bytes, as sent).
@@ -140,16 +145,16 @@ private struct DerivedVector {
         if isPresigned {
             mode = .presignS3
         } else if context.service == "s3" {
-            mode = context.payload_hash == "UNSIGNED-PAYLOAD" ? .s3UnsignedPayload : .s3
+            mode = context.payloadHash == "UNSIGNED-PAYLOAD" ? .s3UnsignedPayload : .s3
         } else {
             mode = .header
         }
         request = BotocoreSigningRequest(
             method: requestLine[0], url: "https://\(host)\(requestLine[1])", headers: headers, body: body,
-            service: context.service, region: context.region, accessKeyID: context.credentials.access_key_id,
-            secretAccessKey: context.credentials.secret_access_key, sessionToken: context.credentials.token,
+            service: context.service, region: context.region, accessKeyID: context.credentials.accessKeyId,
+            secretAccessKey: context.credentials.secretAccessKey, sessionToken: context.credentials.token,
             timestamp: try Date.ISO8601FormatStyle().parse(context.timestamp), mode: mode,
-            expires: context.expiration_in_seconds ?? 3600
+            expires: context.expirationInSeconds ?? 3600
         )
         canonicalRequest = try text("\(prefix)-canonical-request.txt")
         stringToSign = try text("\(prefix)-string-to-sign.txt")

@@ -84,7 +84,9 @@ struct MotoServerTests {
         // so the only way for the launcher to notice bash's death is the os.getppid() poll.
         let bash = Process()
         bash.executableURL = URL(fileURLWithPath: "/bin/bash")
-        bash.arguments = ["-c", "exec 3<&0; '\(python.path)' '\(script)' --port 0 <&3 2>/dev/null & echo \"PID $!\"; wait"]
+        bash.arguments = [
+            "-c", "exec 3<&0; '\(python.path)' '\(script)' --port 0 <&3 2>/dev/null & echo \"PID $!\"; wait",
+        ]
         let input = Pipe()
         let output = Pipe()
         bash.standardInput = input
@@ -173,7 +175,9 @@ struct MotoServerTests {
 
         let query = try await sendSigned(
             moto, oracle, credentials,
-            headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"), ("Content-Encoding", "gzip")],
+            headers: [
+                ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"), ("Content-Encoding", "gzip"),
+            ],
             body: try gzip(Data(putMetricDataForm(namespace: "TransferWatch/Signed", value: 5).utf8))
         )
         let json = try await sendSigned(
@@ -183,7 +187,9 @@ struct MotoServerTests {
         )
         let forged = try await sendSigned(
             moto, oracle, MotoCredentials(accessKeyID: credentials.accessKeyID, secretAccessKey: "not-the-secret"),
-            headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"), ("Content-Encoding", "gzip")],
+            headers: [
+                ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"), ("Content-Encoding", "gzip"),
+            ],
             body: try gzip(Data(putMetricDataForm(namespace: "TransferWatch/Forged", value: 1).utf8))
         )
 
@@ -224,7 +230,9 @@ private func putMetricDataForm(namespace: String, value: Int) -> String {
 }
 
 private func putMetricDataJSON(namespace: String, value: Int) -> Data {
-    Data(#"{"Namespace":"\#(namespace)","MetricData":[{"MetricName":"InvoicesUploaded","Value":\#(value),"Unit":"Count"}]}"#.utf8)
+    Data(
+        #"{"Namespace":"\#(namespace)","MetricData":[{"MetricName":"InvoicesUploaded","Value":\#(value),"Unit":"Count"}]}"#
+            .utf8)
 }
 
 /// GetMetricStatistics (Sum, one hour either side of now) for `InvoicesUploaded` in `namespace`, as XML.

@@ -82,7 +82,8 @@ def sign(line):
     credentials = Credentials(line["access_key"], line["secret_key"], line.get("session_token"))
     signer, client_config = _make_signer(line, credentials)
 
-    request = AWSRequest(method=line["method"], url=line["url"], data=base64.b64decode(line.get("body_b64") or ""))
+    body = base64.b64decode(line.get("body_b64") or "")
+    request = AWSRequest(method=line["method"], url=line["url"], data=body)
     for name, value in line.get("headers", []):
         request.headers[name] = value  # HTTPHeaders appends: order and repeats are kept
     if client_config is not None:
@@ -130,7 +131,8 @@ def main():
             line = json.loads(raw)
             reply = sign(line)
         except Exception as error:  # report it and keep serving the other lines
-            reply = {"id": line.get("id") if isinstance(line, dict) else None, "error": f"{type(error).__name__}: {error}"}
+            request_id = line.get("id") if isinstance(line, dict) else None
+            reply = {"id": request_id, "error": f"{type(error).__name__}: {error}"}
         # One write and flush per line: the Swift side reads replies while it still writes.
         sys.stdout.buffer.write(json.dumps(reply).encode("ascii") + b"\n")
         sys.stdout.buffer.flush()
