@@ -65,7 +65,7 @@ extension TransferClient {
         /// 3–100 characters matching `[\w][\w@.-]{2,99}`: so it cannot start with `-`, `.` or `@`.
         static func checkUserName(_ userName: String, into problems: inout ParameterProblems) {
             let bytes = Array(userName.utf8)
-            guard (3...100).contains(bytes.count), bytes.count == userName.count else {
+            guard (3...100).contains(userName.count) else {
                 problems.add("UserName \(ParameterText.quoted(userName)) must be 3 to 100 characters (it has \(userName.count))")
                 return
             }
