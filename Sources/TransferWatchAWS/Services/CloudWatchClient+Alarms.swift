@@ -3,44 +3,65 @@ import Foundation
 extension CloudWatchClient {
     /// How an alarm compares its metric with the threshold (`ComparisonOperator`).
     package struct ComparisonOperator: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+        /// AWS's spelling.
         package let rawValue: String
+        /// Wraps any spelling, known or not.
         package init(rawValue: String) { self.rawValue = rawValue }
 
+        /// Metric ≥ threshold.
         package static let greaterThanOrEqualToThreshold = ComparisonOperator(rawValue: "GreaterThanOrEqualToThreshold")
+        /// Metric > threshold.
         package static let greaterThanThreshold = ComparisonOperator(rawValue: "GreaterThanThreshold")
+        /// Metric < threshold.
         package static let lessThanThreshold = ComparisonOperator(rawValue: "LessThanThreshold")
+        /// Metric ≤ threshold.
         package static let lessThanOrEqualToThreshold = ComparisonOperator(rawValue: "LessThanOrEqualToThreshold")
         /// Anomaly-detection band operators (they compare with `ThresholdMetricId`, not `Threshold`).
         package static let lessThanLowerOrGreaterThanUpperThreshold = ComparisonOperator(rawValue: "LessThanLowerOrGreaterThanUpperThreshold")
+        /// Below the anomaly band.
         package static let lessThanLowerThreshold = ComparisonOperator(rawValue: "LessThanLowerThreshold")
+        /// Above the anomaly band.
         package static let greaterThanUpperThreshold = ComparisonOperator(rawValue: "GreaterThanUpperThreshold")
 
+        /// AWS's spelling.
         package var description: String { rawValue }
     }
 
     /// What an alarm does with missing data points (`TreatMissingData`).
     package struct TreatMissingData: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+        /// AWS's spelling.
         package let rawValue: String
+        /// Wraps any spelling, known or not.
         package init(rawValue: String) { self.rawValue = rawValue }
 
+        /// Missing data counts as breaching.
         package static let breaching = TreatMissingData(rawValue: "breaching")
+        /// Missing data counts as within the threshold.
         package static let notBreaching = TreatMissingData(rawValue: "notBreaching")
+        /// Missing data keeps the current state.
         package static let ignore = TreatMissingData(rawValue: "ignore")
         /// The default.
         package static let missing = TreatMissingData(rawValue: "missing")
 
+        /// AWS's spelling.
         package var description: String { rawValue }
     }
 
     /// An alarm's state (`StateValue`).
     package struct AlarmState: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+        /// AWS's spelling.
         package let rawValue: String
+        /// Wraps any spelling, known or not.
         package init(rawValue: String) { self.rawValue = rawValue }
 
+        /// Within the threshold.
         package static let ok = AlarmState(rawValue: "OK")
+        /// Breaching.
         package static let alarm = AlarmState(rawValue: "ALARM")
+        /// Not enough data to decide.
         package static let insufficientData = AlarmState(rawValue: "INSUFFICIENT_DATA")
 
+        /// AWS's spelling.
         package var description: String { rawValue }
     }
 
@@ -69,6 +90,7 @@ extension CloudWatchClient {
         /// On entering INSUFFICIENT_DATA.
         package var insufficientData: [String]
 
+        /// Actions (enabled unless told otherwise).
         package init(isEnabled: Bool = true, alarm: [String] = [], ok: [String] = [], insufficientData: [String] = []) {
             self.isEnabled = isEnabled
             self.alarm = alarm
@@ -96,7 +118,9 @@ extension CloudWatchClient {
         package var name: String
         /// At most 1024 characters.
         package var description: String?
+        /// The metric or queries watched.
         package var source: Source
+        /// How the value is compared with the threshold.
         package var comparisonOperator: ComparisonOperator
         /// Required unless ``thresholdMetricID`` is set.
         package var threshold: Double?
@@ -106,13 +130,16 @@ extension CloudWatchClient {
         package var evaluationPeriods: Int
         /// "M out of N": at most ``evaluationPeriods``.
         package var datapointsToAlarm: Int?
+        /// What missing data means; `nil` leaves the default (`missing`).
         package var treatMissingData: TreatMissingData?
         /// `evaluate` or `ignore`, for percentile statistics only.
         package var evaluateLowSampleCountPercentile: String?
+        /// What happens on each transition.
         package var actions: AlarmActions
         /// At most 50; applied only when the alarm is created (use ``CloudWatchClient/tagResource(arn:tags:)`` later).
         package var tags: [String: String]
 
+        /// A metric alarm configuration.
         package init(name: String, description: String? = nil, source: Source, comparisonOperator: ComparisonOperator, threshold: Double?,
                      thresholdMetricID: String? = nil, evaluationPeriods: Int, datapointsToAlarm: Int? = nil,
                      treatMissingData: TreatMissingData? = nil, evaluateLowSampleCountPercentile: String? = nil,
@@ -134,12 +161,16 @@ extension CloudWatchClient {
 
     /// A composite alarm's configuration: a rule over other alarms' states.
     package struct CompositeAlarm: Sendable, Hashable {
+        /// 1–255 characters.
         package var name: String
         /// E.g. `ALARM("copy-failed") OR ALARM("copy-integrity")`; 1–10240 characters.
         package var rule: String
+        /// At most 1024 characters.
         package var description: String?
+        /// What happens on each transition.
         package var actions: AlarmActions
 
+        /// A composite alarm configuration.
         package init(name: String, rule: String, description: String? = nil, actions: AlarmActions = .none) {
             self.name = name
             self.rule = rule
@@ -150,31 +181,44 @@ extension CloudWatchClient {
 
     /// The state part of a described alarm.
     package struct AlarmStatus: Sendable, Hashable {
+        /// The alarm's ARN (`arn:aws:cloudwatch:<region>:<account>:alarm:<name>`).
         package var arn: String?
+        /// The current state.
         package var state: AlarmState?
+        /// Why the alarm is in its state.
         package var reason: String?
+        /// The reason as JSON, when CloudWatch gives it.
         package var reasonData: String?
+        /// When the state was last updated.
         package var updated: Date?
+        /// When the state last changed.
         package var transitioned: Date?
+        /// When the configuration last changed.
         package var configurationUpdated: Date?
     }
 
     /// A metric alarm as `DescribeAlarms` reports it: its configuration (without tags, which `DescribeAlarms`
     /// does not return) and its state.
     package struct DescribedMetricAlarm: Sendable, Hashable {
+        /// The configuration (tags empty).
         package var alarm: MetricAlarm
+        /// ARN, state and timestamps.
         package var status: AlarmStatus
     }
 
     /// A composite alarm as `DescribeAlarms` reports it.
     package struct DescribedCompositeAlarm: Sendable, Hashable {
+        /// The configuration.
         package var alarm: CompositeAlarm
+        /// ARN, state and timestamps.
         package var status: AlarmStatus
     }
 
     /// What `DescribeAlarms` returned, all pages merged.
     package struct Alarms: Sendable, Hashable {
+        /// Metric alarms, in the order returned.
         package var metricAlarms: [DescribedMetricAlarm]
+        /// Composite alarms, in the order returned.
         package var compositeAlarms: [DescribedCompositeAlarm]
 
         /// Every alarm's name, metric alarms first.

@@ -5,12 +5,15 @@ extension CloudWatchClient {
     package struct DashboardValidationMessage: Sendable, Hashable {
         /// The JSON path of the offending part of the body.
         package var dataPath: String?
+        /// What is wrong.
         package var message: String
     }
 
     /// A dashboard and its JSON body.
     package struct Dashboard: Sendable, Hashable {
+        /// The dashboard name.
         package var name: String
+        /// The dashboard's ARN (no region: dashboards are global).
         package var arn: String?
         /// The body exactly as stored (a JSON document).
         package var body: String
@@ -18,8 +21,11 @@ extension CloudWatchClient {
 
     /// A dashboard as `ListDashboards` reports it.
     package struct DashboardEntry: Sendable, Hashable {
+        /// The dashboard name.
         package var name: String
+        /// The dashboard's ARN (no region: dashboards are global).
         package var arn: String?
+        /// When the body last changed.
         package var lastModified: Date?
         /// The body's size in bytes.
         package var size: Int64?

@@ -8,6 +8,7 @@ extension CloudWatchClient {
         /// 1–1024 printable ASCII characters.
         package var value: String
 
+        /// A `name=value` dimension.
         package init(name: String, value: String) {
             self.name = name
             self.value = value
@@ -60,11 +61,16 @@ extension CloudWatchClient {
 
     /// A pre-aggregated set of samples (`StatisticValues`).
     package struct StatisticSet: Sendable, Hashable, Codable {
+        /// How many samples (positive).
         package var sampleCount: Double
+        /// Their sum.
         package var sum: Double
+        /// The smallest sample.
         package var minimum: Double
+        /// The largest sample.
         package var maximum: Double
 
+        /// A statistic set.
         package init(sampleCount: Double, sum: Double, minimum: Double, maximum: Double) {
             self.sampleCount = sampleCount
             self.sum = sum
@@ -99,14 +105,18 @@ extension CloudWatchClient {
 
         /// 1–255 characters.
         package var name: String
+        /// The value, values or statistics.
         package var value: Value
+        /// The unit; `nil` leaves `None`.
         package var unit: StandardUnit?
         /// At most 30.
         package var dimensions: [Dimension]
         /// `nil` lets CloudWatch use the time it receives the data; else at most 2 weeks old and 2 hours ahead.
         package var timestamp: Date?
+        /// `nil` leaves standard (60 s) resolution.
         package var storageResolution: StorageResolution?
 
+        /// A data point.
         package init(name: String, value: Value, unit: StandardUnit? = nil, dimensions: [Dimension] = [], timestamp: Date? = nil,
                      storageResolution: StorageResolution? = nil) {
             self.name = name
@@ -120,10 +130,14 @@ extension CloudWatchClient {
 
     /// A metric's identity: namespace, name and dimensions.
     package struct Metric: Sendable, Hashable, Codable {
+        /// The namespace.
         package var namespace: String
+        /// The metric name.
         package var name: String
+        /// The dimensions (order kept).
         package var dimensions: [Dimension]
 
+        /// A metric's identity.
         package init(namespace: String, name: String, dimensions: [Dimension] = []) {
             self.namespace = namespace
             self.name = name
@@ -136,6 +150,7 @@ extension CloudWatchClient {
             case dimensions = "Dimensions"
         }
 
+        /// Decodes leniently: absent members become empty.
         package init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             namespace = try container.decodeIfPresent(String.self, forKey: .namespace) ?? ""
@@ -143,6 +158,7 @@ extension CloudWatchClient {
             dimensions = try container.decodeIfPresent([Dimension].self, forKey: .dimensions) ?? []
         }
 
+        /// Encodes, omitting empty dimensions.
         package func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(namespace, forKey: .namespace)
@@ -162,13 +178,16 @@ extension CloudWatchClient {
 
     /// A metric, a period and a statistic (`MetricStat`).
     package struct MetricStat: Sendable, Hashable, Codable {
+        /// The metric.
         package var metric: Metric
         /// Seconds: a multiple of 60, or 1, 5, 10, 20, 30 for high-resolution metrics.
         package var period: Int
         /// `Sum`, `Average`, … or an extended statistic such as `p99`.
         package var stat: String
+        /// The unit; `nil` leaves `None`.
         package var unit: StandardUnit?
 
+        /// A metric statistic.
         package init(metric: Metric, period: Int, stat: String, unit: StandardUnit? = nil) {
             self.metric = metric
             self.period = period
@@ -183,6 +202,7 @@ extension CloudWatchClient {
             case unit = "Unit"
         }
 
+        /// Decodes leniently: a unit this client does not know becomes `nil`.
         package init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             metric = try container.decode(Metric.self, forKey: .metric)
@@ -196,15 +216,20 @@ extension CloudWatchClient {
     package struct MetricDataQuery: Sendable, Hashable, Codable {
         /// 1–255 characters of letters, digits and `_`, starting with a lowercase letter; unique in a call.
         package var id: String
+        /// The metric statistic (or an expression).
         package var metricStat: MetricStat?
+        /// A metric-math expression (or a metric statistic).
         package var expression: String?
+        /// The label shown for the result.
         package var label: String?
         /// Whether the result is returned (`nil`: the service default, `true`).
         package var returnData: Bool?
         /// An expression's period.
         package var period: Int?
+        /// The account of a cross-account metric.
         package var accountID: String?
 
+        /// A query; see also ``metric(id:namespace:name:dimensions:period:stat:unit:label:returnData:)``.
         package init(id: String, metricStat: MetricStat? = nil, expression: String? = nil, label: String? = nil, returnData: Bool? = nil,
                      period: Int? = nil, accountID: String? = nil) {
             self.id = id
@@ -243,10 +268,13 @@ extension CloudWatchClient {
 
     /// One query's answer from `GetMetricData`, all pages merged.
     package struct MetricDataResult: Sendable, Hashable {
+        /// The query's ID.
         package var id: String
+        /// The label shown for the result.
         package var label: String?
         /// In the order CloudWatch returned them (newest first unless `TimestampAscending` was asked for).
         package var timestamps: [Date]
+        /// The values, one per timestamp.
         package var values: [Double]
         /// `Complete`, `PartialData`, `InternalError` or `Forbidden`: the last page's.
         package var statusCode: String?
@@ -259,7 +287,9 @@ extension CloudWatchClient {
 
     /// A `{Code, Value}` message of `GetMetricData`.
     package struct Message: Sendable, Hashable, Codable {
+        /// The message code.
         package var code: String?
+        /// The message text.
         package var value: String?
 
         enum CodingKeys: String, CodingKey {
@@ -270,12 +300,19 @@ extension CloudWatchClient {
 
     /// One aggregated point of `GetMetricStatistics`: the statistics asked for, others `nil`.
     package struct Datapoint: Sendable, Hashable {
+        /// The bucket's start.
         package var timestamp: Date
+        /// The sample count, if asked for.
         package var sampleCount: Double?
+        /// The average, if asked for.
         package var average: Double?
+        /// The sum, if asked for.
         package var sum: Double?
+        /// The minimum, if asked for.
         package var minimum: Double?
+        /// The maximum, if asked for.
         package var maximum: Double?
+        /// The unit CloudWatch reported.
         package var unit: StandardUnit?
     }
 

@@ -20,8 +20,11 @@ package struct CloudWatchClient: Sendable {
     package enum Operations {
         /// The only compressible CloudWatch operation; its IAM condition key is `cloudwatch:namespace`.
         package static let putMetricData = AWSOperation(.cloudWatch, "PutMetricData")
+        /// Metric queries over a time range (paginated).
         package static let getMetricData = AWSOperation(.cloudWatch, "GetMetricData")
+        /// Bucketed statistics of one metric.
         package static let getMetricStatistics = AWSOperation(.cloudWatch, "GetMetricStatistics")
+        /// The metrics that exist (paginated).
         package static let listMetrics = AWSOperation(.cloudWatch, "ListMetrics")
         /// Tags on the alarm also need `cloudwatch:TagResource`.
         package static let putMetricAlarm = AWSOperation(.cloudWatch, "PutMetricAlarm", iam: ["cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"])
@@ -30,12 +33,19 @@ package struct CloudWatchClient: Sendable {
                                                             iam: ["cloudwatch:PutCompositeAlarm", "cloudwatch:TagResource"])
         /// Composite alarms are returned only when this is allowed on `*`.
         package static let describeAlarms = AWSOperation(.cloudWatch, "DescribeAlarms")
+        /// Deletes up to 100 alarms per call.
         package static let deleteAlarms = AWSOperation(.cloudWatch, "DeleteAlarms")
+        /// An alarm's or other resource's tags.
         package static let listTagsForResource = AWSOperation(.cloudWatch, "ListTagsForResource")
+        /// Adds or overwrites tags.
         package static let tagResource = AWSOperation(.cloudWatch, "TagResource")
+        /// Creates or replaces a dashboard.
         package static let putDashboard = AWSOperation(.cloudWatch, "PutDashboard")
+        /// A dashboard's body.
         package static let getDashboard = AWSOperation(.cloudWatch, "GetDashboard")
+        /// The dashboards that exist (paginated).
         package static let listDashboards = AWSOperation(.cloudWatch, "ListDashboards")
+        /// Deletes dashboards.
         package static let deleteDashboards = AWSOperation(.cloudWatch, "DeleteDashboards")
 
         /// All of the above, for the IAM policy.

@@ -45,12 +45,15 @@ extension TransferClient {
         /// Whether this is one of the two error states, from which a server does not recover by itself.
         package var isFailure: Bool { self == .startFailed || self == .stopFailed }
 
+        /// AWS's spelling.
         package var description: String { rawValue }
 
+        /// Decodes AWS's spelling; unknown values are kept.
         package init(from decoder: any Decoder) throws {
             self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
         }
 
+        /// Encodes AWS's spelling.
         package func encode(to encoder: any Encoder) throws {
             var container = encoder.singleValueContainer()
             try container.encode(rawValue)
@@ -59,34 +62,49 @@ extension TransferClient {
 
     /// A file transfer protocol a server speaks (`SFTP`, `FTP`, `FTPS`, `AS2`).
     package struct FileTransferProtocol: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+        /// AWS's spelling.
         package let rawValue: String
+        /// Wraps any spelling, known or not.
         package init(rawValue: String) { self.rawValue = rawValue }
 
+        /// SSH File Transfer Protocol.
         package static let sftp = FileTransferProtocol(rawValue: "SFTP")
+        /// Plain FTP (VPC endpoints and custom identity providers only).
         package static let ftp = FileTransferProtocol(rawValue: "FTP")
+        /// FTP over TLS (VPC endpoints and custom identity providers only).
         package static let ftps = FileTransferProtocol(rawValue: "FTPS")
+        /// Applicability Statement 2 (VPC endpoints only).
         package static let as2 = FileTransferProtocol(rawValue: "AS2")
 
+        /// AWS's spelling.
         package var description: String { rawValue }
     }
 
     /// Where users and their keys live (`IdentityProviderType`).
     package struct IdentityProviderType: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+        /// AWS's spelling.
         package let rawValue: String
+        /// Wraps any spelling, known or not.
         package init(rawValue: String) { self.rawValue = rawValue }
 
         /// Users and SSH keys are stored in Transfer itself (the only type that allows `CreateUser`).
         package static let serviceManaged = IdentityProviderType(rawValue: "SERVICE_MANAGED")
+        /// Users authenticated by an API Gateway endpoint.
         package static let apiGateway = IdentityProviderType(rawValue: "API_GATEWAY")
+        /// Users from AWS Directory Service.
         package static let awsDirectoryService = IdentityProviderType(rawValue: "AWS_DIRECTORY_SERVICE")
+        /// Users authenticated by a Lambda function.
         package static let awsLambda = IdentityProviderType(rawValue: "AWS_LAMBDA")
 
+        /// AWS's spelling.
         package var description: String { rawValue }
     }
 
     /// How a server is reached (`EndpointType`).
     package struct EndpointType: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+        /// AWS's spelling.
         package let rawValue: String
+        /// Wraps any spelling, known or not.
         package init(rawValue: String) { self.rawValue = rawValue }
 
         /// A public endpoint on the internet.
@@ -96,6 +114,7 @@ extension TransferClient {
         /// Deprecated for new accounts since 2021-05-19.
         package static let vpcEndpoint = EndpointType(rawValue: "VPC_ENDPOINT")
 
+        /// AWS's spelling.
         package var description: String { rawValue }
     }
 
@@ -108,6 +127,7 @@ extension TransferClient {
         /// `DIRECTORY` or `FILE`; `nil` leaves the service default.
         package var type: String?
 
+        /// A mapping of `entry` to `target`.
         package init(entry: String, target: String, type: String? = nil) {
             self.entry = entry
             self.target = target
@@ -130,19 +150,32 @@ extension TransferClient {
 
     /// A server as `DescribeServer` reports it.
     package struct Server: Sendable, Hashable {
+        /// `s-` and 17 hex digits.
         package var serverID: String
+        /// The resource ARN.
         package var arn: String
+        /// The lifecycle state.
         package var state: ServerState
+        /// `PUBLIC`, `VPC`, …
         package var endpointType: EndpointType?
+        /// Where users are managed.
         package var identityProviderType: IdentityProviderType?
+        /// The protocols served.
         package var protocols: [FileTransferProtocol]
+        /// `S3` or `EFS`.
         package var domain: String?
+        /// The role used to write CloudWatch Logs.
         package var loggingRole: String?
+        /// The SSH host key's fingerprint.
         package var hostKeyFingerprint: String?
+        /// The TLS/SSH algorithm policy.
         package var securityPolicyName: String?
+        /// How many users the server has.
         package var userCount: Int?
+        /// The tags, by key.
         package var tags: [String: String]
 
+        /// A server value (tests and fakes build these).
         package init(serverID: String, arn: String, state: ServerState, endpointType: EndpointType? = nil,
                      identityProviderType: IdentityProviderType? = nil, protocols: [FileTransferProtocol] = [], domain: String? = nil,
                      loggingRole: String? = nil, hostKeyFingerprint: String? = nil, securityPolicyName: String? = nil,
@@ -164,13 +197,21 @@ extension TransferClient {
 
     /// A server as `ListServers` reports it (no tags, no protocols).
     package struct ServerSummary: Sendable, Hashable {
+        /// `s-` and 17 hex digits.
         package var serverID: String
+        /// The resource ARN.
         package var arn: String
+        /// The lifecycle state.
         package var state: ServerState
+        /// `PUBLIC`, `VPC`, …
         package var endpointType: EndpointType?
+        /// Where users are managed.
         package var identityProviderType: IdentityProviderType?
+        /// `S3` or `EFS`.
         package var domain: String?
+        /// The role used to write CloudWatch Logs.
         package var loggingRole: String?
+        /// How many users the server has.
         package var userCount: Int?
     }
 
@@ -180,30 +221,43 @@ extension TransferClient {
         package var id: String
         /// The OpenSSH key line.
         package var body: String
+        /// When the key was added.
         package var dateImported: Date?
     }
 
     /// A user as `DescribeUser` reports it.
     package struct User: Sendable, Hashable {
+        /// `s-` and 17 hex digits.
         package var serverID: String
+        /// The SFTP login name.
         package var userName: String
+        /// The resource ARN.
         package var arn: String
+        /// The IAM role the user's sessions assume.
         package var role: String?
         /// `nil` when the service reported no home directory at all.
         package var homeDirectory: HomeDirectory?
+        /// The session policy JSON, if any.
         package var policy: String?
+        /// The user's keys (at most 5).
         package var sshPublicKeys: [SSHPublicKey]
+        /// The tags, by key.
         package var tags: [String: String]
     }
 
     /// A user as `ListUsers` reports it.
     package struct UserSummary: Sendable, Hashable {
+        /// The SFTP login name.
         package var userName: String
+        /// The resource ARN.
         package var arn: String
+        /// The IAM role the user's sessions assume.
         package var role: String?
         /// `PATH` or `LOGICAL`.
         package var homeDirectoryType: String?
+        /// The PATH home, if the type is PATH.
         package var homeDirectory: String?
+        /// How many SSH keys the user has.
         package var sshPublicKeyCount: Int?
     }
 }

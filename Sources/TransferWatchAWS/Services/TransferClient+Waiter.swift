@@ -12,6 +12,7 @@ extension TransferClient {
         /// The waiting task was cancelled.
         case cancelled(serverID: String, lastState: ServerState?)
 
+        /// One line naming the server, the states and the time waited.
         package var description: String {
             switch self {
             case .failed(let serverID, let target, let state):

@@ -18,18 +18,29 @@ package struct TransferClient: Sendable {
     package enum Operations {
         /// Also needs `iam:PassRole` on the logging role when one is given.
         package static let createServer = AWSOperation(.transfer, "CreateServer", iam: ["transfer:CreateServer", "iam:PassRole"])
+        /// A server's state, endpoint, users and tags.
         package static let describeServer = AWSOperation(.transfer, "DescribeServer")
+        /// Every server (paginated).
         package static let listServers = AWSOperation(.transfer, "ListServers")
+        /// Deletes a server and stops its billing.
         package static let deleteServer = AWSOperation(.transfer, "DeleteServer")
+        /// Starts an OFFLINE server.
         package static let startServer = AWSOperation(.transfer, "StartServer")
+        /// Stops an ONLINE server (still billed).
         package static let stopServer = AWSOperation(.transfer, "StopServer")
         /// Needs `iam:PassRole` on the user's role.
         package static let createUser = AWSOperation(.transfer, "CreateUser", iam: ["transfer:CreateUser", "iam:PassRole"])
+        /// A user's role, home, keys and tags.
         package static let describeUser = AWSOperation(.transfer, "DescribeUser")
+        /// A server's users (paginated).
         package static let listUsers = AWSOperation(.transfer, "ListUsers")
+        /// Deletes a user.
         package static let deleteUser = AWSOperation(.transfer, "DeleteUser")
+        /// Adds an SSH key to a user (the IAM action is spelt `ImportSshPublicKey`).
         package static let importSSHPublicKey = AWSOperation(.transfer, "ImportSshPublicKey")
+        /// A server's or user's tags (paginated).
         package static let listTagsForResource = AWSOperation(.transfer, "ListTagsForResource")
+        /// Adds or overwrites tags.
         package static let tagResource = AWSOperation(.transfer, "TagResource")
 
         /// All of the above, for the IAM policy.
