@@ -27,7 +27,9 @@ struct CloudWatchIntegrationTests {
         // Whole minutes, ten minutes back: inside every accepted window.
         let base = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 60).rounded(.down) * 60 - 600)
 
-        var expected = (successSum: 0.0, successCount: 0.0, latencySum: 0.0, latencyCount: 0.0, bytesSum: 0.0, bytesCount: 0.0)
+        var expected = (
+            successSum: 0.0, successCount: 0.0, latencySum: 0.0, latencyCount: 0.0, bytesSum: 0.0, bytesCount: 0.0
+        )
         for call in 0..<3 {
             var data: [CW.MetricDatum] = []
             for index in 0..<400 {
@@ -35,19 +37,28 @@ struct CloudWatchIntegrationTests {
                 let timestamp = base.addingTimeInterval(Double(n % 5) * 60)
                 switch n % 3 {
                 case 0:
-                    data.append(.init(name: "CopySucceeded", value: .single(Double(n % 7)), unit: .count, dimensions: [Self.environment],
-                                      timestamp: timestamp))
+                    data.append(
+                        .init(
+                            name: "CopySucceeded", value: .single(Double(n % 7)), unit: .count,
+                            dimensions: [Self.environment],
+                            timestamp: timestamp))
                     expected.successSum += Double(n % 7)
                     expected.successCount += 1
                 case 1:
                     let set = CW.StatisticSet(sampleCount: 3, sum: Double(n), minimum: 0, maximum: Double(n))
-                    data.append(.init(name: "CopyLatency", value: .statistics(set), unit: .milliseconds, dimensions: [Self.environment],
-                                      timestamp: timestamp))
+                    data.append(
+                        .init(
+                            name: "CopyLatency", value: .statistics(set), unit: .milliseconds,
+                            dimensions: [Self.environment],
+                            timestamp: timestamp))
                     expected.latencySum += Double(n)
                     expected.latencyCount += 3
                 default:
-                    data.append(.init(name: "BytesCopied", value: .distribution(values: [1024, 2048, Double(n)], counts: [1, 2, 3]), unit: .bytes,
-                                      dimensions: [Self.environment], timestamp: timestamp))
+                    data.append(
+                        .init(
+                            name: "BytesCopied",
+                            value: .distribution(values: [1024, 2048, Double(n)], counts: [1, 2, 3]), unit: .bytes,
+                            dimensions: [Self.environment], timestamp: timestamp))
                     expected.bytesSum += 1024 + 2 * 2048 + 3 * Double(n)
                     expected.bytesCount += 6
                 }
@@ -61,9 +72,11 @@ struct CloudWatchIntegrationTests {
             .metric(id: id, namespace: namespace, name: name, dimensions: [Self.environment], period: 60, stat: stat)
         }
         let results = try await cloudWatch.getMetricData(
-            queries: [query("successsum", "CopySucceeded", "Sum"), query("successcount", "CopySucceeded", "SampleCount"),
-                      query("latencysum", "CopyLatency", "Sum"), query("latencycount", "CopyLatency", "SampleCount"),
-                      query("bytessum", "BytesCopied", "Sum"), query("bytescount", "BytesCopied", "SampleCount")],
+            queries: [
+                query("successsum", "CopySucceeded", "Sum"), query("successcount", "CopySucceeded", "SampleCount"),
+                query("latencysum", "CopyLatency", "Sum"), query("latencycount", "CopyLatency", "SampleCount"),
+                query("bytessum", "BytesCopied", "Sum"), query("bytescount", "BytesCopied", "SampleCount"),
+            ],
             start: base.addingTimeInterval(-60), end: base.addingTimeInterval(600), scanOrder: .timestampAscending)
         let sums = Dictionary(uniqueKeysWithValues: results.map { ($0.id, $0.sum) })
         #expect(sums["successsum"] == expected.successSum)
@@ -76,7 +89,8 @@ struct CloudWatchIntegrationTests {
         #expect(results.first?.timestamps == (0..<5).map { base.addingTimeInterval(Double($0) * 60) })
 
         let statistics = try await cloudWatch.getMetricStatistics(
-            namespace: namespace, metricName: "CopySucceeded", dimensions: [Self.environment], start: base.addingTimeInterval(-60),
+            namespace: namespace, metricName: "CopySucceeded", dimensions: [Self.environment],
+            start: base.addingTimeInterval(-60),
             end: base.addingTimeInterval(600), period: 600, statistics: [.sum, .sampleCount])
         #expect(statistics.compactMap(\.sum).reduce(0, +) == expected.successSum)
         #expect(statistics.compactMap(\.sampleCount).reduce(0, +) == expected.successCount)
@@ -97,8 +111,10 @@ struct CloudWatchIntegrationTests {
         let plain = CW(context: context)
         let now = Date()
 
-        try await compressing.putMetricData(namespace: "TransferWatch/Gzip", data: [.init(name: "Packed", value: .single(41), timestamp: now)])
-        try await plain.putMetricData(namespace: "TransferWatch/Gzip", data: [.init(name: "Packed", value: .single(1), timestamp: now)])
+        try await compressing.putMetricData(
+            namespace: "TransferWatch/Gzip", data: [.init(name: "Packed", value: .single(41), timestamp: now)])
+        try await plain.putMetricData(
+            namespace: "TransferWatch/Gzip", data: [.init(name: "Packed", value: .single(1), timestamp: now)])
         #expect(transport.contentEncodings == ["gzip", nil])
 
         let result = try await plain.getMetricData(
@@ -113,15 +129,22 @@ struct CloudWatchIntegrationTests {
         let cloudWatch = CW(context: TestContexts.make(endpoint: moto.endpoint))
         let alarm = CW.MetricAlarm(
             name: "transferwatch-copy-failed", description: "A copy failed",
-            source: .metric(namespace: "TransferWatch", name: "CopyFailed", dimensions: [Self.environment], statistic: .standard(.sum),
-                            period: 300, unit: .count),
-            comparisonOperator: .greaterThanOrEqualToThreshold, threshold: 1, evaluationPeriods: 3, datapointsToAlarm: 2,
-            treatMissingData: .notBreaching, actions: .init(alarm: [Self.topic], ok: [Self.topic]), tags: ["app": "transferwatch"])
+            source: .metric(
+                namespace: "TransferWatch", name: "CopyFailed", dimensions: [Self.environment],
+                statistic: .standard(.sum),
+                period: 300, unit: .count),
+            comparisonOperator: .greaterThanOrEqualToThreshold, threshold: 1, evaluationPeriods: 3,
+            datapointsToAlarm: 2,
+            treatMissingData: .notBreaching, actions: .init(alarm: [Self.topic], ok: [Self.topic]),
+            tags: ["app": "transferwatch"])
         let ratio = CW.MetricAlarm(
             name: "transferwatch-failure-ratio",
             source: .queries([
-                .metric(id: "f", namespace: "TransferWatch", name: "CopyFailed", period: 60, stat: "Sum", returnData: false),
-                .metric(id: "s", namespace: "TransferWatch", name: "CopySucceeded", period: 60, stat: "Sum", returnData: false),
+                .metric(
+                    id: "f", namespace: "TransferWatch", name: "CopyFailed", period: 60, stat: "Sum", returnData: false),
+                .metric(
+                    id: "s", namespace: "TransferWatch", name: "CopySucceeded", period: 60, stat: "Sum",
+                    returnData: false),
                 .expression(id: "ratio", "f / (f + s)", label: "failure ratio", returnData: true),
             ]),
             comparisonOperator: .greaterThanThreshold, threshold: 0.1, evaluationPeriods: 5)
@@ -165,18 +188,23 @@ struct CloudWatchIntegrationTests {
         let moto = try await MotoServer.start(logger: Self.logger)
         defer { moto.stop() }
         let cloudWatch = CW(context: TestContexts.make(endpoint: moto.endpoint))
-        try await cloudWatch.putMetricAlarm(CW.MetricAlarm(
-            name: "transferwatch-copy-failed",
-            source: .metric(namespace: "TransferWatch", name: "CopyFailed", statistic: .standard(.sum), period: 60),
-            comparisonOperator: .greaterThanOrEqualToThreshold, threshold: 1, evaluationPeriods: 1))
+        try await cloudWatch.putMetricAlarm(
+            CW.MetricAlarm(
+                name: "transferwatch-copy-failed",
+                source: .metric(namespace: "TransferWatch", name: "CopyFailed", statistic: .standard(.sum), period: 60),
+                comparisonOperator: .greaterThanOrEqualToThreshold, threshold: 1, evaluationPeriods: 1))
 
         await withKnownIssue("moto 5.2.1 does not implement PutCompositeAlarm") {
-            try await cloudWatch.putCompositeAlarm(name: "transferwatch-copy", rule: #"ALARM("transferwatch-copy-failed")"#,
-                                                   actions: .init(alarm: [Self.topic]), tags: ["app": "transferwatch"])
+            try await cloudWatch.putCompositeAlarm(
+                name: "transferwatch-copy", rule: #"ALARM("transferwatch-copy-failed")"#,
+                actions: .init(alarm: [Self.topic]), tags: ["app": "transferwatch"])
             let alarms = try await cloudWatch.describeAlarms(names: ["transferwatch-copy"])
-            #expect(alarms.compositeAlarms.map(\.alarm) == [
-                CW.CompositeAlarm(name: "transferwatch-copy", rule: #"ALARM("transferwatch-copy-failed")"#, actions: .init(alarm: [Self.topic])),
-            ])
+            #expect(
+                alarms.compositeAlarms.map(\.alarm) == [
+                    CW.CompositeAlarm(
+                        name: "transferwatch-copy", rule: #"ALARM("transferwatch-copy-failed")"#,
+                        actions: .init(alarm: [Self.topic]))
+                ])
         }
         // Asking for composite alarms only is understood (moto ignores AlarmTypes, but has none to return).
         let composites = try await cloudWatch.describeAlarms(types: [.composite])
@@ -189,7 +217,8 @@ struct CloudWatchIntegrationTests {
         let moto = try await MotoServer.start(logger: Self.logger)
         defer { moto.stop() }
         let cloudWatch = CW(context: TestContexts.make(endpoint: moto.endpoint))
-        let body = #"{"widgets":[{"type":"metric","x":0,"y":0,"width":12,"height":6,"properties":{"metrics":[["TransferWatch","CopySucceeded","#
+        let body =
+            #"{"widgets":[{"type":"metric","x":0,"y":0,"width":12,"height":6,"properties":{"metrics":[["TransferWatch","CopySucceeded","#
             + #""Environment","prod"]],"period":300,"stat":"Sum","region":"us-east-1","title":"Copies / 5 min"}}]}"#
 
         #expect(try await cloudWatch.putDashboard(name: "transferwatch-prod", body: body).isEmpty)
@@ -205,11 +234,15 @@ struct CloudWatchIntegrationTests {
         #expect(Set(try await cloudWatch.listDashboards().map(\.name)) == ["transferwatch-prod", "other"])
 
         try await cloudWatch.deleteDashboards(names: ["transferwatch-prod"])
-        let missing = await #expect(throws: AWSError.self) { try await cloudWatch.getDashboard(name: "transferwatch-prod") }
+        let missing = await #expect(throws: AWSError.self) {
+            try await cloudWatch.getDashboard(name: "transferwatch-prod")
+        }
         #expect(missing?.code == "ResourceNotFound")
         #expect(missing?.statusCode == 404)
         #expect(missing?.attempts == 1)
-        let deleteMissing = await #expect(throws: AWSError.self) { try await cloudWatch.deleteDashboards(names: ["other", "transferwatch-prod"]) }
+        let deleteMissing = await #expect(throws: AWSError.self) {
+            try await cloudWatch.deleteDashboards(names: ["other", "transferwatch-prod"])
+        }
         #expect(deleteMissing?.code == "ResourceNotFound")
         // None of that call's dashboards was deleted.
         #expect(try await cloudWatch.listDashboards().map(\.name) == ["other"])
@@ -220,14 +253,18 @@ struct CloudWatchIntegrationTests {
         defer { moto.stop() }
         let cloudWatch = CW(context: TestContexts.make(endpoint: moto.endpoint))
         // Sent raw, past the local checks, to see the service's own answer.
-        let body = Data(#"{"Namespace":"TransferWatch","MetricData":[{"MetricName":"m","Value":1,"Values":[1,2]}]}"#.utf8)
+        let body = Data(
+            #"{"Namespace":"TransferWatch","MetricData":[{"MetricName":"m","Value":1,"Values":[1,2]}]}"#.utf8)
         let error = await #expect(throws: AWSError.self) {
             _ = try await cloudWatch.client.jsonCall(CW.Operations.putMetricData, body: body)
         }
         #expect(error?.code == "InvalidParameterValue")
         #expect(error?.statusCode == 400)
         #expect(error?.attempts == 1)
-        #expect(error?.message == "The parameters MetricData.member.1.Value and MetricData.member.1.Values are mutually exclusive and you have specified both.")
+        #expect(
+            error?.message
+                == "The parameters MetricData.member.1.Value and MetricData.member.1.Values are mutually exclusive and you have specified both."
+        )
     }
 
     static let logger = Logger(label: "transferwatch.test.cloudwatch")

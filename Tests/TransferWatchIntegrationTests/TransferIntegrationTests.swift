@@ -17,7 +17,8 @@ import TransferWatchTestSupport
 @Suite(.requiresMoto)
 struct TransferIntegrationTests {
     static let role = "arn:aws:iam::123456789012:role/sftp-invoice-user"
-    static let aliceKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@laptop"
+    static let aliceKey =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@laptop"
     static let bobKey = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7vbqajDhA bob@desk"
 
     @Test func serverLifecycleWithTagsDescribeListWaitAndDelete() async throws {
@@ -26,7 +27,9 @@ struct TransferIntegrationTests {
         let sleeper = RecordingSleeper()
         let transfer = TransferClient(context: TestContexts.make(endpoint: moto.endpoint, sleeper: sleeper))
 
-        let serverID = try await transfer.createServer(tags: ["app": "transferwatch", "transferwatch:window": "2026-11"])
+        let serverID = try await transfer.createServer(tags: [
+            "app": "transferwatch", "transferwatch:window": "2026-11",
+        ])
         #expect(serverID.hasPrefix("s-") && serverID.count == 19)
 
         let server = try await transfer.describeServer(serverID: serverID)
@@ -40,8 +43,9 @@ struct TransferIntegrationTests {
         // moto creates servers ONLINE at once (AWS: STARTING for a few minutes).
         #expect(server.state == .online)
 
-        let waited = try await transfer.waitUntilServerState(serverID: serverID, target: .online, timeout: .seconds(5),
-                                                             pollInterval: .seconds(1), sleeper: sleeper)
+        let waited = try await transfer.waitUntilServerState(
+            serverID: serverID, target: .online, timeout: .seconds(5),
+            pollInterval: .seconds(1), sleeper: sleeper)
         #expect(waited.state == .online)
         #expect(sleeper.delays.isEmpty)
 
@@ -56,7 +60,8 @@ struct TransferIntegrationTests {
         #expect(try await transfer.deleteServer(serverID: serverID) == true)
         #expect(try await transfer.listServers().map(\.serverID).sorted() == others.sorted())
 
-        await withKnownIssue("moto 5.2.1: DeleteServer on a deleted server is HTTP 500, not ResourceNotFoundException") {
+        await withKnownIssue("moto 5.2.1: DeleteServer on a deleted server is HTTP 500, not ResourceNotFoundException")
+        {
             let error = await #expect(throws: AWSError.self) { try await transfer.deleteServer(serverID: serverID) }
             #expect(error?.code == "ResourceNotFoundException")
             let deleted = try await transfer.deleteServer(serverID: serverID, ignoringMissing: true)
@@ -70,11 +75,15 @@ struct TransferIntegrationTests {
         let transfer = TransferClient(context: TestContexts.make(endpoint: moto.endpoint))
         let serverID = try await transfer.createServer()
 
-        try await transfer.createUser(serverID: serverID, userName: "alice", role: Self.role, home: .chroot(to: "/invoices-incoming/alice"),
-                                      sshPublicKey: Self.aliceKey, tags: ["employee": "alice"])
-        try await transfer.createUser(serverID: serverID, userName: "bob.smith", role: Self.role,
-                                      home: .logical([.init(entry: "/", target: "/invoices-incoming/bob.smith", type: "DIRECTORY"),
-                                                      .init(entry: "/archive", target: "/invoices-archive/bob.smith")]))
+        try await transfer.createUser(
+            serverID: serverID, userName: "alice", role: Self.role, home: .chroot(to: "/invoices-incoming/alice"),
+            sshPublicKey: Self.aliceKey, tags: ["employee": "alice"])
+        try await transfer.createUser(
+            serverID: serverID, userName: "bob.smith", role: Self.role,
+            home: .logical([
+                .init(entry: "/", target: "/invoices-incoming/bob.smith", type: "DIRECTORY"),
+                .init(entry: "/archive", target: "/invoices-archive/bob.smith"),
+            ]))
 
         let alice = try await transfer.describeUser(serverID: serverID, userName: "alice")
         #expect(alice.userName == "alice")
@@ -86,8 +95,12 @@ struct TransferIntegrationTests {
         #expect(alice.tags == ["employee": "alice"])
 
         let bob = try await transfer.describeUser(serverID: serverID, userName: "bob.smith")
-        #expect(bob.homeDirectory == .logical([.init(entry: "/", target: "/invoices-incoming/bob.smith", type: "DIRECTORY"),
-                                               .init(entry: "/archive", target: "/invoices-archive/bob.smith")]))
+        #expect(
+            bob.homeDirectory
+                == .logical([
+                    .init(entry: "/", target: "/invoices-incoming/bob.smith", type: "DIRECTORY"),
+                    .init(entry: "/archive", target: "/invoices-archive/bob.smith"),
+                ]))
         #expect(bob.sshPublicKeys.isEmpty)
 
         let keyID = try await transfer.importSSHPublicKey(serverID: serverID, userName: "bob.smith", body: Self.bobKey)
@@ -104,19 +117,24 @@ struct TransferIntegrationTests {
 
         #expect(try await transfer.deleteUser(serverID: serverID, userName: "alice") == true)
         #expect(try await transfer.describeServer(serverID: serverID).userCount == 1)
-        let again = await #expect(throws: AWSError.self) { try await transfer.deleteUser(serverID: serverID, userName: "alice") }
+        let again = await #expect(throws: AWSError.self) {
+            try await transfer.deleteUser(serverID: serverID, userName: "alice")
+        }
         #expect(again?.statusCode == 400)
         #expect(again?.message == "alice does not match any user associated with server \(serverID).")
         #expect(again?.attempts == 1)
         withKnownIssue("moto 5.2.1 answers UserNotFound where AWS answers ResourceNotFoundException") {
             #expect(again?.code == "ResourceNotFoundException")
         }
-        let missing = await #expect(throws: AWSError.self) { try await transfer.describeUser(serverID: serverID, userName: "alice") }
+        let missing = await #expect(throws: AWSError.self) {
+            try await transfer.describeUser(serverID: serverID, userName: "alice")
+        }
         #expect(missing?.statusCode == 400)
 
         // A refused call never reaches moto: the user is still there afterwards.
         let refused = await #expect(throws: AWSError.self) {
-            try await transfer.createUser(serverID: serverID, userName: "-bad", role: Self.role, home: .chroot(to: "relative"))
+            try await transfer.createUser(
+                serverID: serverID, userName: "-bad", role: Self.role, home: .chroot(to: "relative"))
         }
         #expect(refused?.kind == .invalidRequest)
         #expect(try await transfer.describeServer(serverID: serverID).userCount == 1)

@@ -17,7 +17,8 @@ extension CloudWatchClient {
         /// Metric ≤ threshold.
         package static let lessThanOrEqualToThreshold = ComparisonOperator(rawValue: "LessThanOrEqualToThreshold")
         /// Anomaly-detection band operators (they compare with `ThresholdMetricId`, not `Threshold`).
-        package static let lessThanLowerOrGreaterThanUpperThreshold = ComparisonOperator(rawValue: "LessThanLowerOrGreaterThanUpperThreshold")
+        package static let lessThanLowerOrGreaterThanUpperThreshold = ComparisonOperator(
+            rawValue: "LessThanLowerOrGreaterThanUpperThreshold")
         /// Below the anomaly band.
         package static let lessThanLowerThreshold = ComparisonOperator(rawValue: "LessThanLowerThreshold")
         /// Above the anomaly band.
@@ -108,8 +109,9 @@ extension CloudWatchClient {
         /// What the alarm watches.
         package enum Source: Sendable, Hashable {
             /// One metric's statistic over `period` seconds (10, 20, 30 or a multiple of 60).
-            case metric(namespace: String, name: String, dimensions: [Dimension] = [], statistic: AlarmStatistic, period: Int,
-                        unit: StandardUnit? = nil)
+            case metric(
+                namespace: String, name: String, dimensions: [Dimension] = [], statistic: AlarmStatistic, period: Int,
+                unit: StandardUnit? = nil)
             /// Metric math: exactly one query returns data, and that is what is compared.
             case queries([MetricDataQuery])
         }
@@ -140,10 +142,13 @@ extension CloudWatchClient {
         package var tags: [String: String]
 
         /// A metric alarm configuration.
-        package init(name: String, description: String? = nil, source: Source, comparisonOperator: ComparisonOperator, threshold: Double?,
-                     thresholdMetricID: String? = nil, evaluationPeriods: Int, datapointsToAlarm: Int? = nil,
-                     treatMissingData: TreatMissingData? = nil, evaluateLowSampleCountPercentile: String? = nil,
-                     actions: AlarmActions = .none, tags: [String: String] = [:]) {
+        package init(
+            name: String, description: String? = nil, source: Source, comparisonOperator: ComparisonOperator,
+            threshold: Double?,
+            thresholdMetricID: String? = nil, evaluationPeriods: Int, datapointsToAlarm: Int? = nil,
+            treatMissingData: TreatMissingData? = nil, evaluateLowSampleCountPercentile: String? = nil,
+            actions: AlarmActions = .none, tags: [String: String] = [:]
+        ) {
             self.name = name
             self.description = description
             self.source = source
@@ -236,7 +241,8 @@ extension CloudWatchClient {
         var problems = ParameterProblems()
         Validation.checkMetricAlarm(alarm, into: &problems)
         try problems.check(client.service, Operations.putMetricAlarm)
-        _ = try await client.json(Operations.putMetricAlarm, CloudWatchWire.PutMetricAlarmRequest(alarm), as: CloudWatchWire.Empty.self)
+        _ = try await client.json(
+            Operations.putMetricAlarm, CloudWatchWire.PutMetricAlarmRequest(alarm), as: CloudWatchWire.Empty.self)
     }
 
     /// Creates or replaces a composite alarm: a rule over other alarms' states.
@@ -245,19 +251,26 @@ extension CloudWatchClient {
     ///   - rule: e.g. `ALARM("copy-failed") OR ALARM("copy-integrity")`, 1–10240 characters.
     ///   - actions: at most 5 ARNs per transition.
     ///   - tags: applied on creation only.
-    package func putCompositeAlarm(name: String, rule: String, actions: AlarmActions = .none, tags: [String: String] = [:],
-                                   description: String? = nil) async throws(AWSError) {
+    package func putCompositeAlarm(
+        name: String, rule: String, actions: AlarmActions = .none, tags: [String: String] = [:],
+        description: String? = nil
+    ) async throws(AWSError) {
         var problems = ParameterProblems()
         Validation.checkAlarmName(name, into: &problems)
-        problems.require((1...10_240).contains(rule.utf8.count), "AlarmRule must be 1 to 10240 characters (it has \(rule.utf8.count))")
-        if let description { problems.require(description.utf8.count <= 1024, "AlarmDescription must be at most 1024 characters") }
+        problems.require(
+            (1...10_240).contains(rule.utf8.count),
+            "AlarmRule must be 1 to 10240 characters (it has \(rule.utf8.count))")
+        if let description {
+            problems.require(description.utf8.count <= 1024, "AlarmDescription must be at most 1024 characters")
+        }
         Validation.checkActions(actions, into: &problems)
         Validation.checkTags(tags, into: &problems)
         try problems.check(client.service, Operations.putCompositeAlarm)
         let request = CloudWatchWire.PutCompositeAlarmRequest(
             AlarmName: name, AlarmRule: rule, AlarmDescription: description, ActionsEnabled: actions.isEnabled,
             OKActions: actions.ok.isEmpty ? nil : actions.ok, AlarmActions: actions.alarm.isEmpty ? nil : actions.alarm,
-            InsufficientDataActions: actions.insufficientData.isEmpty ? nil : actions.insufficientData, Tags: TransferWire.Tag.list(tags))
+            InsufficientDataActions: actions.insufficientData.isEmpty ? nil : actions.insufficientData,
+            Tags: TransferWire.Tag.list(tags))
         _ = try await client.json(Operations.putCompositeAlarm, request, as: CloudWatchWire.Empty.self)
     }
 
@@ -269,26 +282,35 @@ extension CloudWatchClient {
     ///   - prefix: only alarms whose name starts with this; not together with `names`.
     ///   - types: which kinds to return. Both by default (CloudWatch itself returns only metric alarms when
     ///     `AlarmTypes` is absent).
-    package func describeAlarms(names: [String] = [], prefix: String? = nil,
-                                types: Set<AlarmType> = [.metric, .composite]) async throws(AWSError) -> Alarms {
+    package func describeAlarms(
+        names: [String] = [], prefix: String? = nil,
+        types: Set<AlarmType> = [.metric, .composite]
+    ) async throws(AWSError) -> Alarms {
         var problems = ParameterProblems()
         problems.require(names.isEmpty || prefix == nil, "give AlarmNames or AlarmNamePrefix, not both")
-        if let prefix { problems.require((1...255).contains(prefix.utf8.count), "AlarmNamePrefix must be 1 to 255 characters") }
+        if let prefix {
+            problems.require((1...255).contains(prefix.utf8.count), "AlarmNamePrefix must be 1 to 255 characters")
+        }
         problems.require(!types.isEmpty, "AlarmTypes must name at least one type")
         try problems.check(client.service, Operations.describeAlarms)
 
         let typeNames = AlarmType.allCases.filter(types.contains).map(\.rawValue)
-        let batches: [[String]?] = names.isEmpty ? [nil] : stride(from: 0, to: names.count, by: Validation.maxAlarmNamesPerCall).map {
-            Array(names[$0..<min($0 + Validation.maxAlarmNamesPerCall, names.count)])
-        }
+        let batches: [[String]?] =
+            names.isEmpty
+            ? [nil]
+            : stride(from: 0, to: names.count, by: Validation.maxAlarmNamesPerCall).map {
+                Array(names[$0..<min($0 + Validation.maxAlarmNamesPerCall, names.count)])
+            }
         var alarms = Alarms(metricAlarms: [], compositeAlarms: [])
         for batch in batches {
             var token: String?
             var seen = Set<String>()
             repeat {
-                let request = CloudWatchWire.DescribeAlarmsRequest(AlarmNames: batch, AlarmNamePrefix: prefix, AlarmTypes: typeNames,
-                                                                   MaxRecords: 100, NextToken: token)
-                let page = try await client.json(Operations.describeAlarms, request, as: CloudWatchWire.DescribeAlarmsResponse.self)
+                let request = CloudWatchWire.DescribeAlarmsRequest(
+                    AlarmNames: batch, AlarmNamePrefix: prefix, AlarmTypes: typeNames,
+                    MaxRecords: 100, NextToken: token)
+                let page = try await client.json(
+                    Operations.describeAlarms, request, as: CloudWatchWire.DescribeAlarmsResponse.self)
                 alarms.metricAlarms += (page.MetricAlarms ?? []).map(DescribedMetricAlarm.init)
                 alarms.compositeAlarms += (page.CompositeAlarms ?? []).map(DescribedCompositeAlarm.init)
                 token = try nextToken(page.NextToken, seen: &seen, Operations.describeAlarms)
@@ -306,11 +328,15 @@ extension CloudWatchClient {
         for name in compositeNames + names { Validation.checkAlarmName(name, into: &problems) }
         try problems.check(client.service, Operations.deleteAlarms)
         for composite in compositeNames {
-            _ = try await client.json(Operations.deleteAlarms, CloudWatchWire.AlarmNamesRequest(AlarmNames: [composite]), as: CloudWatchWire.Empty.self)
+            _ = try await client.json(
+                Operations.deleteAlarms, CloudWatchWire.AlarmNamesRequest(AlarmNames: [composite]),
+                as: CloudWatchWire.Empty.self)
         }
         for start in stride(from: 0, to: names.count, by: Validation.maxAlarmNamesPerCall) {
             let batch = Array(names[start..<min(start + Validation.maxAlarmNamesPerCall, names.count)])
-            _ = try await client.json(Operations.deleteAlarms, CloudWatchWire.AlarmNamesRequest(AlarmNames: batch), as: CloudWatchWire.Empty.self)
+            _ = try await client.json(
+                Operations.deleteAlarms, CloudWatchWire.AlarmNamesRequest(AlarmNames: batch),
+                as: CloudWatchWire.Empty.self)
         }
     }
 }

@@ -45,9 +45,12 @@ extension CloudWatchClient {
         let parsed = try? JSONSerialization.jsonObject(with: Data(body.utf8))
         problems.require(parsed is [String: Any], "DashboardBody is not a JSON object")
         try problems.check(client.service, Operations.putDashboard)
-        let response = try await client.json(Operations.putDashboard, CloudWatchWire.PutDashboardRequest(DashboardName: name, DashboardBody: body),
-                                             as: CloudWatchWire.PutDashboardResponse.self)
-        return (response.DashboardValidationMessages ?? []).map { DashboardValidationMessage(dataPath: $0.DataPath, message: $0.Message ?? "") }
+        let response = try await client.json(
+            Operations.putDashboard, CloudWatchWire.PutDashboardRequest(DashboardName: name, DashboardBody: body),
+            as: CloudWatchWire.PutDashboardResponse.self)
+        return (response.DashboardValidationMessages ?? []).map {
+            DashboardValidationMessage(dataPath: $0.DataPath, message: $0.Message ?? "")
+        }
     }
 
     /// One dashboard with its body.
@@ -57,9 +60,11 @@ extension CloudWatchClient {
         var problems = ParameterProblems()
         Validation.checkDashboardName(name, into: &problems)
         try problems.check(client.service, Operations.getDashboard)
-        let response = try await client.json(Operations.getDashboard, CloudWatchWire.DashboardNameRequest(DashboardName: name),
-                                             as: CloudWatchWire.GetDashboardResponse.self)
-        return Dashboard(name: response.DashboardName ?? name, arn: response.DashboardArn, body: response.DashboardBody ?? "")
+        let response = try await client.json(
+            Operations.getDashboard, CloudWatchWire.DashboardNameRequest(DashboardName: name),
+            as: CloudWatchWire.GetDashboardResponse.self)
+        return Dashboard(
+            name: response.DashboardName ?? name, arn: response.DashboardArn, body: response.DashboardBody ?? "")
     }
 
     /// Lists dashboards (`ListDashboards`), following `NextToken` to the end.
@@ -70,10 +75,13 @@ extension CloudWatchClient {
         var token: String?
         var seen = Set<String>()
         repeat {
-            let page = try await client.json(Operations.listDashboards, CloudWatchWire.ListDashboardsRequest(DashboardNamePrefix: prefix, NextToken: token),
-                                             as: CloudWatchWire.ListDashboardsResponse.self)
+            let page = try await client.json(
+                Operations.listDashboards,
+                CloudWatchWire.ListDashboardsRequest(DashboardNamePrefix: prefix, NextToken: token),
+                as: CloudWatchWire.ListDashboardsResponse.self)
             entries += (page.DashboardEntries ?? []).map {
-                DashboardEntry(name: $0.DashboardName ?? "", arn: $0.DashboardArn, lastModified: $0.LastModified, size: $0.Size)
+                DashboardEntry(
+                    name: $0.DashboardName ?? "", arn: $0.DashboardArn, lastModified: $0.LastModified, size: $0.Size)
             }
             token = try nextToken(page.NextToken, seen: &seen, Operations.listDashboards)
         } while token != nil
@@ -91,8 +99,9 @@ extension CloudWatchClient {
         try problems.check(client.service, Operations.deleteDashboards)
         for start in stride(from: 0, to: names.count, by: 100) {
             let batch = Array(names[start..<min(start + 100, names.count)])
-            _ = try await client.json(Operations.deleteDashboards, CloudWatchWire.DeleteDashboardsRequest(DashboardNames: batch),
-                                      as: CloudWatchWire.Empty.self)
+            _ = try await client.json(
+                Operations.deleteDashboards, CloudWatchWire.DeleteDashboardsRequest(DashboardNames: batch),
+                as: CloudWatchWire.Empty.self)
         }
     }
 }

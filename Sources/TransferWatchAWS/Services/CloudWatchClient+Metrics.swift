@@ -117,8 +117,10 @@ extension CloudWatchClient {
         package var storageResolution: StorageResolution?
 
         /// A data point.
-        package init(name: String, value: Value, unit: StandardUnit? = nil, dimensions: [Dimension] = [], timestamp: Date? = nil,
-                     storageResolution: StorageResolution? = nil) {
+        package init(
+            name: String, value: Value, unit: StandardUnit? = nil, dimensions: [Dimension] = [], timestamp: Date? = nil,
+            storageResolution: StorageResolution? = nil
+        ) {
             self.name = name
             self.value = value
             self.unit = unit
@@ -208,7 +210,9 @@ extension CloudWatchClient {
             metric = try container.decode(Metric.self, forKey: .metric)
             period = try container.decode(Int.self, forKey: .period)
             stat = try container.decode(String.self, forKey: .stat)
-            unit = (try? container.decodeIfPresent(String.self, forKey: .unit)).flatMap { $0.flatMap(StandardUnit.init(rawValue:)) }
+            unit = (try? container.decodeIfPresent(String.self, forKey: .unit)).flatMap {
+                $0.flatMap(StandardUnit.init(rawValue:))
+            }
         }
     }
 
@@ -230,8 +234,11 @@ extension CloudWatchClient {
         package var accountID: String?
 
         /// A query; see also ``metric(id:namespace:name:dimensions:period:stat:unit:label:returnData:)``.
-        package init(id: String, metricStat: MetricStat? = nil, expression: String? = nil, label: String? = nil, returnData: Bool? = nil,
-                     period: Int? = nil, accountID: String? = nil) {
+        package init(
+            id: String, metricStat: MetricStat? = nil, expression: String? = nil, label: String? = nil,
+            returnData: Bool? = nil,
+            period: Int? = nil, accountID: String? = nil
+        ) {
             self.id = id
             self.metricStat = metricStat
             self.expression = expression
@@ -242,16 +249,23 @@ extension CloudWatchClient {
         }
 
         /// A query for one statistic of one metric.
-        package static func metric(id: String, namespace: String, name: String, dimensions: [Dimension] = [], period: Int, stat: String,
-                                   unit: StandardUnit? = nil, label: String? = nil, returnData: Bool? = nil) -> MetricDataQuery {
-            MetricDataQuery(id: id, metricStat: MetricStat(metric: Metric(namespace: namespace, name: name, dimensions: dimensions),
-                                                           period: period, stat: stat, unit: unit),
-                            label: label, returnData: returnData)
+        package static func metric(
+            id: String, namespace: String, name: String, dimensions: [Dimension] = [], period: Int, stat: String,
+            unit: StandardUnit? = nil, label: String? = nil, returnData: Bool? = nil
+        ) -> MetricDataQuery {
+            MetricDataQuery(
+                id: id,
+                metricStat: MetricStat(
+                    metric: Metric(namespace: namespace, name: name, dimensions: dimensions),
+                    period: period, stat: stat, unit: unit),
+                label: label, returnData: returnData)
         }
 
         /// A metric-math expression over other queries' IDs.
-        package static func expression(id: String, _ expression: String, label: String? = nil, returnData: Bool? = nil,
-                                       period: Int? = nil) -> MetricDataQuery {
+        package static func expression(
+            id: String, _ expression: String, label: String? = nil, returnData: Bool? = nil,
+            period: Int? = nil
+        ) -> MetricDataQuery {
             MetricDataQuery(id: id, expression: expression, label: label, returnData: returnData, period: period)
         }
 

@@ -149,7 +149,9 @@ enum CloudWatchWire {
                 Unit = unit
                 Metrics = nil
             case .queries(let queries):
-                (MetricName, Namespace, Statistic, ExtendedStatistic, Dimensions, Period, Unit) = (nil, nil, nil, nil, nil, nil, nil)
+                (MetricName, Namespace, Statistic, ExtendedStatistic, Dimensions, Period, Unit) = (
+                    nil, nil, nil, nil, nil, nil, nil
+                )
                 Metrics = queries
             }
             EvaluationPeriods = alarm.evaluationPeriods
@@ -304,7 +306,8 @@ enum CloudWatchWire {
 
 extension CloudWatchClient.AlarmActions {
     init(enabled: Bool?, alarm: [String]?, ok: [String]?, insufficientData: [String]?) {
-        self.init(isEnabled: enabled ?? true, alarm: alarm ?? [], ok: ok ?? [], insufficientData: insufficientData ?? [])
+        self.init(
+            isEnabled: enabled ?? true, alarm: alarm ?? [], ok: ok ?? [], insufficientData: insufficientData ?? [])
     }
 }
 
@@ -314,20 +317,28 @@ extension CloudWatchClient.DescribedMetricAlarm {
         if let metrics = wire.Metrics, !metrics.isEmpty {
             source = .queries(metrics)
         } else {
-            let statistic: CloudWatchClient.AlarmStatistic = wire.ExtendedStatistic.map { .extended($0) } ?? .standard(wire.Statistic ?? .average)
-            source = .metric(namespace: wire.Namespace ?? "", name: wire.MetricName ?? "", dimensions: wire.Dimensions ?? [],
-                             statistic: statistic, period: wire.Period ?? 0, unit: wire.Unit.flatMap(CloudWatchClient.StandardUnit.init(rawValue:)))
+            let statistic: CloudWatchClient.AlarmStatistic =
+                wire.ExtendedStatistic.map { .extended($0) } ?? .standard(wire.Statistic ?? .average)
+            source = .metric(
+                namespace: wire.Namespace ?? "", name: wire.MetricName ?? "", dimensions: wire.Dimensions ?? [],
+                statistic: statistic, period: wire.Period ?? 0,
+                unit: wire.Unit.flatMap(CloudWatchClient.StandardUnit.init(rawValue:)))
         }
         let alarm = CloudWatchClient.MetricAlarm(
             name: wire.AlarmName, description: wire.AlarmDescription, source: source,
-            comparisonOperator: wire.ComparisonOperator ?? CloudWatchClient.ComparisonOperator(rawValue: ""), threshold: wire.Threshold,
-            thresholdMetricID: wire.ThresholdMetricId, evaluationPeriods: wire.EvaluationPeriods ?? 0, datapointsToAlarm: wire.DatapointsToAlarm,
-            treatMissingData: wire.TreatMissingData, evaluateLowSampleCountPercentile: wire.EvaluateLowSampleCountPercentile,
-            actions: CloudWatchClient.AlarmActions(enabled: wire.ActionsEnabled, alarm: wire.AlarmActions, ok: wire.OKActions,
-                                                   insufficientData: wire.InsufficientDataActions))
-        let status = CloudWatchClient.AlarmStatus(arn: wire.AlarmArn, state: wire.StateValue, reason: wire.StateReason, reasonData: wire.StateReasonData,
-                                                  updated: wire.StateUpdatedTimestamp, transitioned: wire.StateTransitionedTimestamp,
-                                                  configurationUpdated: wire.AlarmConfigurationUpdatedTimestamp)
+            comparisonOperator: wire.ComparisonOperator ?? CloudWatchClient.ComparisonOperator(rawValue: ""),
+            threshold: wire.Threshold,
+            thresholdMetricID: wire.ThresholdMetricId, evaluationPeriods: wire.EvaluationPeriods ?? 0,
+            datapointsToAlarm: wire.DatapointsToAlarm,
+            treatMissingData: wire.TreatMissingData,
+            evaluateLowSampleCountPercentile: wire.EvaluateLowSampleCountPercentile,
+            actions: CloudWatchClient.AlarmActions(
+                enabled: wire.ActionsEnabled, alarm: wire.AlarmActions, ok: wire.OKActions,
+                insufficientData: wire.InsufficientDataActions))
+        let status = CloudWatchClient.AlarmStatus(
+            arn: wire.AlarmArn, state: wire.StateValue, reason: wire.StateReason, reasonData: wire.StateReasonData,
+            updated: wire.StateUpdatedTimestamp, transitioned: wire.StateTransitionedTimestamp,
+            configurationUpdated: wire.AlarmConfigurationUpdatedTimestamp)
         self.init(alarm: alarm, status: status)
     }
 }
@@ -336,11 +347,13 @@ extension CloudWatchClient.DescribedCompositeAlarm {
     init(_ wire: CloudWatchWire.DescribedCompositeAlarm) {
         let alarm = CloudWatchClient.CompositeAlarm(
             name: wire.AlarmName, rule: wire.AlarmRule ?? "", description: wire.AlarmDescription,
-            actions: CloudWatchClient.AlarmActions(enabled: wire.ActionsEnabled, alarm: wire.AlarmActions, ok: wire.OKActions,
-                                                   insufficientData: wire.InsufficientDataActions))
-        let status = CloudWatchClient.AlarmStatus(arn: wire.AlarmArn, state: wire.StateValue, reason: wire.StateReason, reasonData: wire.StateReasonData,
-                                                  updated: wire.StateUpdatedTimestamp, transitioned: wire.StateTransitionedTimestamp,
-                                                  configurationUpdated: wire.AlarmConfigurationUpdatedTimestamp)
+            actions: CloudWatchClient.AlarmActions(
+                enabled: wire.ActionsEnabled, alarm: wire.AlarmActions, ok: wire.OKActions,
+                insufficientData: wire.InsufficientDataActions))
+        let status = CloudWatchClient.AlarmStatus(
+            arn: wire.AlarmArn, state: wire.StateValue, reason: wire.StateReason, reasonData: wire.StateReasonData,
+            updated: wire.StateUpdatedTimestamp, transitioned: wire.StateTransitionedTimestamp,
+            configurationUpdated: wire.AlarmConfigurationUpdatedTimestamp)
         self.init(alarm: alarm, status: status)
     }
 }

@@ -27,10 +27,12 @@ package struct CloudWatchClient: Sendable {
         /// The metrics that exist (paginated).
         package static let listMetrics = AWSOperation(.cloudWatch, "ListMetrics")
         /// Tags on the alarm also need `cloudwatch:TagResource`.
-        package static let putMetricAlarm = AWSOperation(.cloudWatch, "PutMetricAlarm", iam: ["cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"])
+        package static let putMetricAlarm = AWSOperation(
+            .cloudWatch, "PutMetricAlarm", iam: ["cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"])
         /// Tags on the alarm also need `cloudwatch:TagResource`.
-        package static let putCompositeAlarm = AWSOperation(.cloudWatch, "PutCompositeAlarm",
-                                                            iam: ["cloudwatch:PutCompositeAlarm", "cloudwatch:TagResource"])
+        package static let putCompositeAlarm = AWSOperation(
+            .cloudWatch, "PutCompositeAlarm",
+            iam: ["cloudwatch:PutCompositeAlarm", "cloudwatch:TagResource"])
         /// Composite alarms are returned only when this is allowed on `*`.
         package static let describeAlarms = AWSOperation(.cloudWatch, "DescribeAlarms")
         /// Deletes up to 100 alarms per call.
@@ -50,8 +52,10 @@ package struct CloudWatchClient: Sendable {
 
         /// All of the above, for the IAM policy.
         package static let all: [AWSOperation] = [
-            putMetricData, getMetricData, getMetricStatistics, listMetrics, putMetricAlarm, putCompositeAlarm, describeAlarms,
-            deleteAlarms, listTagsForResource, tagResource, putDashboard, getDashboard, listDashboards, deleteDashboards,
+            putMetricData, getMetricData, getMetricStatistics, listMetrics, putMetricAlarm, putCompositeAlarm,
+            describeAlarms,
+            deleteAlarms, listTagsForResource, tagResource, putDashboard, getDashboard, listDashboards,
+            deleteDashboards,
         ]
     }
 
@@ -77,15 +81,17 @@ package struct CloudWatchClient: Sendable {
         var problems = ParameterProblems()
         Validation.checkNamespace(namespace, into: &problems)
         problems.require(!data.isEmpty, "MetricData must have at least one entry")
-        problems.require(data.count <= Validation.maxMetricsPerRequest,
-                         "MetricData has \(data.count) entries; at most \(Validation.maxMetricsPerRequest) are allowed per request")
+        problems.require(
+            data.count <= Validation.maxMetricsPerRequest,
+            "MetricData has \(data.count) entries; at most \(Validation.maxMetricsPerRequest) are allowed per request")
         let now = client.context.now()
         for (index, datum) in data.enumerated() {
             Validation.checkDatum(datum, index: index, now: now, into: &problems)
         }
         try problems.check(client.service, Operations.putMetricData)
 
-        let request = CloudWatchWire.PutMetricDataRequest(Namespace: namespace, MetricData: data.map(CloudWatchWire.Datum.init))
+        let request = CloudWatchWire.PutMetricDataRequest(
+            Namespace: namespace, MetricData: data.map(CloudWatchWire.Datum.init))
         _ = try await client.json(Operations.putMetricData, request, as: CloudWatchWire.Empty.self, compressible: true)
     }
 
@@ -96,13 +102,17 @@ package struct CloudWatchClient: Sendable {
     ///   - queries: 1–500 queries with unique IDs.
     ///   - scanOrder: `nil` leaves the service default (newest first).
     ///   - maxDatapoints: a cap on data points per request page.
-    package func getMetricData(queries: [MetricDataQuery], start: Date, end: Date, scanOrder: ScanOrder? = nil,
-                               maxDatapoints: Int? = nil) async throws(AWSError) -> [MetricDataResult] {
+    package func getMetricData(
+        queries: [MetricDataQuery], start: Date, end: Date, scanOrder: ScanOrder? = nil,
+        maxDatapoints: Int? = nil
+    ) async throws(AWSError) -> [MetricDataResult] {
         var problems = ParameterProblems()
-        problems.require((1...Validation.maxQueries).contains(queries.count),
-                         "MetricDataQueries must have 1 to \(Validation.maxQueries) entries (it has \(queries.count))")
+        problems.require(
+            (1...Validation.maxQueries).contains(queries.count),
+            "MetricDataQueries must have 1 to \(Validation.maxQueries) entries (it has \(queries.count))")
         Validation.checkQueries(queries, at: "MetricDataQueries", into: &problems)
-        problems.require(start < end, "StartTime \(AWSDate.iso8601(start)) must be before EndTime \(AWSDate.iso8601(end))")
+        problems.require(
+            start < end, "StartTime \(AWSDate.iso8601(start)) must be before EndTime \(AWSDate.iso8601(end))")
         if let maxDatapoints { problems.require(maxDatapoints > 0, "MaxDatapoints must be positive") }
         try problems.check(client.service, Operations.getMetricData)
 
@@ -111,16 +121,19 @@ package struct CloudWatchClient: Sendable {
         var token: String?
         var seen = Set<String>()
         repeat {
-            let request = CloudWatchWire.GetMetricDataRequest(MetricDataQueries: queries, StartTime: start, EndTime: end, NextToken: token,
-                                                              ScanBy: scanOrder?.rawValue, MaxDatapoints: maxDatapoints)
-            let page = try await client.json(Operations.getMetricData, request, as: CloudWatchWire.GetMetricDataResponse.self)
+            let request = CloudWatchWire.GetMetricDataRequest(
+                MetricDataQueries: queries, StartTime: start, EndTime: end, NextToken: token,
+                ScanBy: scanOrder?.rawValue, MaxDatapoints: maxDatapoints)
+            let page = try await client.json(
+                Operations.getMetricData, request, as: CloudWatchWire.GetMetricDataResponse.self)
             for result in page.MetricDataResults ?? [] {
                 let timestamps = result.Timestamps ?? []
                 let values = result.Values ?? []
                 guard timestamps.count == values.count else {
-                    throw AWSError(kind: .malformedResponse, service: client.service.id, operation: Operations.getMetricData.name,
-                                   code: "MalformedResponse",
-                                   message: "result \(result.Id) has \(timestamps.count) timestamps but \(values.count) values")
+                    throw AWSError(
+                        kind: .malformedResponse, service: client.service.id, operation: Operations.getMetricData.name,
+                        code: "MalformedResponse",
+                        message: "result \(result.Id) has \(timestamps.count) timestamps but \(values.count) values")
                 }
                 if let position = positions[result.Id] {
                     results[position].timestamps += timestamps
@@ -130,8 +143,10 @@ package struct CloudWatchClient: Sendable {
                     results[position].messages += result.Messages ?? []
                 } else {
                     positions[result.Id] = results.count
-                    results.append(MetricDataResult(id: result.Id, label: result.Label, timestamps: timestamps, values: values,
-                                                    statusCode: result.StatusCode, messages: result.Messages ?? []))
+                    results.append(
+                        MetricDataResult(
+                            id: result.Id, label: result.Label, timestamps: timestamps, values: values,
+                            statusCode: result.StatusCode, messages: result.Messages ?? []))
                 }
             }
             token = try nextToken(page.NextToken, seen: &seen, Operations.getMetricData)
@@ -142,24 +157,32 @@ package struct CloudWatchClient: Sendable {
     /// Aggregates one metric over `[start, end)` in `period`-second buckets (`GetMetricStatistics`).
     ///
     /// - Returns: The data points in time order (CloudWatch returns them unordered).
-    package func getMetricStatistics(namespace: String, metricName: String, dimensions: [Dimension] = [], start: Date, end: Date,
-                                     period: Int, statistics: [Statistic], unit: StandardUnit? = nil) async throws(AWSError) -> [Datapoint] {
+    package func getMetricStatistics(
+        namespace: String, metricName: String, dimensions: [Dimension] = [], start: Date, end: Date,
+        period: Int, statistics: [Statistic], unit: StandardUnit? = nil
+    ) async throws(AWSError) -> [Datapoint] {
         var problems = ParameterProblems()
         Validation.checkNamespace(namespace, into: &problems)
         Validation.checkMetricName(metricName, at: "Metric", into: &problems)
         Validation.checkDimensions(dimensions, at: "Metric", into: &problems)
         Validation.checkPeriod(period, at: "Period", allowingHighResolution: [1, 5, 10, 30], into: &problems)
-        problems.require((1...5).contains(statistics.count), "Statistics must list 1 to 5 statistics (it lists \(statistics.count))")
-        problems.require(start < end, "StartTime \(AWSDate.iso8601(start)) must be before EndTime \(AWSDate.iso8601(end))")
+        problems.require(
+            (1...5).contains(statistics.count), "Statistics must list 1 to 5 statistics (it lists \(statistics.count))")
+        problems.require(
+            start < end, "StartTime \(AWSDate.iso8601(start)) must be before EndTime \(AWSDate.iso8601(end))")
         try problems.check(client.service, Operations.getMetricStatistics)
 
-        let request = CloudWatchWire.GetMetricStatisticsRequest(Namespace: namespace, MetricName: metricName,
-                                                                Dimensions: dimensions.isEmpty ? nil : dimensions, StartTime: start,
-                                                                EndTime: end, Period: period, Statistics: statistics, Unit: unit)
-        let response = try await client.json(Operations.getMetricStatistics, request, as: CloudWatchWire.GetMetricStatisticsResponse.self)
+        let request = CloudWatchWire.GetMetricStatisticsRequest(
+            Namespace: namespace, MetricName: metricName,
+            Dimensions: dimensions.isEmpty ? nil : dimensions, StartTime: start,
+            EndTime: end, Period: period, Statistics: statistics, Unit: unit)
+        let response = try await client.json(
+            Operations.getMetricStatistics, request, as: CloudWatchWire.GetMetricStatisticsResponse.self)
         return (response.Datapoints ?? []).map {
-            Datapoint(timestamp: $0.Timestamp, sampleCount: $0.SampleCount, average: $0.Average, sum: $0.Sum, minimum: $0.Minimum,
-                      maximum: $0.Maximum, unit: $0.Unit.flatMap(StandardUnit.init(rawValue:)))
+            Datapoint(
+                timestamp: $0.Timestamp, sampleCount: $0.SampleCount, average: $0.Average, sum: $0.Sum,
+                minimum: $0.Minimum,
+                maximum: $0.Maximum, unit: $0.Unit.flatMap(StandardUnit.init(rawValue:)))
         }.sorted { $0.timestamp < $1.timestamp }
     }
 
@@ -169,21 +192,26 @@ package struct CloudWatchClient: Sendable {
     ///   - namespace: only this namespace; `nil` for all.
     ///   - metricName: only this name.
     ///   - dimensions: only metrics having these dimensions (a `nil` value matches any value); at most 10.
-    package func listMetrics(namespace: String? = nil, metricName: String? = nil,
-                             dimensions: [(name: String, value: String?)] = []) async throws(AWSError) -> [Metric] {
+    package func listMetrics(
+        namespace: String? = nil, metricName: String? = nil,
+        dimensions: [(name: String, value: String?)] = []
+    ) async throws(AWSError) -> [Metric] {
         var problems = ParameterProblems()
         if let namespace { Validation.checkNamespace(namespace, into: &problems) }
         if let metricName { Validation.checkMetricName(metricName, at: "ListMetrics", into: &problems) }
         problems.require(dimensions.count <= 10, "Dimensions may have at most 10 filters (it has \(dimensions.count))")
         try problems.check(client.service, Operations.listMetrics)
 
-        let filters = dimensions.isEmpty ? nil : dimensions.map { CloudWatchWire.DimensionFilter(Name: $0.name, Value: $0.value) }
+        let filters =
+            dimensions.isEmpty ? nil : dimensions.map { CloudWatchWire.DimensionFilter(Name: $0.name, Value: $0.value) }
         var metrics: [Metric] = []
         var token: String?
         var seen = Set<String>()
         repeat {
-            let request = CloudWatchWire.ListMetricsRequest(Namespace: namespace, MetricName: metricName, Dimensions: filters, NextToken: token)
-            let page = try await client.json(Operations.listMetrics, request, as: CloudWatchWire.ListMetricsResponse.self)
+            let request = CloudWatchWire.ListMetricsRequest(
+                Namespace: namespace, MetricName: metricName, Dimensions: filters, NextToken: token)
+            let page = try await client.json(
+                Operations.listMetrics, request, as: CloudWatchWire.ListMetricsResponse.self)
             metrics += page.Metrics ?? []
             token = try nextToken(page.NextToken, seen: &seen, Operations.listMetrics)
         } while token != nil
@@ -197,17 +225,20 @@ package struct CloudWatchClient: Sendable {
     /// - Throws: ``AWSError`` (`ResourceNotFoundException` for an unknown ARN).
     package func listTagsForResource(arn: String) async throws(AWSError) -> [String: String] {
         var problems = ParameterProblems()
-        problems.require(arn.hasPrefix("arn:") && arn.utf8.count <= 1024, "ResourceARN \(ParameterText.quoted(arn)) is not an ARN")
+        problems.require(
+            arn.hasPrefix("arn:") && arn.utf8.count <= 1024, "ResourceARN \(ParameterText.quoted(arn)) is not an ARN")
         try problems.check(client.service, Operations.listTagsForResource)
-        let response = try await client.json(Operations.listTagsForResource, CloudWatchWire.ResourceRequest(ResourceARN: arn),
-                                             as: CloudWatchWire.ListTagsResponse.self)
+        let response = try await client.json(
+            Operations.listTagsForResource, CloudWatchWire.ResourceRequest(ResourceARN: arn),
+            as: CloudWatchWire.ListTagsResponse.self)
         return TransferWire.Tag.dictionary(response.Tags)
     }
 
     /// Adds or overwrites tags on an alarm or other CloudWatch resource.
     package func tagResource(arn: String, tags: [String: String]) async throws(AWSError) {
         var problems = ParameterProblems()
-        problems.require(arn.hasPrefix("arn:") && arn.utf8.count <= 1024, "ResourceARN \(ParameterText.quoted(arn)) is not an ARN")
+        problems.require(
+            arn.hasPrefix("arn:") && arn.utf8.count <= 1024, "ResourceARN \(ParameterText.quoted(arn)) is not an ARN")
         problems.require(!tags.isEmpty, "Tags must have at least one entry")
         Validation.checkTags(tags, into: &problems)
         try problems.check(client.service, Operations.tagResource)
@@ -221,8 +252,9 @@ package struct CloudWatchClient: Sendable {
     func nextToken(_ token: String?, seen: inout Set<String>, _ operation: AWSOperation) throws(AWSError) -> String? {
         guard let token, !token.isEmpty else { return nil }
         guard seen.insert(token).inserted else {
-            throw AWSError(kind: .malformedResponse, service: client.service.id, operation: operation.name, code: "PaginationLoop",
-                           message: "the service returned NextToken \(ParameterText.quoted(token)) twice")
+            throw AWSError(
+                kind: .malformedResponse, service: client.service.id, operation: operation.name, code: "PaginationLoop",
+                message: "the service returned NextToken \(ParameterText.quoted(token)) twice")
         }
         return token
     }

@@ -176,10 +176,13 @@ extension TransferClient {
         package var tags: [String: String]
 
         /// A server value (tests and fakes build these).
-        package init(serverID: String, arn: String, state: ServerState, endpointType: EndpointType? = nil,
-                     identityProviderType: IdentityProviderType? = nil, protocols: [FileTransferProtocol] = [], domain: String? = nil,
-                     loggingRole: String? = nil, hostKeyFingerprint: String? = nil, securityPolicyName: String? = nil,
-                     userCount: Int? = nil, tags: [String: String] = [:]) {
+        package init(
+            serverID: String, arn: String, state: ServerState, endpointType: EndpointType? = nil,
+            identityProviderType: IdentityProviderType? = nil, protocols: [FileTransferProtocol] = [],
+            domain: String? = nil,
+            loggingRole: String? = nil, hostKeyFingerprint: String? = nil, securityPolicyName: String? = nil,
+            userCount: Int? = nil, tags: [String: String] = [:]
+        ) {
             self.serverID = serverID
             self.arn = arn
             self.state = state

@@ -20,8 +20,9 @@ struct ParameterProblems {
     /// Throws the collected problems, if any.
     func check(_ service: AWSService, _ operation: AWSOperation) throws(AWSError) {
         guard !messages.isEmpty else { return }
-        throw AWSError(kind: .invalidRequest, service: service.id, operation: operation.name, code: Self.code,
-                       message: messages.joined(separator: "; "), attempts: 0)
+        throw AWSError(
+            kind: .invalidRequest, service: service.id, operation: operation.name, code: Self.code,
+            message: messages.joined(separator: "; "), attempts: 0)
     }
 
     /// The error code of every locally refused request.
@@ -32,7 +33,8 @@ struct ParameterProblems {
 enum ParameterText {
     /// ASCII letters, digits and `_` (the `\w` of AWS's patterns).
     static func isWordCharacter(_ byte: UInt8) -> Bool {
-        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            || byte == 0x5F
     }
 
     /// Printable ASCII only (no control characters, nothing above 0x7E).
@@ -57,39 +59,48 @@ extension TransferClient {
         /// `s-` and 17 lowercase hex digits.
         static func checkServerID(_ serverID: String, into problems: inout ParameterProblems) {
             let bytes = Array(serverID.utf8)
-            let isValid = bytes.count == 19 && serverID.hasPrefix("s-")
+            let isValid =
+                bytes.count == 19 && serverID.hasPrefix("s-")
                 && bytes.dropFirst(2).allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
-            problems.require(isValid, "ServerId \(ParameterText.quoted(serverID)) is not of the form s-<17 lowercase hex digits>")
+            problems.require(
+                isValid, "ServerId \(ParameterText.quoted(serverID)) is not of the form s-<17 lowercase hex digits>")
         }
 
         /// 3–100 characters matching `[\w][\w@.-]{2,99}`: so it cannot start with `-`, `.` or `@`.
         static func checkUserName(_ userName: String, into problems: inout ParameterProblems) {
             let bytes = Array(userName.utf8)
             guard (3...100).contains(userName.count) else {
-                problems.add("UserName \(ParameterText.quoted(userName)) must be 3 to 100 characters (it has \(userName.count))")
+                problems.add(
+                    "UserName \(ParameterText.quoted(userName)) must be 3 to 100 characters (it has \(userName.count))")
                 return
             }
             guard ParameterText.isWordCharacter(bytes[0]) else {
                 problems.add("UserName \(ParameterText.quoted(userName)) must start with a letter, a digit or '_'")
                 return
             }
-            let allowed = bytes.allSatisfy { ParameterText.isWordCharacter($0) || $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
-            problems.require(allowed, "UserName \(ParameterText.quoted(userName)) may contain only letters, digits, '_', '@', '.' and '-'")
+            let allowed = bytes.allSatisfy {
+                ParameterText.isWordCharacter($0) || $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: ".")
+                    || $0 == UInt8(ascii: "-")
+            }
+            problems.require(
+                allowed,
+                "UserName \(ParameterText.quoted(userName)) may contain only letters, digits, '_', '@', '.' and '-'")
         }
 
         /// An IAM role ARN: `arn:<partition>:iam::<12-digit account>:role/<path and name>`, 20–2048 characters.
         static func checkRoleARN(_ arn: String, parameter: String, into problems: inout ParameterProblems) {
-            let problem = "\(parameter) \(ParameterText.quoted(arn)) is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)"
+            let problem =
+                "\(parameter) \(ParameterText.quoted(arn)) is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)"
             guard (20...2048).contains(arn.utf8.count) else {
                 problems.add(problem)
                 return
             }
             let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
             guard parts.count == 6, parts[0] == "arn", !parts[1].isEmpty,
-                  parts[1].utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || $0 == UInt8(ascii: "-") }),
-                  parts[2] == "iam", parts[3].isEmpty,
-                  parts[4].utf8.count == 12, parts[4].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-                  parts[5].hasPrefix("role/"), parts[5].count > 5, !parts[5].contains(where: \.isWhitespace)
+                parts[1].utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || $0 == UInt8(ascii: "-") }),
+                parts[2] == "iam", parts[3].isEmpty,
+                parts[4].utf8.count == 12, parts[4].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                parts[5].hasPrefix("role/"), parts[5].count > 5, !parts[5].contains(where: \.isWhitespace)
             else {
                 problems.add(problem)
                 return
@@ -100,19 +111,27 @@ extension TransferClient {
         static func checkHome(_ home: HomeDirectory, into problems: inout ParameterProblems) {
             switch home {
             case .path(let path):
-                problems.require(path.hasPrefix("/") && path.utf8.count <= 1024,
-                                 "HomeDirectory \(ParameterText.quoted(path)) must start with '/' and be at most 1024 characters")
+                problems.require(
+                    path.hasPrefix("/") && path.utf8.count <= 1024,
+                    "HomeDirectory \(ParameterText.quoted(path)) must start with '/' and be at most 1024 characters")
             case .logical(let mappings):
-                problems.require((1...50_000).contains(mappings.count),
-                                 "HomeDirectoryMappings must have 1 to 50000 entries (it has \(mappings.count))")
+                problems.require(
+                    (1...50_000).contains(mappings.count),
+                    "HomeDirectoryMappings must have 1 to 50000 entries (it has \(mappings.count))")
                 for (index, mapping) in mappings.enumerated() {
-                    problems.require(mapping.entry.hasPrefix("/") && mapping.entry.utf8.count <= 1024,
-                                     "HomeDirectoryMappings[\(index)].Entry \(ParameterText.quoted(mapping.entry)) must start with '/' and be at most 1024 characters")
-                    problems.require(mapping.target.hasPrefix("/") && mapping.target.utf8.count <= 1024,
-                                     "HomeDirectoryMappings[\(index)].Target \(ParameterText.quoted(mapping.target)) must start with '/' and be at most 1024 characters")
+                    problems.require(
+                        mapping.entry.hasPrefix("/") && mapping.entry.utf8.count <= 1024,
+                        "HomeDirectoryMappings[\(index)].Entry \(ParameterText.quoted(mapping.entry)) must start with '/' and be at most 1024 characters"
+                    )
+                    problems.require(
+                        mapping.target.hasPrefix("/") && mapping.target.utf8.count <= 1024,
+                        "HomeDirectoryMappings[\(index)].Target \(ParameterText.quoted(mapping.target)) must start with '/' and be at most 1024 characters"
+                    )
                     if let type = mapping.type {
-                        problems.require(type == "FILE" || type == "DIRECTORY",
-                                         "HomeDirectoryMappings[\(index)].Type must be FILE or DIRECTORY, not \(ParameterText.quoted(type))")
+                        problems.require(
+                            type == "FILE" || type == "DIRECTORY",
+                            "HomeDirectoryMappings[\(index)].Type must be FILE or DIRECTORY, not \(ParameterText.quoted(type))"
+                        )
                     }
                 }
             }
@@ -126,19 +145,26 @@ extension TransferClient {
             }
             let fields = body.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
             let type = fields.first.map(String.init) ?? ""
-            let typeIsValid = (type.hasPrefix("ssh-") || type.hasPrefix("ecdsa-"))
+            let typeIsValid =
+                (type.hasPrefix("ssh-") || type.hasPrefix("ecdsa-"))
                 && type.split(separator: "-", maxSplits: 1).last.map { rest in
-                    !rest.isEmpty && rest.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "-") }
+                    !rest.isEmpty
+                        && rest.utf8.allSatisfy {
+                            ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "-")
+                        }
                 } == true
             let key = fields.count > 1 ? Substring(fields[1]) : ""
             let unpadded = key.prefix(while: { $0 != "=" })
             let padding = key.dropFirst(unpadded.count)
-            let keyIsBase64 = !unpadded.isEmpty && padding.count <= 3 && padding.allSatisfy { $0 == "=" }
+            let keyIsBase64 =
+                !unpadded.isEmpty && padding.count <= 3 && padding.allSatisfy { $0 == "=" }
                 && unpadded.utf8.allSatisfy {
-                    ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "/")
+                    ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A)
+                        || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "/")
                 }
-            problems.require(typeIsValid && keyIsBase64,
-                             "SshPublicKeyBody is not an OpenSSH public key line ('<ssh-… or ecdsa-…> <base64> [comment]')")
+            problems.require(
+                typeIsValid && keyIsBase64,
+                "SshPublicKeyBody is not an OpenSSH public key line ('<ssh-… or ecdsa-…> <base64> [comment]')")
         }
 
         /// 1–50 tags, keys 1–128 and values 0–256 characters.
@@ -146,8 +172,10 @@ extension TransferClient {
             guard !tags.isEmpty else { return }
             problems.require(tags.count <= 50, "Tags may have at most 50 entries (it has \(tags.count))")
             for (key, value) in tags.sorted(by: { $0.key < $1.key }) {
-                problems.require((1...128).contains(key.count), "tag key \(ParameterText.quoted(key)) must be 1 to 128 characters")
-                problems.require(value.count <= 256, "the value of tag \(ParameterText.quoted(key)) must be at most 256 characters")
+                problems.require(
+                    (1...128).contains(key.count), "tag key \(ParameterText.quoted(key)) must be 1 to 128 characters")
+                problems.require(
+                    value.count <= 256, "the value of tag \(ParameterText.quoted(key)) must be at most 256 characters")
             }
         }
     }

@@ -49,9 +49,11 @@ extension TransferClient {
     /// - Returns: The server as last described (in `target`).
     /// - Throws: ``WaitError``.
     @discardableResult
-    package func waitUntilServerState(serverID: String, target: ServerState = .online, timeout: Duration,
-                                      pollInterval: Duration = .seconds(30), sleeper: (any Sleeper)? = nil,
-                                      now: (@Sendable () -> Date)? = nil) async throws(WaitError) -> Server {
+    package func waitUntilServerState(
+        serverID: String, target: ServerState = .online, timeout: Duration,
+        pollInterval: Duration = .seconds(30), sleeper: (any Sleeper)? = nil,
+        now: (@Sendable () -> Date)? = nil
+    ) async throws(WaitError) -> Server {
         let sleeper = sleeper ?? client.context.retry.sleeper
         let now = now ?? client.context.now
         let start = now()
@@ -71,8 +73,9 @@ extension TransferClient {
             if server.state.isFailure { throw .failed(serverID: serverID, target: target, state: server.state) }
             let current = now()
             guard current.addingTimeInterval(Self.timeInterval(pollInterval)) <= deadline else {
-                throw .timedOut(serverID: serverID, target: target, lastState: server.state,
-                                waited: Self.duration(current.timeIntervalSince(start)), polls: polls)
+                throw .timedOut(
+                    serverID: serverID, target: target, lastState: server.state,
+                    waited: Self.duration(current.timeIntervalSince(start)), polls: polls)
             }
             do {
                 try Task.checkCancellation()

@@ -193,18 +193,23 @@ enum TransferWire {
 
 extension TransferClient.Server {
     init(_ wire: TransferWire.DescribedServer, requestedID: String) {
-        self.init(serverID: wire.ServerId ?? requestedID, arn: wire.Arn, state: wire.State ?? .unknown(""),
-                  endpointType: wire.EndpointType, identityProviderType: wire.IdentityProviderType, protocols: wire.Protocols ?? [],
-                  domain: wire.Domain, loggingRole: wire.LoggingRole, hostKeyFingerprint: wire.HostKeyFingerprint,
-                  securityPolicyName: wire.SecurityPolicyName, userCount: wire.UserCount, tags: TransferWire.Tag.dictionary(wire.Tags))
+        self.init(
+            serverID: wire.ServerId ?? requestedID, arn: wire.Arn, state: wire.State ?? .unknown(""),
+            endpointType: wire.EndpointType, identityProviderType: wire.IdentityProviderType,
+            protocols: wire.Protocols ?? [],
+            domain: wire.Domain, loggingRole: wire.LoggingRole, hostKeyFingerprint: wire.HostKeyFingerprint,
+            securityPolicyName: wire.SecurityPolicyName, userCount: wire.UserCount,
+            tags: TransferWire.Tag.dictionary(wire.Tags))
     }
 }
 
 extension TransferClient.ServerSummary {
     init(_ wire: TransferWire.ListedServer) {
-        self.init(serverID: wire.ServerId ?? String(wire.Arn.split(separator: "/").last ?? ""), arn: wire.Arn,
-                  state: wire.State ?? .unknown(""), endpointType: wire.EndpointType, identityProviderType: wire.IdentityProviderType,
-                  domain: wire.Domain, loggingRole: wire.LoggingRole, userCount: wire.UserCount)
+        self.init(
+            serverID: wire.ServerId ?? String(wire.Arn.split(separator: "/").last ?? ""), arn: wire.Arn,
+            state: wire.State ?? .unknown(""), endpointType: wire.EndpointType,
+            identityProviderType: wire.IdentityProviderType,
+            domain: wire.Domain, loggingRole: wire.LoggingRole, userCount: wire.UserCount)
     }
 }
 
@@ -213,20 +218,28 @@ extension TransferClient.User {
         let home: TransferClient.HomeDirectory?
         switch wire.HomeDirectoryType {
         case "LOGICAL":
-            home = .logical((wire.HomeDirectoryMappings ?? []).map { .init(entry: $0.Entry, target: $0.Target, type: $0.type) })
+            home = .logical(
+                (wire.HomeDirectoryMappings ?? []).map { .init(entry: $0.Entry, target: $0.Target, type: $0.type) })
         default:
             home = wire.HomeDirectory.map { .path($0) }
         }
-        self.init(serverID: serverID, userName: wire.UserName ?? requestedName, arn: wire.Arn, role: wire.Role, homeDirectory: home,
-                  policy: wire.Policy,
-                  sshPublicKeys: (wire.SshPublicKeys ?? []).map { .init(id: $0.SshPublicKeyId, body: $0.SshPublicKeyBody, dateImported: $0.DateImported?.date) },
-                  tags: TransferWire.Tag.dictionary(wire.Tags))
+        self.init(
+            serverID: serverID, userName: wire.UserName ?? requestedName, arn: wire.Arn, role: wire.Role,
+            homeDirectory: home,
+            policy: wire.Policy,
+            sshPublicKeys: (wire.SshPublicKeys ?? []).map {
+                .init(id: $0.SshPublicKeyId, body: $0.SshPublicKeyBody, dateImported: $0.DateImported?.date)
+            },
+            tags: TransferWire.Tag.dictionary(wire.Tags))
     }
 }
 
 extension TransferClient.UserSummary {
     init(_ wire: TransferWire.ListedUser) {
-        self.init(userName: wire.UserName ?? String(wire.Arn.split(separator: "/").last ?? ""), arn: wire.Arn, role: wire.Role,
-                  homeDirectoryType: wire.HomeDirectoryType, homeDirectory: wire.HomeDirectory, sshPublicKeyCount: wire.SshPublicKeyCount)
+        self.init(
+            userName: wire.UserName ?? String(wire.Arn.split(separator: "/").last ?? ""), arn: wire.Arn,
+            role: wire.Role,
+            homeDirectoryType: wire.HomeDirectoryType, homeDirectory: wire.HomeDirectory,
+            sshPublicKeyCount: wire.SshPublicKeyCount)
     }
 }

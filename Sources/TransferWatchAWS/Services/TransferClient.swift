@@ -17,7 +17,8 @@ package struct TransferClient: Sendable {
     /// Every Transfer operation this client calls, with the IAM actions each needs.
     package enum Operations {
         /// Also needs `iam:PassRole` on the logging role when one is given.
-        package static let createServer = AWSOperation(.transfer, "CreateServer", iam: ["transfer:CreateServer", "iam:PassRole"])
+        package static let createServer = AWSOperation(
+            .transfer, "CreateServer", iam: ["transfer:CreateServer", "iam:PassRole"])
         /// A server's state, endpoint, users and tags.
         package static let describeServer = AWSOperation(.transfer, "DescribeServer")
         /// Every server (paginated).
@@ -29,7 +30,8 @@ package struct TransferClient: Sendable {
         /// Stops an ONLINE server (still billed).
         package static let stopServer = AWSOperation(.transfer, "StopServer")
         /// Needs `iam:PassRole` on the user's role.
-        package static let createUser = AWSOperation(.transfer, "CreateUser", iam: ["transfer:CreateUser", "iam:PassRole"])
+        package static let createUser = AWSOperation(
+            .transfer, "CreateUser", iam: ["transfer:CreateUser", "iam:PassRole"])
         /// A user's role, home, keys and tags.
         package static let describeUser = AWSOperation(.transfer, "DescribeUser")
         /// A server's users (paginated).
@@ -70,15 +72,20 @@ package struct TransferClient: Sendable {
     ///   - tags: at most 50.
     /// - Returns: The new server's ID.
     /// - Throws: ``AWSError``: `invalidRequest` for a local rule, else what AWS answered.
-    package func createServer(protocols: [FileTransferProtocol] = [.sftp], identityProvider: IdentityProviderType = .serviceManaged,
-                              endpointType: EndpointType = .public, loggingRole: String? = nil,
-                              tags: [String: String] = [:]) async throws(AWSError) -> String {
+    package func createServer(
+        protocols: [FileTransferProtocol] = [.sftp], identityProvider: IdentityProviderType = .serviceManaged,
+        endpointType: EndpointType = .public, loggingRole: String? = nil,
+        tags: [String: String] = [:]
+    ) async throws(AWSError) -> String {
         var problems = ParameterProblems()
-        problems.require((1...4).contains(protocols.count), "Protocols must list 1 to 4 protocols (it lists \(protocols.count))")
+        problems.require(
+            (1...4).contains(protocols.count), "Protocols must list 1 to 4 protocols (it lists \(protocols.count))")
         problems.require(Set(protocols).count == protocols.count, "Protocols lists a protocol twice")
         if protocols.contains(.ftp) || protocols.contains(.ftps) {
             problems.require(endpointType == .vpc, "FTP and FTPS need EndpointType VPC, not \(endpointType)")
-            problems.require(identityProvider != .serviceManaged, "FTP and FTPS need an identity provider other than SERVICE_MANAGED")
+            problems.require(
+                identityProvider != .serviceManaged, "FTP and FTPS need an identity provider other than SERVICE_MANAGED"
+            )
         }
         if protocols.contains(.as2) {
             problems.require(endpointType == .vpc, "AS2 needs EndpointType VPC, not \(endpointType)")
@@ -87,9 +94,11 @@ package struct TransferClient: Sendable {
         Validation.checkTags(tags, into: &problems)
         try problems.check(client.service, Operations.createServer)
 
-        let request = TransferWire.CreateServerRequest(Protocols: protocols, IdentityProviderType: identityProvider, EndpointType: endpointType,
-                                                       LoggingRole: loggingRole, Tags: TransferWire.Tag.list(tags))
-        return try await client.json(Operations.createServer, request, as: TransferWire.CreateServerResponse.self).ServerId
+        let request = TransferWire.CreateServerRequest(
+            Protocols: protocols, IdentityProviderType: identityProvider, EndpointType: endpointType,
+            LoggingRole: loggingRole, Tags: TransferWire.Tag.list(tags))
+        return try await client.json(Operations.createServer, request, as: TransferWire.CreateServerResponse.self)
+            .ServerId
     }
 
     /// Describes one server: its state, endpoint, user count and tags.
@@ -97,8 +106,9 @@ package struct TransferClient: Sendable {
     /// - Throws: ``AWSError`` (`ResourceNotFoundException` when there is no such server).
     package func describeServer(serverID: String) async throws(AWSError) -> Server {
         try checkServerID(serverID, Operations.describeServer)
-        let response = try await client.json(Operations.describeServer, TransferWire.ServerIDRequest(ServerId: serverID),
-                                             as: TransferWire.DescribeServerResponse.self)
+        let response = try await client.json(
+            Operations.describeServer, TransferWire.ServerIDRequest(ServerId: serverID),
+            as: TransferWire.DescribeServerResponse.self)
         return Server(response.Server, requestedID: serverID)
     }
 
@@ -111,8 +121,9 @@ package struct TransferClient: Sendable {
         var token: String?
         var seen = Set<String>()
         repeat {
-            let page = try await client.json(Operations.listServers, TransferWire.ListRequest(ServerId: nil, MaxResults: pageSize, NextToken: token),
-                                             as: TransferWire.ListServersResponse.self)
+            let page = try await client.json(
+                Operations.listServers, TransferWire.ListRequest(ServerId: nil, MaxResults: pageSize, NextToken: token),
+                as: TransferWire.ListServersResponse.self)
             servers += (page.Servers ?? []).map(ServerSummary.init)
             token = try nextToken(page.NextToken, seen: &seen, Operations.listServers)
         } while token != nil
@@ -128,7 +139,8 @@ package struct TransferClient: Sendable {
     package func deleteServer(serverID: String, ignoringMissing: Bool = false) async throws(AWSError) -> Bool {
         try checkServerID(serverID, Operations.deleteServer)
         do throws(AWSError) {
-            _ = try await client.json(Operations.deleteServer, TransferWire.ServerIDRequest(ServerId: serverID), as: TransferWire.Empty.self)
+            _ = try await client.json(
+                Operations.deleteServer, TransferWire.ServerIDRequest(ServerId: serverID), as: TransferWire.Empty.self)
             return true
         } catch {
             guard ignoringMissing, Self.isMissingResource(error) else { throw error }
@@ -139,13 +151,15 @@ package struct TransferClient: Sendable {
     /// Starts an `OFFLINE` server (it goes through `STARTING`).
     package func startServer(serverID: String) async throws(AWSError) {
         try checkServerID(serverID, Operations.startServer)
-        _ = try await client.json(Operations.startServer, TransferWire.ServerIDRequest(ServerId: serverID), as: TransferWire.Empty.self)
+        _ = try await client.json(
+            Operations.startServer, TransferWire.ServerIDRequest(ServerId: serverID), as: TransferWire.Empty.self)
     }
 
     /// Stops an `ONLINE` server (it goes through `STOPPING`). A stopped server is still billed.
     package func stopServer(serverID: String) async throws(AWSError) {
         try checkServerID(serverID, Operations.stopServer)
-        _ = try await client.json(Operations.stopServer, TransferWire.ServerIDRequest(ServerId: serverID), as: TransferWire.Empty.self)
+        _ = try await client.json(
+            Operations.stopServer, TransferWire.ServerIDRequest(ServerId: serverID), as: TransferWire.Empty.self)
     }
 
     // MARK: - Users
@@ -159,8 +173,10 @@ package struct TransferClient: Sendable {
     ///   - sshPublicKey: an OpenSSH public key line of at most 2048 characters.
     ///   - tags: at most 50.
     /// - Throws: ``AWSError`` (`ResourceExistsException` when the user exists, `ResourceNotFoundException` when the server does not).
-    package func createUser(serverID: String, userName: String, role: String, home: HomeDirectory? = nil, sshPublicKey: String? = nil,
-                            tags: [String: String] = [:]) async throws(AWSError) {
+    package func createUser(
+        serverID: String, userName: String, role: String, home: HomeDirectory? = nil, sshPublicKey: String? = nil,
+        tags: [String: String] = [:]
+    ) async throws(AWSError) {
         var problems = ParameterProblems()
         Validation.checkServerID(serverID, into: &problems)
         Validation.checkUserName(userName, into: &problems)
@@ -179,13 +195,16 @@ package struct TransferClient: Sendable {
             homePath = path
         case .logical(let entries):
             homeType = "LOGICAL"
-            mappings = entries.map { TransferWire.HomeDirectoryMapEntry(Entry: $0.entry, Target: $0.target, type: $0.type) }
+            mappings = entries.map {
+                TransferWire.HomeDirectoryMapEntry(Entry: $0.entry, Target: $0.target, type: $0.type)
+            }
         case nil:
             break
         }
-        let request = TransferWire.CreateUserRequest(ServerId: serverID, UserName: userName, Role: role, HomeDirectoryType: homeType,
-                                                     HomeDirectory: homePath, HomeDirectoryMappings: mappings, SshPublicKeyBody: sshPublicKey,
-                                                     Tags: TransferWire.Tag.list(tags))
+        let request = TransferWire.CreateUserRequest(
+            ServerId: serverID, UserName: userName, Role: role, HomeDirectoryType: homeType,
+            HomeDirectory: homePath, HomeDirectoryMappings: mappings, SshPublicKeyBody: sshPublicKey,
+            Tags: TransferWire.Tag.list(tags))
         _ = try await client.json(Operations.createUser, request, as: TransferWire.Empty.self)
     }
 
@@ -194,8 +213,9 @@ package struct TransferClient: Sendable {
     /// - Throws: ``AWSError`` (`ResourceNotFoundException` when the server or user does not exist).
     package func describeUser(serverID: String, userName: String) async throws(AWSError) -> User {
         try checkUser(serverID, userName, Operations.describeUser)
-        let response = try await client.json(Operations.describeUser, TransferWire.UserRequest(ServerId: serverID, UserName: userName),
-                                             as: TransferWire.DescribeUserResponse.self)
+        let response = try await client.json(
+            Operations.describeUser, TransferWire.UserRequest(ServerId: serverID, UserName: userName),
+            as: TransferWire.DescribeUserResponse.self)
         return User(response.User, serverID: response.ServerId, requestedName: userName)
     }
 
@@ -209,8 +229,10 @@ package struct TransferClient: Sendable {
         var token: String?
         var seen = Set<String>()
         repeat {
-            let page = try await client.json(Operations.listUsers, TransferWire.ListRequest(ServerId: serverID, MaxResults: pageSize, NextToken: token),
-                                             as: TransferWire.ListUsersResponse.self)
+            let page = try await client.json(
+                Operations.listUsers,
+                TransferWire.ListRequest(ServerId: serverID, MaxResults: pageSize, NextToken: token),
+                as: TransferWire.ListUsersResponse.self)
             users += (page.Users ?? []).map(UserSummary.init)
             token = try nextToken(page.NextToken, seen: &seen, Operations.listUsers)
         } while token != nil
@@ -222,11 +244,14 @@ package struct TransferClient: Sendable {
     /// - Parameter ignoringMissing: treat `ResourceNotFoundException` (a repeat delete) as success.
     /// - Returns: `true` when this call deleted the user, `false` when it was already gone.
     @discardableResult
-    package func deleteUser(serverID: String, userName: String, ignoringMissing: Bool = false) async throws(AWSError) -> Bool {
+    package func deleteUser(
+        serverID: String, userName: String, ignoringMissing: Bool = false
+    ) async throws(AWSError) -> Bool {
         try checkUser(serverID, userName, Operations.deleteUser)
         do throws(AWSError) {
-            _ = try await client.json(Operations.deleteUser, TransferWire.UserRequest(ServerId: serverID, UserName: userName),
-                                      as: TransferWire.Empty.self)
+            _ = try await client.json(
+                Operations.deleteUser, TransferWire.UserRequest(ServerId: serverID, UserName: userName),
+                as: TransferWire.Empty.self)
             return true
         } catch {
             guard ignoringMissing, Self.isMissingResource(error) else { throw error }
@@ -243,8 +268,11 @@ package struct TransferClient: Sendable {
         Validation.checkUserName(userName, into: &problems)
         Validation.checkSSHPublicKey(body, into: &problems)
         try problems.check(client.service, Operations.importSSHPublicKey)
-        let request = TransferWire.ImportSshPublicKeyRequest(ServerId: serverID, UserName: userName, SshPublicKeyBody: body)
-        return try await client.json(Operations.importSSHPublicKey, request, as: TransferWire.ImportSshPublicKeyResponse.self).SshPublicKeyId
+        let request = TransferWire.ImportSshPublicKeyRequest(
+            ServerId: serverID, UserName: userName, SshPublicKeyBody: body)
+        return try await client.json(
+            Operations.importSSHPublicKey, request, as: TransferWire.ImportSshPublicKeyResponse.self
+        ).SshPublicKeyId
     }
 
     // MARK: - Tags
@@ -256,8 +284,10 @@ package struct TransferClient: Sendable {
         var token: String?
         var seen = Set<String>()
         repeat {
-            let page = try await client.json(Operations.listTagsForResource, TransferWire.ListTagsRequest(Arn: arn, MaxResults: nil, NextToken: token),
-                                             as: TransferWire.ListTagsResponse.self)
+            let page = try await client.json(
+                Operations.listTagsForResource,
+                TransferWire.ListTagsRequest(Arn: arn, MaxResults: nil, NextToken: token),
+                as: TransferWire.ListTagsResponse.self)
             tags.merge(TransferWire.Tag.dictionary(page.Tags)) { _, new in new }
             token = try nextToken(page.NextToken, seen: &seen, Operations.listTagsForResource)
         } while token != nil
@@ -267,7 +297,9 @@ package struct TransferClient: Sendable {
     /// Adds or overwrites tags on a Transfer resource (1–50 per call).
     package func tagResource(arn: String, tags: [String: String]) async throws(AWSError) {
         var problems = ParameterProblems()
-        problems.require(arn.hasPrefix("arn:") && (20...1600).contains(arn.utf8.count), "Arn \(ParameterText.quoted(arn)) is not an ARN")
+        problems.require(
+            arn.hasPrefix("arn:") && (20...1600).contains(arn.utf8.count),
+            "Arn \(ParameterText.quoted(arn)) is not an ARN")
         problems.require(!tags.isEmpty, "Tags must have at least one entry")
         Validation.checkTags(tags, into: &problems)
         try problems.check(client.service, Operations.tagResource)
@@ -287,7 +319,8 @@ package struct TransferClient: Sendable {
     /// The standard retry mode does not honour it (botocore neither); callers that loop may.
     package static func retryAfter(_ error: AWSError) -> Duration? {
         guard error.code == "ThrottlingException", let body = error.body,
-              let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else { return nil }
+            let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
+        else { return nil }
         let seconds: Double?
         switch object["RetryAfterSeconds"] {
         case let text as String: seconds = Double(text.trimmingCharacters(in: .whitespaces))
@@ -315,7 +348,9 @@ package struct TransferClient: Sendable {
 
     private func checkARN(_ arn: String, _ operation: AWSOperation) throws(AWSError) {
         var problems = ParameterProblems()
-        problems.require(arn.hasPrefix("arn:") && (20...1600).contains(arn.utf8.count), "Arn \(ParameterText.quoted(arn)) is not an ARN")
+        problems.require(
+            arn.hasPrefix("arn:") && (20...1600).contains(arn.utf8.count),
+            "Arn \(ParameterText.quoted(arn)) is not an ARN")
         try problems.check(client.service, operation)
     }
 
@@ -327,11 +362,14 @@ package struct TransferClient: Sendable {
     }
 
     /// The token for the next page, or `nil` at the end; a token seen before would loop forever, so it fails.
-    private func nextToken(_ token: String?, seen: inout Set<String>, _ operation: AWSOperation) throws(AWSError) -> String? {
+    private func nextToken(
+        _ token: String?, seen: inout Set<String>, _ operation: AWSOperation
+    ) throws(AWSError) -> String? {
         guard let token, !token.isEmpty else { return nil }
         guard seen.insert(token).inserted else {
-            throw AWSError(kind: .malformedResponse, service: client.service.id, operation: operation.name, code: "PaginationLoop",
-                           message: "the service returned NextToken \(ParameterText.quoted(token)) twice")
+            throw AWSError(
+                kind: .malformedResponse, service: client.service.id, operation: operation.name, code: "PaginationLoop",
+                message: "the service returned NextToken \(ParameterText.quoted(token)) twice")
         }
         return token
     }
