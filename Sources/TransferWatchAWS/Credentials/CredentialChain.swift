@@ -1,0 +1,48 @@
+import Foundation
+import Synchronization
+
+/// Tries credential sources in order; the first that yields credentials wins and is remembered, so later calls
+/// (refreshes) ask only that source, as botocore's resolved credentials stay bound to their provider.
+///
+/// A source that is not set up is skipped and its reason kept; a source that is set up but fails stops the search
+/// (botocore raises rather than falling through to, say, the instance role). Either way the one
+/// ``CredentialError`` thrown lists every source tried and why it failed, e.g.
+/// `no AWS credentials found; tried environment (AWS_ACCESS_KEY_ID not set); web identity (…); shared files (…);
+/// container (…); instance metadata (…)`.
+package final class CredentialChain: CredentialProvider, Sendable {
+    /// The sources in the order they are tried.
+    package let sources: [any CredentialSource]
+    private let winner = Mutex<Int?>(nil)
+
+    package init(_ sources: [any CredentialSource]) {
+        self.sources = sources
+    }
+
+    /// The name of the source that won, once one has.
+    package var resolvedSourceName: String? {
+        winner.withLock { $0 }.map { sources[$0].sourceName }
+    }
+
+    package func credentials() async throws -> AWSCredentials {
+        if let index = winner.withLock({ $0 }) {
+            return try await sources[index].credentials()
+        }
+        var attempts: [(source: String, reason: String)] = []
+        for (index, source) in sources.enumerated() {
+            let resolution: CredentialResolution
+            do {
+                resolution = try await source.resolve()
+            } catch {
+                throw CredentialError(attempts: attempts + error.attempts)
+            }
+            switch resolution {
+            case .found(let credentials):
+                winner.withLock { $0 = index }
+                return credentials
+            case .unavailable(let reasons):
+                attempts += reasons
+            }
+        }
+        throw CredentialError(attempts: attempts)
+    }
+}
