@@ -94,6 +94,42 @@ import TransferWatchTestSupport
         #expect(transport.sent.isEmpty, "instance metadata is not tried after a broken container setup")
     }
 
+    /// botocore drops the environment keys and web identity variables when the caller names a profile.
+    @Test func aProfileChosenByTheCallerSkipsTheEnvironment() async throws {
+        let transport = CredentialFakes.Transport()
+        let context = CredentialFakes.context(
+            environment: ["HOME": "/root", "AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e",
+                          "AWS_WEB_IDENTITY_TOKEN_FILE": "/token", "AWS_ROLE_ARN": "arn:aws:iam::1:role/irsa"],
+            files: CredentialFakes.Files(["/root/.aws/credentials": "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = d\n", "/token": "jwt"]),
+            transport: transport, profile: "dev")
+        let chain = DefaultCredentialChain.makeChain(context: context)
+        #expect(try await chain.credentials().accessKeyID == "AKIDDEV")
+        #expect(transport.sent.isEmpty)
+        #expect(DefaultCredentialChain.sources(context: context).map(\.sourceName) == ["shared files", "container", "instance metadata"])
+    }
+
+    @Test func aMissingProfileChosenByTheCallerIsAnError() async {
+        let context = CredentialFakes.context(environment: ["HOME": "/root", "AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e"],
+                                              profile: "typo")
+        await #expect {
+            try await DefaultCredentialChain.makeChain(context: context).credentials()
+        } throws: { error in
+            "\(error)" == "no AWS credentials from shared files: profile \"typo\" (from --profile) not found in "
+                + "/root/.aws/credentials (absent), /root/.aws/config (absent)"
+        }
+    }
+
+    @Test func theWinnerIsLoggedWithoutSecrets() async throws {
+        let logs = CredentialFakes.LogCapture()
+        let context = CredentialFakes.context(environment: ["HOME": "/root"], files: CredentialFakes.Files(["/root/.aws/credentials": Self.staticFile]),
+                                              logs: logs)
+        _ = try await DefaultCredentialChain.makeChain(context: context).credentials()
+        #expect(logs.all == [
+            "info found AWS credentials credentials.access_key_id=AKID… credentials.skipped=environment "
+                + "credentials.source=profile default in /root/.aws/credentials",
+        ])
+    }
+
     @Test func theWinnerIsRememberedAndAloneAskedAgain() async throws {
         let first = ScriptedSource(name: "first", results: [.unavailable("first", "nothing here")])
         let second = ScriptedSource(name: "second", results: [.found(AWSCredentials(accessKeyID: "A1", secretAccessKey: "s", source: "second")),

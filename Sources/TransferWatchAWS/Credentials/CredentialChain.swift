@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 
 /// Tries credential sources in order; the first that yields credentials wins and is remembered, so later calls
@@ -13,9 +14,14 @@ package final class CredentialChain: CredentialProvider, Sendable {
     /// The sources in the order they are tried.
     package let sources: [any CredentialSource]
     private let winner = Mutex<Int?>(nil)
+    private let logger: Logger?
 
-    package init(_ sources: [any CredentialSource]) {
+    /// - Parameters:
+    ///   - sources: the sources, in the order to try them.
+    ///   - logger: where the winning source is reported (info level; the key ID shortened, never a secret).
+    package init(_ sources: [any CredentialSource], logger: Logger? = nil) {
         self.sources = sources
+        self.logger = logger
     }
 
     /// The name of the source that won, once one has.
@@ -38,6 +44,11 @@ package final class CredentialChain: CredentialProvider, Sendable {
             switch resolution {
             case .found(let credentials):
                 winner.withLock { $0 = index }
+                logger?.info("found AWS credentials", metadata: [
+                    "credentials.source": "\(credentials.source)",
+                    "credentials.access_key_id": "\(Redaction.redactAccessKeyID(credentials.accessKeyID))",
+                    "credentials.skipped": "\(attempts.map(\.source).joined(separator: ", "))",
+                ])
                 return credentials
             case .unavailable(let reasons):
                 attempts += reasons

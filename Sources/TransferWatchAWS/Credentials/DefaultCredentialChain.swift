@@ -11,6 +11,10 @@ import Logging
 /// 3. ``ContainerCredentialProvider``: ECS and EKS Pod Identity.
 /// 4. ``InstanceMetadataCredentialProvider``: the EC2 instance role.
 ///
+/// When the caller names a profile (``CredentialContext/profile``, e.g. a `--profile` flag), botocore drops the
+/// environment keys and the web identity variables, so the named profile is what is used; so does this chain.
+/// `AWS_PROFILE` is not such a choice: with it the environment keys still come first.
+///
 /// ```swift
 /// let credentials = DefaultCredentialChain.make(environment: ProcessInfo.processInfo.environment,
 ///                                               transport: transport, logger: logger)
@@ -19,17 +23,18 @@ import Logging
 package enum DefaultCredentialChain {
     /// The sources, uncached, in order.
     package static func sources(context: CredentialContext) -> [any CredentialSource] {
-        [
-            EnvironmentCredentialProvider(environment: context.environment),
-            ProfileCredentialProvider(context: context),
-            ContainerCredentialProvider(context: context),
-            InstanceMetadataCredentialProvider(context: context),
-        ]
+        let profileChosenByCaller = context.profile != nil
+        var sources: [any CredentialSource] = []
+        if !profileChosenByCaller { sources.append(EnvironmentCredentialProvider(environment: context.environment)) }
+        sources.append(ProfileCredentialProvider(context: context, includesEnvironmentWebIdentity: !profileChosenByCaller))
+        sources.append(ContainerCredentialProvider(context: context))
+        sources.append(InstanceMetadataCredentialProvider(context: context))
+        return sources
     }
 
     /// The chain without a cache.
     package static func makeChain(context: CredentialContext) -> CredentialChain {
-        CredentialChain(sources(context: context))
+        CredentialChain(sources(context: context), logger: context.logger)
     }
 
     /// The chain behind a ``CachingCredentialProvider`` (15-minute advisory, 10-minute mandatory refresh).
