@@ -9,6 +9,7 @@ extension SharedConfigFile {
         /// The keys, lowercase.
         package var entries: [String: Entry]
 
+        /// Properties with the given keys.
         package init(name: String, entries: [String: Entry] = [:]) {
             self.name = name
             self.entries = entries

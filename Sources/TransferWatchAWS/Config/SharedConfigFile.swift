@@ -36,12 +36,14 @@ package struct SharedConfigFile: Sendable, Equatable {
     package struct Entry: Sendable, Equatable {
         /// The lowercased key.
         package var key: String
+        /// The value.
         package var value: Value
         /// The file the key is in.
         package var path: String
         /// The 1-based line of the key.
         package var line: Int
 
+        /// An entry.
         package init(key: String, value: Value, path: String, line: Int) {
             self.key = key
             self.value = value
@@ -71,6 +73,7 @@ package struct SharedConfigFile: Sendable, Equatable {
 
     /// The path the file was read from (used in every message about it).
     package let path: String
+    /// Which file this is.
     package let kind: Kind
     /// The sections in file order, without `[DEFAULT]` itself.
     package let sections: [Section]

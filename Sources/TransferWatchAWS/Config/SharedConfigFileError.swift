@@ -22,6 +22,7 @@ package enum SharedConfigFileError: Error, Sendable, Equatable, CustomStringConv
     /// A value of the wrong type, e.g. `max_attempts = three`.
     case invalidValue(path: String, line: Int, key: String, expected: String)
 
+    /// `<path>:<line>: <what is wrong>`.
     package var description: String {
         switch self {
         case .unreadable(let path, let reason):

@@ -33,8 +33,10 @@ package struct SharedConfigFiles: Sendable, Equatable {
     package var config: SharedConfigFile?
     /// The selected profile's name.
     package var profileName: String
+    /// Where ``profileName`` came from.
     package var profileOrigin: ProfileOrigin
 
+    /// Files already read (``load(environment:files:profile:)`` reads them).
     package init(credentialsPath: String, configPath: String, credentials: SharedConfigFile?, config: SharedConfigFile?,
                  profileName: String, profileOrigin: ProfileOrigin) {
         self.credentialsPath = credentialsPath

@@ -15,6 +15,7 @@ package struct AssumeRoleCredentialProvider: CredentialSource {
         /// `duration_seconds` (STS allows 900 to 43200).
         package var durationSeconds: Int?
 
+        /// A role with its optional parameters.
         package init(arn: String, sessionName: String? = nil, externalID: String? = nil, durationSeconds: Int? = nil) {
             self.arn = arn
             self.sessionName = sessionName
@@ -25,7 +26,9 @@ package struct AssumeRoleCredentialProvider: CredentialSource {
 
     static let assumeRole = AWSOperation(.sts, "AssumeRole")
 
+    /// The name used in messages.
     package let sourceName: String
+    /// The role assumed.
     package let role: Role
     private let source: any CredentialProvider
     private let context: CredentialContext
@@ -45,6 +48,7 @@ package struct AssumeRoleCredentialProvider: CredentialSource {
         self.sourceName = sourceName
     }
 
+    /// Fetches the source credentials, then calls `AssumeRole` with them.
     package func resolve() async throws(CredentialError) -> CredentialResolution {
         let sourceCredentials: AWSCredentials
         do {

@@ -45,6 +45,7 @@ package actor CachingCredentialProvider: CredentialProvider {
         self.logger = logger
     }
 
+    /// The cached credentials, refreshed as the windows require.
     package func credentials() async throws -> AWSCredentials {
         if let cached {
             guard let expiration = cached.expiration else { return cached }

@@ -17,6 +17,7 @@ package struct ContainerCredentialProvider: CredentialSource {
     /// Hosts allowed over plain http besides loopback addresses.
     package static let allowedHTTPHosts = ["169.254.170.2", "169.254.170.23", "fd00:ec2::23", "localhost"]
 
+    /// `container`.
     package let sourceName = "container"
     private let context: CredentialContext
     private let timeout: Duration
@@ -34,6 +35,7 @@ package struct ContainerCredentialProvider: CredentialSource {
         self.retryDelay = retryDelay
     }
 
+    /// Fetches from the configured endpoint, or reports that none is configured.
     package func resolve() async throws(CredentialError) -> CredentialResolution {
         let url: String
         if let relative = context.variable("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {

@@ -29,6 +29,7 @@ package final class CredentialChain: CredentialProvider, Sendable {
         winner.withLock { $0 }.map { sources[$0].sourceName }
     }
 
+    /// The remembered source's credentials, or the first source's that has any.
     package func credentials() async throws -> AWSCredentials {
         if let index = winner.withLock({ $0 }) {
             return try await sources[index].credentials()

@@ -23,12 +23,14 @@ package struct CredentialContext: Sendable {
     package var sleeper: any Sleeper
     /// Jitter for STS retries and the instance-metadata expiry extension.
     package var random: any RandomSource
+    /// Where providers log (debug level; never a secret).
     package var logger: Logger
     /// The profile a caller chose (a `--profile` flag); beats `AWS_PROFILE`.
     package var profile: String?
     /// The region for STS calls; when `nil`: `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`, then `us-east-1`.
     package var region: String?
 
+    /// A context; only the environment, the transport and the logger have no real-world default.
     package init(
         environment: [String: String],
         files: any FileReader = LocalFileReader(),

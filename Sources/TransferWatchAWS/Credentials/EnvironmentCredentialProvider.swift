@@ -10,6 +10,7 @@ import Foundation
 /// - `AWS_CREDENTIAL_EXPIRATION` is an ISO-8601 time; the credentials then expire, and re-reading the same
 ///   variables cannot renew them.
 package struct EnvironmentCredentialProvider: CredentialSource {
+    /// `environment`.
     package let sourceName = "environment"
     private let environment: [String: String]
 
@@ -18,6 +19,7 @@ package struct EnvironmentCredentialProvider: CredentialSource {
         self.environment = environment
     }
 
+    /// Reads the variables.
     package func resolve() async throws(CredentialError) -> CredentialResolution {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         guard let accessKeyID = value("AWS_ACCESS_KEY_ID") else {

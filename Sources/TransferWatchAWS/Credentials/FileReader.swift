@@ -11,22 +11,27 @@ package protocol FileReader: Sendable {
 
 /// A file that exists but could not be read (permissions, I/O).
 package struct FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file.
     package var path: String
     /// What the system said.
     package var reason: String
 
+    /// A failure to read `path`.
     package init(path: String, reason: String) {
         self.path = path
         self.reason = reason
     }
 
+    /// `cannot read <path>: <reason>`.
     package var description: String { "cannot read \(path): \(reason)" }
 }
 
 /// Reads files from the local file system.
 package struct LocalFileReader: FileReader {
+    /// The local file system.
     package init() {}
 
+    /// The file's bytes, `nil` when it does not exist or is a directory.
     package func contents(atPath path: String) throws(FileReadError) -> Data? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { return nil }

@@ -34,14 +34,20 @@ package struct InstanceMetadataCredentialProvider: CredentialSource {
 
     /// The resolved settings.
     package struct Settings: Sendable, Equatable {
+        /// `AWS_EC2_METADATA_DISABLED=true`.
         package var isDisabled: Bool
+        /// The base URL, e.g. `http://169.254.169.254`.
         package var endpoint: String
+        /// No IMDSv1 fallback.
         package var isV1Disabled: Bool
+        /// Each request's deadline.
         package var timeout: Duration
+        /// Attempts per request.
         package var attempts: Int
         /// The variable or key that disabled IMDSv1, for messages.
         package var v1DisabledBy: String
 
+        /// Settings; the defaults are botocore's.
         package init(isDisabled: Bool = false, endpoint: String = InstanceMetadataCredentialProvider.ipv4Endpoint, isV1Disabled: Bool = false,
                      timeout: Duration = .seconds(1), attempts: Int = 1, v1DisabledBy: String = "AWS_EC2_METADATA_V1_DISABLED") {
             self.isDisabled = isDisabled
@@ -53,6 +59,7 @@ package struct InstanceMetadataCredentialProvider: CredentialSource {
         }
     }
 
+    /// `instance metadata`.
     package let sourceName = "instance metadata"
     private let context: CredentialContext
     private let shared: SharedConfigFiles?
@@ -107,6 +114,7 @@ package struct InstanceMetadataCredentialProvider: CredentialSource {
         return settings
     }
 
+    /// Runs the IMDSv2 (or v1) exchange; every failure is reported as unavailable.
     package func resolve() async throws(CredentialError) -> CredentialResolution {
         if context.flag("AWS_EC2_METADATA_DISABLED") { return .unavailable(sourceName, "disabled by AWS_EC2_METADATA_DISABLED") }
         let profile = (shared ?? (try? context.sharedConfig()))?.selectedProfile

@@ -8,6 +8,7 @@ import Logging
 /// A non-zero exit is a failure reported with the first line of its standard error. Output is never quoted in a
 /// message, since it holds the secret key.
 package struct ProcessCredentialProvider: CredentialSource {
+    /// The name used in messages.
     package let sourceName: String
     /// The `credential_process` value.
     package let command: String
@@ -22,6 +23,7 @@ package struct ProcessCredentialProvider: CredentialSource {
         self.sourceName = sourceName
     }
 
+    /// Runs the command and reads its output.
     package func resolve() async throws(CredentialError) -> CredentialResolution {
         let arguments: [String]
         do {

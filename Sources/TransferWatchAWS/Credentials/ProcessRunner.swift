@@ -5,9 +5,12 @@ import Foundation
 package struct ProcessOutput: Sendable, Equatable {
     /// The exit status (or the signal number when it was killed by one).
     package var status: Int32
+    /// Everything written to standard output.
     package var standardOutput: Data
+    /// Everything written to standard error.
     package var standardError: Data
 
+    /// An output.
     package init(status: Int32, standardOutput: Data, standardError: Data) {
         self.status = status
         self.standardOutput = standardOutput
@@ -17,8 +20,11 @@ package struct ProcessOutput: Sendable, Equatable {
 
 /// A command that could not be started.
 package struct ProcessLaunchError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Why it could not start.
     package var message: String
+    /// A failure with `message`.
     package init(_ message: String) { self.message = message }
+    /// The message.
     package var description: String { message }
 }
 
@@ -31,8 +37,10 @@ package protocol ProcessRunner: Sendable {
 
 /// Runs commands with Foundation's `Process`, finding a bare command name on the environment's `PATH`.
 package struct LocalProcessRunner: ProcessRunner {
+    /// The real runner.
     package init() {}
 
+    /// Runs the command on a Dispatch thread and waits for it to exit.
     package func run(_ arguments: [String], environment: [String: String]) async throws(ProcessLaunchError) -> ProcessOutput {
         guard let command = arguments.first, !command.isEmpty else { throw ProcessLaunchError("empty command") }
         guard let executable = Self.locate(command, path: environment["PATH"]) else {

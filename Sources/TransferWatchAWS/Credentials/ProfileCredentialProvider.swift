@@ -18,6 +18,7 @@ import Synchronization
 /// A profile named by `AWS_PROFILE` that exists nowhere is an error; a missing `default` profile is merely
 /// unavailable.
 package struct ProfileCredentialProvider: CredentialSource {
+    /// `shared files`.
     package let sourceName = "shared files"
     private let context: CredentialContext
     private let profile: String?
@@ -35,6 +36,7 @@ package struct ProfileCredentialProvider: CredentialSource {
         self.plan = PlanMemo()
     }
 
+    /// Plans the profile (once) and fetches through the plan.
     package func resolve() async throws(CredentialError) -> CredentialResolution {
         if let remembered = plan.value { return .found(try await Self.fetch(remembered, source: sourceName)) }
         let shared = try context.sharedConfig()

@@ -12,6 +12,7 @@ package enum ShellWords {
         /// The line ends with a lone backslash.
         case trailingBackslash
 
+        /// The reason, as `shlex` words it.
         package var description: String {
             switch self {
             case .unclosedQuote: "no closing quotation"

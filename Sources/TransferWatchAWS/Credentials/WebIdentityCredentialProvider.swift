@@ -17,6 +17,7 @@ package struct WebIdentityCredentialProvider: CredentialSource {
         /// `transferwatch-<unix seconds>` when `nil`.
         package var sessionName: String?
 
+        /// A configuration.
         package init(tokenFile: String, roleARN: String, sessionName: String? = nil) {
             self.tokenFile = tokenFile
             self.roleARN = roleARN
@@ -26,6 +27,7 @@ package struct WebIdentityCredentialProvider: CredentialSource {
 
     static let assumeRoleWithWebIdentity = AWSOperation(.sts, "AssumeRoleWithWebIdentity")
 
+    /// The name used in messages (`web identity`).
     package let sourceName: String
     private let configuration: Configuration?
     private let context: CredentialContext
@@ -47,6 +49,7 @@ package struct WebIdentityCredentialProvider: CredentialSource {
         self.sourceName = sourceName
     }
 
+    /// Reads the token and calls `AssumeRoleWithWebIdentity`.
     package func resolve() async throws(CredentialError) -> CredentialResolution {
         let configuration: Configuration
         if let fixed = self.configuration {
