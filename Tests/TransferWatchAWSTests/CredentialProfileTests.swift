@@ -83,6 +83,14 @@ import TransferWatchTestSupport
             + "or credential_process) in /home/tester/.aws/credentials (absent), /home/tester/.aws/config")
     }
 
+    @Test func anIdentityCenterProfileSaysHowToUseIt() async throws {
+        let resolution = try await provider(config: "[profile corp]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = Admin\n",
+                                            environment: ["AWS_PROFILE": "corp"]).resolve()
+        guard case .unavailable(let attempts) = resolution else { Issue.record("expected unavailable"); return }
+        #expect(attempts.last?.reason == "profile \"corp\" uses IAM Identity Center (sso_*), which TransferWatch does not read; "
+            + "add credential_process = aws configure export-credentials --profile corp --format process")
+    }
+
     @Test(arguments: [
         (["AWS_PROFILE": "ghost"], "AWS_PROFILE"),
         (["AWS_DEFAULT_PROFILE": "ghost"], "AWS_DEFAULT_PROFILE"),

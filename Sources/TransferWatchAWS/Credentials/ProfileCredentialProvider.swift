@@ -14,6 +14,9 @@ import Synchronization
 /// 4. **`credential_process`** (see ``ProcessCredentialProvider``).
 /// 5. **Static keys** in the config file's `[profile name]` section.
 ///
+/// IAM Identity Center (`sso_*`) profiles are not read; the message says to wrap them in `credential_process`
+/// with `aws configure export-credentials`.
+///
 /// The first step that applies decides; its plan is remembered, so later calls (refreshes) go straight to it.
 /// A profile named by `AWS_PROFILE` that exists nowhere is an error; a missing `default` profile is merely
 /// unavailable.
@@ -123,6 +126,9 @@ struct ProfilePlanner {
         if environmentWebIdentity { attempts.append(("web identity", "AWS_WEB_IDENTITY_TOKEN_FILE not set")) }
         if profile == nil {
             attempts.append((sourceName, "profile \"\(name)\" not found in \(shared.searchedPaths)"))
+        } else if let profile, profile.contains("sso_session") || profile.contains("sso_start_url") {
+            attempts.append((sourceName, "profile \"\(name)\" uses IAM Identity Center (sso_*), which TransferWatch does not read; add "
+                + "credential_process = aws configure export-credentials --profile \(name) --format process"))
         } else {
             attempts.append((sourceName, "profile \"\(name)\" has no credentials (no aws_access_key_id, role_arn, "
                 + "web_identity_token_file or credential_process) in \(shared.searchedPaths)"))
