@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TransferWatchAWS
 
 /// Caching and refreshing: one fetch for many callers, the advisory and mandatory windows.
@@ -24,7 +25,9 @@ import Testing
 
     @Test func credentialsWithoutExpiryAreKeptForGood() async throws {
         let clock = CredentialFakes.Clock()
-        let base = GatedProvider(results: [.success(AWSCredentials(accessKeyID: "LONGTERM", secretAccessKey: "s", source: "test"))])
+        let base = GatedProvider(results: [
+            .success(AWSCredentials(accessKeyID: "LONGTERM", secretAccessKey: "s", source: "test"))
+        ])
         let cache = CachingCredentialProvider(wrapping: base, now: clock.closure)
         _ = try await cache.credentials()
         clock.advance(by: 10 * 365 * 86_400)
@@ -35,7 +38,10 @@ import Testing
     @Test(arguments: [60 * 60.0, 15 * 60.0 + 1, 15 * 60.0])
     func outsideTheAdvisoryWindowNothingIsRefreshed(secondsLeft: TimeInterval) async throws {
         let clock = CredentialFakes.Clock()
-        let base = GatedProvider(results: [.success(credentials("A", expiresIn: 2 * 3600, clock)), .success(credentials("B", expiresIn: 3 * 3600, clock))])
+        let base = GatedProvider(results: [
+            .success(credentials("A", expiresIn: 2 * 3600, clock)),
+            .success(credentials("B", expiresIn: 3 * 3600, clock)),
+        ])
         let cache = CachingCredentialProvider(wrapping: base, now: clock.closure)
         _ = try await cache.credentials()
         clock.advance(by: 2 * 3600 - secondsLeft)
@@ -46,7 +52,9 @@ import Testing
 
     @Test func insideTheAdvisoryWindowCallersGetTheCachedValueWhileOneRefreshRuns() async throws {
         let clock = CredentialFakes.Clock()
-        let base = GatedProvider(results: [.success(credentials("A", expiresIn: 3600, clock)), .success(credentials("B", expiresIn: 7200, clock))])
+        let base = GatedProvider(results: [
+            .success(credentials("A", expiresIn: 3600, clock)), .success(credentials("B", expiresIn: 7200, clock)),
+        ])
         let cache = CachingCredentialProvider(wrapping: base, now: clock.closure)
         #expect(try await cache.credentials().accessKeyID == "A")
 
@@ -68,8 +76,10 @@ import Testing
     @Test func aFailedAdvisoryRefreshKeepsTheOldCredentials() async throws {
         let clock = CredentialFakes.Clock()
         let logs = CredentialFakes.LogCapture()
-        let base = GatedProvider(results: [.success(credentials("A", expiresIn: 3600, clock)),
-                                           .failure(CredentialError(source: "test", reason: "STS unreachable"))])
+        let base = GatedProvider(results: [
+            .success(credentials("A", expiresIn: 3600, clock)),
+            .failure(CredentialError(source: "test", reason: "STS unreachable")),
+        ])
         let cache = CachingCredentialProvider(wrapping: base, now: clock.closure, logger: logs.logger)
         _ = try await cache.credentials()
         clock.advance(by: 48 * 60)  // 12 minutes left
@@ -78,13 +88,17 @@ import Testing
         #expect(try await cache.credentials().accessKeyID == "A", "still valid, so still served")
         await cache.waitForRefresh()
         #expect(await base.calls == 3, "each call in the advisory window tries again")
-        #expect(logs.all.first == "warning refreshing AWS credentials failed credentials.keeps_cached=true credentials.window=advisory "
-            + "error=no AWS credentials from test: STS unreachable")
+        #expect(
+            logs.all.first
+                == "warning refreshing AWS credentials failed credentials.keeps_cached=true credentials.window=advisory "
+                + "error=no AWS credentials from test: STS unreachable")
     }
 
     @Test func insideTheMandatoryWindowCallersWaitForTheRefresh() async throws {
         let clock = CredentialFakes.Clock()
-        let base = GatedProvider(results: [.success(credentials("A", expiresIn: 3600, clock)), .success(credentials("B", expiresIn: 7200, clock))])
+        let base = GatedProvider(results: [
+            .success(credentials("A", expiresIn: 3600, clock)), .success(credentials("B", expiresIn: 7200, clock)),
+        ])
         let cache = CachingCredentialProvider(wrapping: base, now: clock.closure)
         _ = try await cache.credentials()
         await base.close()
@@ -101,7 +115,9 @@ import Testing
 
     @Test func anAdvisoryRefreshInFlightIsJoinedOnceTheWindowTurnsMandatory() async throws {
         let clock = CredentialFakes.Clock()
-        let base = GatedProvider(results: [.success(credentials("A", expiresIn: 3600, clock)), .success(credentials("B", expiresIn: 7200, clock))])
+        let base = GatedProvider(results: [
+            .success(credentials("A", expiresIn: 3600, clock)), .success(credentials("B", expiresIn: 7200, clock)),
+        ])
         let cache = CachingCredentialProvider(wrapping: base, now: clock.closure)
         _ = try await cache.credentials()
         await base.close()
@@ -117,8 +133,10 @@ import Testing
 
     @Test func aFailedMandatoryRefreshIsThrown() async throws {
         let clock = CredentialFakes.Clock()
-        let base = GatedProvider(results: [.success(credentials("A", expiresIn: 3600, clock)),
-                                           .failure(CredentialError(source: "instance metadata", reason: "HTTP 500"))])
+        let base = GatedProvider(results: [
+            .success(credentials("A", expiresIn: 3600, clock)),
+            .failure(CredentialError(source: "instance metadata", reason: "HTTP 500")),
+        ])
         let cache = CachingCredentialProvider(wrapping: base, now: clock.closure)
         _ = try await cache.credentials()
         clock.advance(by: 51 * 60)
@@ -136,28 +154,36 @@ import Testing
         await #expect {
             try await cache.credentials()
         } throws: { error in
-            "\(error)" == "no AWS credentials from test: the refreshed credentials already expired at 2026-03-01T11:00:00Z"
+            "\(error)"
+                == "no AWS credentials from test: the refreshed credentials already expired at 2026-03-01T11:00:00Z"
         }
         #expect(await cache.cachedCredentials == nil)
     }
 
     @Test func expiredEnvironmentCredentialsFailThroughTheDefaultChain() async throws {
         let clock = CredentialFakes.Clock()
-        let provider = DefaultCredentialChain.make(context: CredentialFakes.context(environment: [
-            "AWS_ACCESS_KEY_ID": "ASIAOLD", "AWS_SECRET_ACCESS_KEY": "s", "AWS_SESSION_TOKEN": "t", "AWS_CREDENTIAL_EXPIRATION": "2026-03-01T11:30:00Z",
-        ], clock: clock))
+        let provider = DefaultCredentialChain.make(
+            context: CredentialFakes.context(
+                environment: [
+                    "AWS_ACCESS_KEY_ID": "ASIAOLD", "AWS_SECRET_ACCESS_KEY": "s", "AWS_SESSION_TOKEN": "t",
+                    "AWS_CREDENTIAL_EXPIRATION": "2026-03-01T11:30:00Z",
+                ], clock: clock))
         await #expect {
             try await provider.credentials()
         } throws: { error in
-            "\(error)" == "no AWS credentials from environment: the refreshed credentials already expired at 2026-03-01T11:30:00Z"
+            "\(error)"
+                == "no AWS credentials from environment: the refreshed credentials already expired at 2026-03-01T11:30:00Z"
         }
     }
 
     // MARK: Helpers
 
-    private func credentials(_ id: String, expiresIn seconds: TimeInterval, _ clock: CredentialFakes.Clock) -> AWSCredentials {
-        AWSCredentials(accessKeyID: id, secretAccessKey: "secret-\(id)", sessionToken: "token-\(id)",
-                       expiration: clock.now.addingTimeInterval(seconds), source: "test")
+    private func credentials(
+        _ id: String, expiresIn seconds: TimeInterval, _ clock: CredentialFakes.Clock
+    ) -> AWSCredentials {
+        AWSCredentials(
+            accessKeyID: id, secretAccessKey: "secret-\(id)", sessionToken: "token-\(id)",
+            expiration: clock.now.addingTimeInterval(seconds), source: "test")
     }
 }
 

@@ -1,8 +1,9 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import TransferWatchAWS
 import TransferWatchTestSupport
+
+@testable import TransferWatchAWS
 
 /// The default chain's order, its memory of the winner, and its one error when everything fails.
 @Suite struct CredentialChainTests {
@@ -10,7 +11,10 @@ import TransferWatchTestSupport
 
     @Test func theEnvironmentBeatsEverythingElse() async throws {
         let (chain, transport) = makeChain(
-            environment: ["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/c"],
+            environment: [
+                "AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e",
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/c",
+            ],
             files: ["/root/.aws/credentials": Self.staticFile])
         #expect(try await chain.credentials().accessKeyID == "AKIDENV")
         #expect(chain.resolvedSourceName == "environment")
@@ -18,8 +22,9 @@ import TransferWatchTestSupport
     }
 
     @Test func theProfileBeatsContainerAndInstanceMetadata() async throws {
-        let (chain, transport) = makeChain(environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/c"],
-                                           files: ["/root/.aws/credentials": Self.staticFile])
+        let (chain, transport) = makeChain(
+            environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/c"],
+            files: ["/root/.aws/credentials": Self.staticFile])
         #expect(try await chain.credentials().accessKeyID == "AKIDPROFILE")
         #expect(chain.resolvedSourceName == "shared files")
         #expect(transport.sent.isEmpty)
@@ -39,9 +44,11 @@ import TransferWatchTestSupport
     @Test func anAssumeRoleProfileBeatsWebIdentityFromTheEnvironment() async throws {
         let (chain, transport) = makeChain(
             environment: ["AWS_WEB_IDENTITY_TOKEN_FILE": "/token", "AWS_ROLE_ARN": "arn:aws:iam::1:role/irsa"],
-            files: ["/root/.aws/config": "[default]\nrole_arn = arn:aws:iam::1:role/profile-role\nsource_profile = base\n",
-                    "/root/.aws/credentials": "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = b\n",
-                    "/token": "jwt"],
+            files: [
+                "/root/.aws/config": "[default]\nrole_arn = arn:aws:iam::1:role/profile-role\nsource_profile = base\n",
+                "/root/.aws/credentials": "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = b\n",
+                "/token": "jwt",
+            ],
             routes: ["POST /": [.xml(200, CredentialFakes.stsSuccess("AssumeRole"))]])
         #expect(try await chain.credentials().accessKeyID == CredentialFakes.issuedKeyID)
         #expect(transport.sent.map { $0.form["Action"] } == ["AssumeRole"])
@@ -49,8 +56,9 @@ import TransferWatchTestSupport
     }
 
     @Test func theContainerBeatsInstanceMetadata() async throws {
-        let (chain, transport) = makeChain(environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/id"],
-                                           routes: ["GET /v2/credentials/id": [.json(CredentialFakes.metadataCredentials())]])
+        let (chain, transport) = makeChain(
+            environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/id"],
+            routes: ["GET /v2/credentials/id": [.json(CredentialFakes.metadataCredentials())]])
         #expect(try await chain.credentials().source == "container")
         #expect(transport.sent.map(\.request.path) == ["/v2/credentials/id"])
     }
@@ -59,7 +67,9 @@ import TransferWatchTestSupport
         let (chain, _) = makeChain(routes: [
             "PUT /latest/api/token": [.status(200, "t")],
             "GET /latest/meta-data/iam/security-credentials/": [.status(200, "agent")],
-            "GET /latest/meta-data/iam/security-credentials/agent": [.json(CredentialFakes.metadataCredentials(code: "Success"))],
+            "GET /latest/meta-data/iam/security-credentials/agent": [
+                .json(CredentialFakes.metadataCredentials(code: "Success"))
+            ],
         ])
         #expect(try await chain.credentials().source == "instance metadata (role agent)")
         #expect(chain.resolvedSourceName == "instance metadata")
@@ -80,8 +90,9 @@ import TransferWatchTestSupport
     }
 
     @Test func aConfiguredButBrokenSourceStopsTheSearch() async {
-        let (chain, transport) = makeChain(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://evil.example.com/creds"],
-                                           routes: ["PUT /latest/api/token": [.status(200, "t")]])
+        let (chain, transport) = makeChain(
+            environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://evil.example.com/creds"],
+            routes: ["PUT /latest/api/token": [.status(200, "t")]])
         await #expect {
             try await chain.credentials()
         } throws: { error in
@@ -98,19 +109,28 @@ import TransferWatchTestSupport
     @Test func aProfileChosenByTheCallerSkipsTheEnvironment() async throws {
         let transport = CredentialFakes.Transport()
         let context = CredentialFakes.context(
-            environment: ["HOME": "/root", "AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e",
-                          "AWS_WEB_IDENTITY_TOKEN_FILE": "/token", "AWS_ROLE_ARN": "arn:aws:iam::1:role/irsa"],
-            files: CredentialFakes.Files(["/root/.aws/credentials": "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = d\n", "/token": "jwt"]),
+            environment: [
+                "HOME": "/root", "AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e",
+                "AWS_WEB_IDENTITY_TOKEN_FILE": "/token", "AWS_ROLE_ARN": "arn:aws:iam::1:role/irsa",
+            ],
+            files: CredentialFakes.Files([
+                "/root/.aws/credentials": "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = d\n",
+                "/token": "jwt",
+            ]),
             transport: transport, profile: "dev")
         let chain = DefaultCredentialChain.makeChain(context: context)
         #expect(try await chain.credentials().accessKeyID == "AKIDDEV")
         #expect(transport.sent.isEmpty)
-        #expect(DefaultCredentialChain.sources(context: context).map(\.sourceName) == ["shared files", "container", "instance metadata"])
+        #expect(
+            DefaultCredentialChain.sources(context: context).map(\.sourceName) == [
+                "shared files", "container", "instance metadata",
+            ])
     }
 
     @Test func aMissingProfileChosenByTheCallerIsAnError() async {
-        let context = CredentialFakes.context(environment: ["HOME": "/root", "AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e"],
-                                              profile: "typo")
+        let context = CredentialFakes.context(
+            environment: ["HOME": "/root", "AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e"],
+            profile: "typo")
         await #expect {
             try await DefaultCredentialChain.makeChain(context: context).credentials()
         } throws: { error in
@@ -121,19 +141,25 @@ import TransferWatchTestSupport
 
     @Test func theWinnerIsLoggedWithoutSecrets() async throws {
         let logs = CredentialFakes.LogCapture()
-        let context = CredentialFakes.context(environment: ["HOME": "/root"], files: CredentialFakes.Files(["/root/.aws/credentials": Self.staticFile]),
-                                              logs: logs)
+        let context = CredentialFakes.context(
+            environment: ["HOME": "/root"], files: CredentialFakes.Files(["/root/.aws/credentials": Self.staticFile]),
+            logs: logs)
         _ = try await DefaultCredentialChain.makeChain(context: context).credentials()
-        #expect(logs.all == [
-            "info found AWS credentials credentials.access_key_id=AKID… credentials.skipped=environment "
-                + "credentials.source=profile default in /root/.aws/credentials",
-        ])
+        #expect(
+            logs.all == [
+                "info found AWS credentials credentials.access_key_id=AKID… credentials.skipped=environment "
+                    + "credentials.source=profile default in /root/.aws/credentials"
+            ])
     }
 
     @Test func theWinnerIsRememberedAndAloneAskedAgain() async throws {
         let first = ScriptedSource(name: "first", results: [.unavailable("first", "nothing here")])
-        let second = ScriptedSource(name: "second", results: [.found(AWSCredentials(accessKeyID: "A1", secretAccessKey: "s", source: "second")),
-                                                              .found(AWSCredentials(accessKeyID: "A2", secretAccessKey: "s", source: "second"))])
+        let second = ScriptedSource(
+            name: "second",
+            results: [
+                .found(AWSCredentials(accessKeyID: "A1", secretAccessKey: "s", source: "second")),
+                .found(AWSCredentials(accessKeyID: "A2", secretAccessKey: "s", source: "second")),
+            ])
         let chain = CredentialChain([first, second])
         #expect(try await chain.credentials().accessKeyID == "A1")
         #expect(try await chain.credentials().accessKeyID == "A2")
@@ -142,7 +168,9 @@ import TransferWatchTestSupport
     }
 
     @Test func theDefaultChainIsCached() async throws {
-        let context = CredentialFakes.context(environment: ["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e"])
+        let context = CredentialFakes.context(environment: [
+            "AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "e",
+        ])
         let provider = DefaultCredentialChain.make(context: context)
         _ = try await provider.credentials()
         _ = try await provider.credentials()
@@ -152,24 +180,37 @@ import TransferWatchTestSupport
     }
 
     @Test func theDefaultChainSignsRealRequests() async throws {
-        let transport = CredentialFakes.Transport(["POST /": [.xml(200, "<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>")]])
-        let credentials = DefaultCredentialChain.make(environment: ["AWS_ACCESS_KEY_ID": "AKIDCHAIN", "AWS_SECRET_ACCESS_KEY": "c", "HOME": "/root"],
-                                                      files: CredentialFakes.Files(), transport: transport, logger: CredentialFakes.LogCapture().logger)
-        let client = AWSClient(service: .sns, context: AWSClient.Context(region: "us-east-1", credentials: credentials, transport: transport,
-                                                                         retry: RetryStrategy(sleeper: RecordingSleeper())))
-        let result = try await client.queryCall(AWSOperation(.sns, "Publish"), [("TopicArn", "arn:aws:sns:us-east-1:1:t"), ("Message", "hi")])
+        let transport = CredentialFakes.Transport([
+            "POST /": [
+                .xml(
+                    200, "<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>")
+            ]
+        ])
+        let credentials = DefaultCredentialChain.make(
+            environment: ["AWS_ACCESS_KEY_ID": "AKIDCHAIN", "AWS_SECRET_ACCESS_KEY": "c", "HOME": "/root"],
+            files: CredentialFakes.Files(), transport: transport, logger: CredentialFakes.LogCapture().logger)
+        let client = AWSClient(
+            service: .sns,
+            context: AWSClient.Context(
+                region: "us-east-1", credentials: credentials, transport: transport,
+                retry: RetryStrategy(sleeper: RecordingSleeper())))
+        let result = try await client.queryCall(
+            AWSOperation(.sns, "Publish"), [("TopicArn", "arn:aws:sns:us-east-1:1:t"), ("Message", "hi")])
         #expect(result.string("MessageId") == "m-1")
         #expect(transport.sent.first?.request.headers["Authorization"]?.contains("Credential=AKIDCHAIN/") == true)
     }
 
     // MARK: Helpers
 
-    private func makeChain(environment: [String: String] = [:], files: [String: String] = [:],
-                           routes: [String: [CredentialFakes.Reply]] = [:]) -> (CredentialChain, CredentialFakes.Transport) {
+    private func makeChain(
+        environment: [String: String] = [:], files: [String: String] = [:],
+        routes: [String: [CredentialFakes.Reply]] = [:]
+    ) -> (CredentialChain, CredentialFakes.Transport) {
         let transport = CredentialFakes.Transport(routes)
         var environment = environment
         environment["HOME"] = "/root"
-        let context = CredentialFakes.context(environment: environment, files: CredentialFakes.Files(files), transport: transport)
+        let context = CredentialFakes.context(
+            environment: environment, files: CredentialFakes.Files(files), transport: transport)
         return (DefaultCredentialChain.makeChain(context: context), transport)
     }
 }

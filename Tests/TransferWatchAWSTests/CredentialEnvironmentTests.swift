@@ -1,12 +1,15 @@
 import Foundation
 import Testing
+
 @testable import TransferWatchAWS
 
 /// `AWS_ACCESS_KEY_ID` and friends.
 @Suite struct EnvironmentCredentialProviderTests {
     @Test func keyAndSecretMakeLongTermCredentials() async throws {
-        let credentials = try await provider(["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "env-secret"]).credentials()
-        #expect(credentials == AWSCredentials(accessKeyID: "AKIDENV", secretAccessKey: "env-secret", source: "environment"))
+        let credentials = try await provider(["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "env-secret"])
+            .credentials()
+        #expect(
+            credentials == AWSCredentials(accessKeyID: "AKIDENV", secretAccessKey: "env-secret", source: "environment"))
     }
 
     /// botocore reads `AWS_SECURITY_TOKEN` before `AWS_SESSION_TOKEN`.
@@ -28,7 +31,8 @@ import Testing
     ])
     func expirationIsISO8601(text: String, seconds: Double) async throws {
         let credentials = try await provider([
-            "AWS_ACCESS_KEY_ID": "ASIAENV", "AWS_SECRET_ACCESS_KEY": "s", "AWS_SESSION_TOKEN": "t", "AWS_CREDENTIAL_EXPIRATION": text,
+            "AWS_ACCESS_KEY_ID": "ASIAENV", "AWS_SECRET_ACCESS_KEY": "s", "AWS_SESSION_TOKEN": "t",
+            "AWS_CREDENTIAL_EXPIRATION": text,
         ]).credentials()
         #expect(credentials.expiration == Date(timeIntervalSince1970: seconds))
     }
@@ -37,15 +41,19 @@ import Testing
         await #expect {
             try await provider(["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": ""]).credentials()
         } throws: { error in
-            "\(error)" == "no AWS credentials from environment: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not"
+            "\(error)"
+                == "no AWS credentials from environment: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not"
         }
     }
 
     @Test func aMalformedExpirationIsAnError() async {
         await #expect {
-            try await provider(["AWS_ACCESS_KEY_ID": "A", "AWS_SECRET_ACCESS_KEY": "s", "AWS_CREDENTIAL_EXPIRATION": "tomorrow"]).credentials()
+            try await provider([
+                "AWS_ACCESS_KEY_ID": "A", "AWS_SECRET_ACCESS_KEY": "s", "AWS_CREDENTIAL_EXPIRATION": "tomorrow",
+            ]).credentials()
         } throws: { error in
-            "\(error)" == "no AWS credentials from environment: AWS_CREDENTIAL_EXPIRATION is not an ISO-8601 time such as 2026-05-01T12:00:00Z: tomorrow"
+            "\(error)"
+                == "no AWS credentials from environment: AWS_CREDENTIAL_EXPIRATION is not an ISO-8601 time such as 2026-05-01T12:00:00Z: tomorrow"
         }
     }
 

@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
-@testable import TransferWatchAWS
 import TransferWatchTestSupport
+
+@testable import TransferWatchAWS
 
 /// Test doubles for the credential suites: in-memory files, a scripted transport, a hand-moved clock, a log
 /// capture. Nested in one namespace so they cannot clash with other suites' fakes.
@@ -48,9 +49,13 @@ enum CredentialFakes {
             .response(HTTPResponse(status: status, headers: headers, body: Data(body.utf8)))
         }
 
-        static func json(_ object: String) -> Reply { .status(200, object, headers: ["Content-Type": "application/json"]) }
+        static func json(_ object: String) -> Reply {
+            .status(200, object, headers: ["Content-Type": "application/json"])
+        }
 
-        static func xml(_ status: Int, _ body: String) -> Reply { .status(status, body, headers: ["Content-Type": "text/xml"]) }
+        static func xml(_ status: Int, _ body: String) -> Reply {
+            .status(status, body, headers: ["Content-Type": "text/xml"])
+        }
     }
 
     /// A request as the transport received it.
@@ -64,7 +69,9 @@ enum CredentialFakes {
             for pair in bodyText.split(separator: "&") {
                 let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 let name = String(parts[0]).removingPercentEncoding ?? String(parts[0])
-                let value = parts.count > 1 ? (String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "") : ""
+                let value =
+                    parts.count > 1
+                    ? (String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "") : ""
                 fields[name] = value
             }
             return fields
@@ -85,7 +92,10 @@ enum CredentialFakes {
             let reply: Reply? = state.withLock { state in
                 state.sent.append(Sent(request: request, timeout: timeout))
                 guard var queue = state.routes[route], let first = queue.first else { return nil }
-                if queue.count > 1 { queue.removeFirst(); state.routes[route] = queue }
+                if queue.count > 1 {
+                    queue.removeFirst()
+                    state.routes[route] = queue
+                }
                 return first
             }
             switch reply {
@@ -141,7 +151,9 @@ enum CredentialFakes {
         }
         func log(event: LogEvent) {
             let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-            capture.append("\(event.level) \(event.message) \(merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
+            capture.append(
+                "\(event.level) \(event.message) \(merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"
+            )
         }
     }
 
@@ -151,8 +163,12 @@ enum CredentialFakes {
     final class Processes: ProcessRunner, Sendable {
         private let state: Mutex<(output: ProcessOutput, runs: [[String]])>
         init(_ output: ProcessOutput) { state = Mutex((output, [])) }
-        func run(_ arguments: [String], environment: [String: String]) async throws(ProcessLaunchError) -> ProcessOutput {
-            state.withLock { $0.runs.append(arguments); return $0.output }
+        func run(_ arguments: [String], environment: [String: String]) async throws(ProcessLaunchError) -> ProcessOutput
+        {
+            state.withLock {
+                $0.runs.append(arguments)
+                return $0.output
+            }
         }
         var runs: [[String]] { state.withLock { $0.runs } }
     }
@@ -172,8 +188,9 @@ enum CredentialFakes {
     ) -> CredentialContext {
         var environment = environment
         if environment["HOME"] == nil { environment["HOME"] = "/home/tester" }
-        return CredentialContext(environment: environment, files: files, transport: transport, processes: processes, now: clock.closure,
-                                 sleeper: sleeper, random: SeededRandomSource(seed: 7), logger: logs.logger, profile: profile)
+        return CredentialContext(
+            environment: environment, files: files, transport: transport, processes: processes, now: clock.closure,
+            sleeper: sleeper, random: SeededRandomSource(seed: 7), logger: logs.logger, profile: profile)
     }
 
     /// The credentials a fake STS or metadata service hands out.
@@ -182,7 +199,9 @@ enum CredentialFakes {
     static let issuedToken = "IssuedSessionToken//////////wEaCXVzLWVhc3QtMSJHMEUCIQ"
 
     /// A real-shaped STS success body for `operation` (`AssumeRole`, `AssumeRoleWithWebIdentity`).
-    static func stsSuccess(_ operation: String, expiration: String = "2026-03-01T13:00:00Z", keyID: String = issuedKeyID) -> String {
+    static func stsSuccess(
+        _ operation: String, expiration: String = "2026-03-01T13:00:00Z", keyID: String = issuedKeyID
+    ) -> String {
         """
         <\(operation)Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
           <\(operation)Result>
@@ -220,11 +239,15 @@ enum CredentialFakes {
     }
 
     /// Container/IMDS credential JSON.
-    static func metadataCredentials(expiration: String = "2026-03-01T18:00:00Z", code: String? = nil, tokenKey: String = "Token") -> String {
-        let codeField = code.map { "\"Code\": \"\($0)\", \"LastUpdated\": \"2026-03-01T11:55:00Z\", \"Type\": \"AWS-HMAC\", " } ?? ""
+    static func metadataCredentials(
+        expiration: String = "2026-03-01T18:00:00Z", code: String? = nil, tokenKey: String = "Token"
+    ) -> String {
+        let codeField =
+            code.map { "\"Code\": \"\($0)\", \"LastUpdated\": \"2026-03-01T11:55:00Z\", \"Type\": \"AWS-HMAC\", " }
+            ?? ""
         return """
-        {\(codeField)"AccessKeyId": "\(issuedKeyID)", "SecretAccessKey": "\(issuedSecret)", "\(tokenKey)": "\(issuedToken)", "Expiration": "\(expiration)"}
-        """
+            {\(codeField)"AccessKeyId": "\(issuedKeyID)", "SecretAccessKey": "\(issuedSecret)", "\(tokenKey)": "\(issuedToken)", "Expiration": "\(expiration)"}
+            """
     }
 }
 
@@ -237,7 +260,8 @@ enum CredentialFakes {
         #expect(try await transport.send(request, timeout: .seconds(1)).status == 200)
         #expect(try await transport.send(request, timeout: .seconds(1)).status == 200)
         await #expect(throws: TransportError.self) {
-            try await transport.send(HTTPRequest(method: "GET", scheme: "http", host: "h", path: "/b"), timeout: .seconds(1))
+            try await transport.send(
+                HTTPRequest(method: "GET", scheme: "http", host: "h", path: "/b"), timeout: .seconds(1))
         }
         #expect(transport.sent.count == 4)
     }

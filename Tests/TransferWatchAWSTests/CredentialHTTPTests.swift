@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import TransferWatchAWS
 import TransferWatchTestSupport
+
+@testable import TransferWatchAWS
 
 /// The HTTP sources over real HTTP: libcurl (``CurlTransport``) talking to a ``LocalHTTPServer`` on 127.0.0.1,
 /// so headers, timeouts, resets and refused connections are the real thing.
@@ -20,9 +21,14 @@ struct CredentialHTTPTests {
         }
         defer { server.stop() }
         let files = CredentialFakes.Files(["/token": "pod-identity-token"])
-        let credentials = try await ContainerCredentialProvider(context: context(
-            ["AWS_CONTAINER_CREDENTIALS_FULL_URI": server.url("/v1/credentials"), "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "/token"],
-            files: files)).credentials()
+        let credentials = try await ContainerCredentialProvider(
+            context: context(
+                [
+                    "AWS_CONTAINER_CREDENTIALS_FULL_URI": server.url("/v1/credentials"),
+                    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "/token",
+                ],
+                files: files)
+        ).credentials()
         #expect(credentials.accessKeyID == CredentialFakes.issuedKeyID)
         let request = try #require(server.requests().first)
         #expect(request.method == "GET")
@@ -30,11 +36,15 @@ struct CredentialHTTPTests {
     }
 
     @Test func containerRetriesAfterAResetAndAnEmptyReply() async throws {
-        let server = try LocalHTTPServer.start(script: [.resetConnection, .closeWithoutResponse, .json(Self.credentialsJSON)])
+        let server = try LocalHTTPServer.start(script: [
+            .resetConnection, .closeWithoutResponse, .json(Self.credentialsJSON),
+        ])
         defer { server.stop() }
         let sleeper = RecordingSleeper()
-        let credentials = try await ContainerCredentialProvider(context: context(
-            ["AWS_CONTAINER_CREDENTIALS_FULL_URI": server.url("/creds")], sleeper: sleeper)).credentials()
+        let credentials = try await ContainerCredentialProvider(
+            context: context(
+                ["AWS_CONTAINER_CREDENTIALS_FULL_URI": server.url("/creds")], sleeper: sleeper)
+        ).credentials()
         #expect(credentials.sessionToken == CredentialFakes.issuedToken)
         #expect(server.requests().count == 3)
         #expect(sleeper.delays == [.seconds(1), .seconds(1)])
@@ -45,8 +55,10 @@ struct CredentialHTTPTests {
         defer { server.stop() }
         let start = ContinuousClock.now
         await #expect {
-            try await ContainerCredentialProvider(context: context(["AWS_CONTAINER_CREDENTIALS_FULL_URI": server.url("/creds")]),
-                                                  timeout: .milliseconds(300)).credentials()
+            try await ContainerCredentialProvider(
+                context: context(["AWS_CONTAINER_CREDENTIALS_FULL_URI": server.url("/creds")]),
+                timeout: .milliseconds(300)
+            ).credentials()
         } throws: { error in
             let text = "\(error)"
             return text.hasPrefix("no AWS credentials from container: cannot reach \(server.url("/creds")): timedOut: ")
@@ -62,21 +74,28 @@ struct CredentialHTTPTests {
         let server = try LocalHTTPServer.start { request in
             switch (request.method, request.path) {
             case ("PUT", "/latest/api/token"):
-                return request.header("x-aws-ec2-metadata-token-ttl-seconds") == "21600" ? .text("imds-session-token") : .text(status: 400, "")
+                return request.header("x-aws-ec2-metadata-token-ttl-seconds") == "21600"
+                    ? .text("imds-session-token") : .text(status: 400, "")
             case ("GET", "/latest/meta-data/iam/security-credentials/"):
-                return request.header("x-aws-ec2-metadata-token") == "imds-session-token" ? .text("agent-role") : .text(status: 401, "")
+                return request.header("x-aws-ec2-metadata-token") == "imds-session-token"
+                    ? .text("agent-role") : .text(status: 401, "")
             case ("GET", "/latest/meta-data/iam/security-credentials/agent-role"):
-                return request.header("x-aws-ec2-metadata-token") == "imds-session-token" ? .json(Self.credentialsJSON) : .text(status: 401, "")
+                return request.header("x-aws-ec2-metadata-token") == "imds-session-token"
+                    ? .json(Self.credentialsJSON) : .text(status: 401, "")
             default:
                 return .text(status: 404, "")
             }
         }
         defer { server.stop() }
-        let credentials = try await InstanceMetadataCredentialProvider(context: context(["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.baseURL])).credentials()
+        let credentials = try await InstanceMetadataCredentialProvider(
+            context: context(["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.baseURL])
+        ).credentials()
         #expect(credentials.source == "instance metadata (role agent-role)")
-        #expect(server.requests().map { "\($0.method) \($0.path)" } == [
-            "PUT /latest/api/token", "GET /latest/meta-data/iam/security-credentials/", "GET /latest/meta-data/iam/security-credentials/agent-role",
-        ])
+        #expect(
+            server.requests().map { "\($0.method) \($0.path)" } == [
+                "PUT /latest/api/token", "GET /latest/meta-data/iam/security-credentials/",
+                "GET /latest/meta-data/iam/security-credentials/agent-role",
+            ])
     }
 
     @Test func imdsFallsBackToV1WhenTheTokenCallTimesOut() async throws {
@@ -89,9 +108,11 @@ struct CredentialHTTPTests {
             }
         }
         defer { server.stop() }
-        let credentials = try await InstanceMetadataCredentialProvider(context: context([
-            "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.baseURL, "AWS_METADATA_SERVICE_TIMEOUT": "0.3",
-        ])).credentials()
+        let credentials = try await InstanceMetadataCredentialProvider(
+            context: context([
+                "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.baseURL, "AWS_METADATA_SERVICE_TIMEOUT": "0.3",
+            ])
+        ).credentials()
         #expect(credentials.accessKeyID == CredentialFakes.issuedKeyID)
         let gets = server.requests().filter { $0.method == "GET" }
         #expect(gets.count == 2)
@@ -101,13 +122,20 @@ struct CredentialHTTPTests {
     // MARK: STS
 
     @Test func webIdentityOverHTTPIsUnsigned() async throws {
-        let server = try LocalHTTPServer.start(script: [.respond(status: 200, headers: [("Content-Type", "text/xml")],
-                                                                 body: Data(CredentialFakes.stsSuccess("AssumeRoleWithWebIdentity").utf8))])
+        let server = try LocalHTTPServer.start(script: [
+            .respond(
+                status: 200, headers: [("Content-Type", "text/xml")],
+                body: Data(CredentialFakes.stsSuccess("AssumeRoleWithWebIdentity").utf8))
+        ])
         defer { server.stop() }
         let files = CredentialFakes.Files(["/token": "jwt-over-http"])
-        let credentials = try await WebIdentityCredentialProvider(context: context([
-            "AWS_WEB_IDENTITY_TOKEN_FILE": "/token", "AWS_ROLE_ARN": "arn:aws:iam::1:role/r", "AWS_ENDPOINT_URL_STS": server.baseURL,
-        ], files: files)).credentials()
+        let credentials = try await WebIdentityCredentialProvider(
+            context: context(
+                [
+                    "AWS_WEB_IDENTITY_TOKEN_FILE": "/token", "AWS_ROLE_ARN": "arn:aws:iam::1:role/r",
+                    "AWS_ENDPOINT_URL_STS": server.baseURL,
+                ], files: files)
+        ).credentials()
         #expect(credentials.secretAccessKey == CredentialFakes.issuedSecret)
         let request = try #require(server.requests().first)
         #expect(request.method == "POST")
@@ -124,20 +152,27 @@ struct CredentialHTTPTests {
         let url = closedPort.baseURL
         closedPort.stop()
         await #expect {
-            try await DefaultCredentialChain.makeChain(context: context(["AWS_EC2_METADATA_SERVICE_ENDPOINT": url])).credentials()
+            try await DefaultCredentialChain.makeChain(context: context(["AWS_EC2_METADATA_SERVICE_ENDPOINT": url]))
+                .credentials()
         } throws: { error in
             let text = "\(error)"
             return text.hasPrefix("no AWS credentials found; tried environment (AWS_ACCESS_KEY_ID not set); ")
-                && text.contains("; instance metadata (cannot reach \(url)/latest/meta-data/iam/security-credentials/: connectFailed: ")
+                && text.contains(
+                    "; instance metadata (cannot reach \(url)/latest/meta-data/iam/security-credentials/: connectFailed: "
+                )
         }
     }
 
     // MARK: Helpers
 
-    private func context(_ environment: [String: String], files: CredentialFakes.Files = CredentialFakes.Files(),
-                         sleeper: RecordingSleeper = RecordingSleeper()) -> CredentialContext {
-        CredentialContext(environment: environment.merging(["HOME": "/home/tester"]) { $1 }, files: files, transport: TestContexts.sharedTransport,
-                          now: { CredentialFakes.start }, sleeper: sleeper, random: SeededRandomSource(seed: 1),
-                          logger: CredentialFakes.LogCapture().logger)
+    private func context(
+        _ environment: [String: String], files: CredentialFakes.Files = CredentialFakes.Files(),
+        sleeper: RecordingSleeper = RecordingSleeper()
+    ) -> CredentialContext {
+        CredentialContext(
+            environment: environment.merging(["HOME": "/home/tester"]) { $1 }, files: files,
+            transport: TestContexts.sharedTransport,
+            now: { CredentialFakes.start }, sleeper: sleeper, random: SeededRandomSource(seed: 1),
+            logger: CredentialFakes.LogCapture().logger)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TransferWatchAWS
 
 /// The INI dialect of `~/.aws/credentials` and `~/.aws/config`. Every expected value here was checked against
@@ -8,7 +9,8 @@ import Testing
     // MARK: The dialect
 
     @Test func commentsAreWholeLinesOnlyAndValuesKeepHashes() throws {
-        let file = try parse("""
+        let file = try parse(
+            """
             # top comment
             ; another
             [default]
@@ -26,7 +28,8 @@ import Testing
     }
 
     @Test func indentedBlockIsASubsectionAndOtherContinuationsJoinWithNewlines() throws {
-        let file = try parse("""
+        let file = try parse(
+            """
             [profile x]
             s3 =
               endpoint_url = http://localhost:4566
@@ -48,7 +51,8 @@ import Testing
     }
 
     @Test func configSectionsMapToProfilesLikeBotocore() throws {
-        let file = try parse("""
+        let file = try parse(
+            """
             [default]
             region=a
             [profile default]
@@ -77,7 +81,8 @@ import Testing
     }
 
     @Test func credentialsFileSectionsAreProfileNamesVerbatim() throws {
-        let file = try parse("""
+        let file = try parse(
+            """
             [default]
             aws_access_key_id = A
             [profile dev]
@@ -108,17 +113,28 @@ import Testing
 
     static let dialectCases: [DialectCase] = [
         // Keys are lowercased; values are not.
-        .init(name: "keys are case-insensitive", text: "[default]\nAWS_Access_Key_ID = K\n", key: "aws_access_key_id", expected: "K"),
+        .init(
+            name: "keys are case-insensitive", text: "[default]\nAWS_Access_Key_ID = K\n", key: "aws_access_key_id",
+            expected: "K"),
         // configparser's header regex matches at the start and ignores what follows the last `]`.
-        .init(name: "text after a header is ignored", text: "[default] trailing\nregion=x\n", key: "region", expected: "x"),
+        .init(
+            name: "text after a header is ignored", text: "[default] trailing\nregion=x\n", key: "region", expected: "x"
+        ),
         // A deeper-indented line continues the value, even when it looks like a header.
-        .init(name: "an indented header is a continuation", text: "[default]\nregion = x\n  [profile y]\n", key: "region", expected: "x\n[profile y]"),
+        .init(
+            name: "an indented header is a continuation", text: "[default]\nregion = x\n  [profile y]\n", key: "region",
+            expected: "x\n[profile y]"),
         // The first `=` or `:` splits, so URLs keep their colons.
-        .init(name: "a URL keeps its colons", text: "[default]\nendpoint_url = http://h:9000/p?a=b\n", key: "endpoint_url", expected: "http://h:9000/p?a=b"),
+        .init(
+            name: "a URL keeps its colons", text: "[default]\nendpoint_url = http://h:9000/p?a=b\n",
+            key: "endpoint_url", expected: "http://h:9000/p?a=b"),
         .init(name: "a colon before an equals sign splits", text: "[default]\na:b = c\n", key: "a", expected: "b = c"),
         .init(name: "CRLF line endings", text: "[default]\r\nregion = x\r\n", key: "region", expected: "x"),
-        .init(name: "an empty value is an empty string", text: "[default]\nregion =\nfoo=\n   \n", key: "region", expected: ""),
-        .init(name: "a byte-order mark is skipped", text: "\u{FEFF}[default]\nregion = x\n", key: "region", expected: "x"),
+        .init(
+            name: "an empty value is an empty string", text: "[default]\nregion =\nfoo=\n   \n", key: "region",
+            expected: ""),
+        .init(
+            name: "a byte-order mark is skipped", text: "\u{FEFF}[default]\nregion = x\n", key: "region", expected: "x"),
         .init(name: "tabs indent continuations", text: "[default]\nnote = a\n\tb\n", key: "note", expected: "a\nb"),
     ]
 
@@ -145,22 +161,31 @@ import Testing
     }
 
     static let errorCases: [ErrorCase] = [
-        .init(name: "duplicate key (case-insensitive)", text: "[default]\nregion=a\nRegion=b\n",
-              message: "/t/config:3: 'region' is already set in section [default] on line 2"),
-        .init(name: "duplicate section", text: "[default]\nregion=a\n[default]\nx=1\n",
-              message: "/t/config:3: section [default] already appears on line 1"),
-        .init(name: "key before any section", text: "# hello\nregion=a\n[default]\n",
-              message: "/t/config:2: a key appears before any [section] header"),
-        .init(name: "line without a delimiter", text: "[default]\nregion a\n",
-              message: "/t/config:2: expected 'key = value', a [section] header or a comment"),
-        .init(name: "empty key", text: "[default]\n= x\n",
-              message: "/t/config:2: expected 'key = value', a [section] header or a comment"),
-        .init(name: "sub-section line without equals", text: "[default]\ns3 =\n  addressing_style = path\n  endpoint_url\n",
-              message: "/t/config:4: expected 'name = value' inside the indented block of 's3'"),
-        .init(name: "duplicate key across two DEFAULT sections", text: "[DEFAULT]\na=1\n[DEFAULT]\na=2\n",
-              message: "/t/config:4: 'a' is already set in section [DEFAULT] on line 2"),
-        .init(name: "unclosed header", text: "[default\nregion=a\n",
-              message: "/t/config:1: a key appears before any [section] header"),
+        .init(
+            name: "duplicate key (case-insensitive)", text: "[default]\nregion=a\nRegion=b\n",
+            message: "/t/config:3: 'region' is already set in section [default] on line 2"),
+        .init(
+            name: "duplicate section", text: "[default]\nregion=a\n[default]\nx=1\n",
+            message: "/t/config:3: section [default] already appears on line 1"),
+        .init(
+            name: "key before any section", text: "# hello\nregion=a\n[default]\n",
+            message: "/t/config:2: a key appears before any [section] header"),
+        .init(
+            name: "line without a delimiter", text: "[default]\nregion a\n",
+            message: "/t/config:2: expected 'key = value', a [section] header or a comment"),
+        .init(
+            name: "empty key", text: "[default]\n= x\n",
+            message: "/t/config:2: expected 'key = value', a [section] header or a comment"),
+        .init(
+            name: "sub-section line without equals",
+            text: "[default]\ns3 =\n  addressing_style = path\n  endpoint_url\n",
+            message: "/t/config:4: expected 'name = value' inside the indented block of 's3'"),
+        .init(
+            name: "duplicate key across two DEFAULT sections", text: "[DEFAULT]\na=1\n[DEFAULT]\na=2\n",
+            message: "/t/config:4: 'a' is already set in section [DEFAULT] on line 2"),
+        .init(
+            name: "unclosed header", text: "[default\nregion=a\n",
+            message: "/t/config:1: a key appears before any [section] header"),
     ]
 
     @Test(arguments: errorCases) func errors(_ testCase: ErrorCase) {
@@ -180,7 +205,8 @@ import Testing
     @Test func aMalformedSecretLineIsNeverQuoted() throws {
         let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
         let error = #expect(throws: SharedConfigFileError.self) {
-            try SharedConfigFile(parsing: "[default]\naws_secret_access_key \(secret)\n", path: "/t/credentials", kind: .credentials)
+            try SharedConfigFile(
+                parsing: "[default]\naws_secret_access_key \(secret)\n", path: "/t/credentials", kind: .credentials)
         }
         #expect(error.map { "\($0)".contains(secret) } == false)
     }
@@ -188,7 +214,8 @@ import Testing
     // MARK: Typed settings
 
     @Test func typedSettingsOfAProfile() throws {
-        let file = try parse("""
+        let file = try parse(
+            """
             [profile p]
             region = eu-central-1
             endpoint_url = http://localhost:5055
@@ -239,10 +266,20 @@ import Testing
 /// Both files together: paths, profile selection, merging.
 @Suite struct SharedConfigFilesTests {
     @Test func pathsComeFromVariablesWithTildeAndVariablesExpanded() {
-        let environment = ["HOME": "/home/ann", "AWS_CONFIG_FILE": "~/custom/config", "AWS_SHARED_CREDENTIALS_FILE": "$XDG/aws/${NAME}", "XDG": "/x", "NAME": "creds"]
-        #expect(SharedConfigFiles.path(environment["AWS_CONFIG_FILE"], default: "~/.aws/config", environment: environment) == "/home/ann/custom/config")
-        #expect(SharedConfigFiles.path(environment["AWS_SHARED_CREDENTIALS_FILE"], default: "~/.aws/credentials", environment: environment) == "/x/aws/creds")
-        #expect(SharedConfigFiles.path(nil, default: "~/.aws/credentials", environment: ["HOME": "/root/"]) == "/root/.aws/credentials")
+        let environment = [
+            "HOME": "/home/ann", "AWS_CONFIG_FILE": "~/custom/config",
+            "AWS_SHARED_CREDENTIALS_FILE": "$XDG/aws/${NAME}", "XDG": "/x", "NAME": "creds",
+        ]
+        #expect(
+            SharedConfigFiles.path(environment["AWS_CONFIG_FILE"], default: "~/.aws/config", environment: environment)
+                == "/home/ann/custom/config")
+        #expect(
+            SharedConfigFiles.path(
+                environment["AWS_SHARED_CREDENTIALS_FILE"], default: "~/.aws/credentials", environment: environment)
+                == "/x/aws/creds")
+        #expect(
+            SharedConfigFiles.path(nil, default: "~/.aws/credentials", environment: ["HOME": "/root/"])
+                == "/root/.aws/credentials")
         #expect(SharedConfigFiles.expandVariables("$UNSET/a/${ALSO}/$", environment: [:]) == "$UNSET/a/${ALSO}/$")
         #expect(SharedConfigFiles.expandUser("~bob/x", environment: ["HOME": "/h"]) == "~bob/x")
     }
@@ -265,7 +302,8 @@ import Testing
 
     @Test func credentialsFileOverlaysConfigFileForTheSameProfile() throws {
         let files = CredentialFakes.Files([
-            "/home/t/.aws/config": "[profile dev]\nregion = eu-west-1\nrole_arn = arn:config\nservices = s\n[services s]\nsts =\n  endpoint_url = http://sts.local:1\n",
+            "/home/t/.aws/config":
+                "[profile dev]\nregion = eu-west-1\nrole_arn = arn:config\nservices = s\n[services s]\nsts =\n  endpoint_url = http://sts.local:1\n",
             "/home/t/.aws/credentials": "[dev]\nrole_arn = arn:credentials\naws_access_key_id = AKID\n",
         ])
         let shared = try SharedConfigFiles.load(environment: ["HOME": "/home/t", "AWS_PROFILE": "dev"], files: files)
@@ -301,7 +339,9 @@ import Testing
         let path = directory.appendingPathComponent("config").path
         try Data("[default]\nregion = ap-south-1\n".utf8).write(to: URL(fileURLWithPath: path))
         let reader = LocalFileReader()
-        #expect(try reader.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } == "[default]\nregion = ap-south-1\n")
+        #expect(
+            try reader.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+                == "[default]\nregion = ap-south-1\n")
         #expect(try reader.contents(atPath: directory.appendingPathComponent("absent").path) == nil)
         #expect(try reader.contents(atPath: directory.path) == nil)
     }

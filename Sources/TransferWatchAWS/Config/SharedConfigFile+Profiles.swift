@@ -16,7 +16,9 @@ extension SharedConfigFile {
         }
 
         init(name: String, section: Section) {
-            self.init(name: name, entries: Dictionary(section.entries.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first }))
+            self.init(
+                name: name,
+                entries: Dictionary(section.entries.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first }))
         }
 
         /// The string value of `key`, or `nil` when it is absent or a sub-section.
@@ -44,7 +46,8 @@ extension SharedConfigFile {
             get throws(SharedConfigFileError) {
                 guard let entry = entries["max_attempts"] else { return nil }
                 guard let text = entry.string, let value = Int(text), value >= 1 else {
-                    throw .invalidValue(path: entry.path, line: entry.line, key: entry.key, expected: "a whole number of at least 1")
+                    throw .invalidValue(
+                        path: entry.path, line: entry.line, key: entry.key, expected: "a whole number of at least 1")
                 }
                 return value
             }
@@ -55,7 +58,9 @@ extension SharedConfigFile {
             get throws(SharedConfigFileError) {
                 guard let entry = entries["retry_mode"] else { return nil }
                 guard let mode = entry.string.flatMap(RetryMode.init(rawValue:)) else {
-                    throw .invalidValue(path: entry.path, line: entry.line, key: entry.key, expected: "one of legacy, standard, adaptive")
+                    throw .invalidValue(
+                        path: entry.path, line: entry.line, key: entry.key,
+                        expected: "one of legacy, standard, adaptive")
                 }
                 return mode
             }
@@ -76,15 +81,19 @@ extension SharedConfigFile {
         package func url(_ key: String) throws(SharedConfigFileError) -> URL? {
             guard let entry = entries[key] else { return nil }
             guard let text = entry.string else {
-                throw .invalidValue(path: entry.path, line: entry.line, key: key, expected: "a URL such as https://host:port")
+                throw .invalidValue(
+                    path: entry.path, line: entry.line, key: key, expected: "a URL such as https://host:port")
             }
             return try Self.parseURL(text, entry: entry, key: key)
         }
 
         private static func parseURL(_ text: String, entry: Entry, key: String) throws(SharedConfigFileError) -> URL {
-            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
-                  let host = url.host, !host.isEmpty else {
-                throw .invalidValue(path: entry.path, line: entry.line, key: key, expected: "a URL such as https://host:port")
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+                ["http", "https"].contains(scheme),
+                let host = url.host, !host.isEmpty
+            else {
+                throw .invalidValue(
+                    path: entry.path, line: entry.line, key: key, expected: "a URL such as https://host:port")
             }
             return url
         }
@@ -111,7 +120,9 @@ extension SharedConfigFile {
             var result: [String: Properties] = [:]
             for section in sections {
                 if section.name.hasPrefix("profile") {
-                    if let name = Self.prefixedName(section.name) { result[name] = Properties(name: name, section: section) }
+                    if let name = Self.prefixedName(section.name) {
+                        result[name] = Properties(name: name, section: section)
+                    }
                 } else if section.name == "default" {
                     result["default"] = Properties(name: "default", section: section)
                 }

@@ -165,10 +165,13 @@ private struct Parser {
             let value = stripped[stripped.index(after: delimiter)...].trimmingCharacters(in: .whitespaces)
             var duplicate: (name: String, line: Int)?
             withSection { section in
-                if let first = section.options.first(where: { $0.key == key }) { duplicate = (section.name, first.line) }
+                if let first = section.options.first(where: { $0.key == key }) {
+                    duplicate = (section.name, first.line)
+                }
             }
             if let duplicate {
-                throw .duplicateKey(path: path, line: lineNumber, section: duplicate.name, key: key, firstLine: duplicate.line)
+                throw .duplicateKey(
+                    path: path, line: lineNumber, section: duplicate.name, key: key, firstLine: duplicate.line)
             }
             withSection { section in
                 section.options.append(RawOption(key: key, line: lineNumber, pieces: [(value, lineNumber)]))

@@ -37,8 +37,10 @@ package struct SharedConfigFiles: Sendable, Equatable {
     package var profileOrigin: ProfileOrigin
 
     /// Files already read (``load(environment:files:profile:)`` reads them).
-    package init(credentialsPath: String, configPath: String, credentials: SharedConfigFile?, config: SharedConfigFile?,
-                 profileName: String, profileOrigin: ProfileOrigin) {
+    package init(
+        credentialsPath: String, configPath: String, credentials: SharedConfigFile?, config: SharedConfigFile?,
+        profileName: String, profileOrigin: ProfileOrigin
+    ) {
         self.credentialsPath = credentialsPath
         self.configPath = configPath
         self.credentials = credentials
@@ -53,8 +55,11 @@ package struct SharedConfigFiles: Sendable, Equatable {
     ///   - files: where files are read from.
     ///   - profile: a profile chosen by the caller, which beats `AWS_PROFILE`.
     /// - Throws: ``SharedConfigFileError`` when a file exists but cannot be read or parsed.
-    package static func load(environment: [String: String], files: any FileReader, profile: String? = nil) throws(SharedConfigFileError) -> SharedConfigFiles {
-        let credentialsPath = path(environment["AWS_SHARED_CREDENTIALS_FILE"], default: "~/.aws/credentials", environment: environment)
+    package static func load(
+        environment: [String: String], files: any FileReader, profile: String? = nil
+    ) throws(SharedConfigFileError) -> SharedConfigFiles {
+        let credentialsPath = path(
+            environment["AWS_SHARED_CREDENTIALS_FILE"], default: "~/.aws/credentials", environment: environment)
         let configPath = path(environment["AWS_CONFIG_FILE"], default: "~/.aws/config", environment: environment)
         let (name, origin) = selectProfile(environment: environment, explicit: profile)
         return SharedConfigFiles(
@@ -66,14 +71,18 @@ package struct SharedConfigFiles: Sendable, Equatable {
     }
 
     /// The profile name and where it came from: `profile`, `AWS_PROFILE`, `AWS_DEFAULT_PROFILE`, or `default`.
-    package static func selectProfile(environment: [String: String], explicit: String? = nil) -> (name: String, origin: ProfileOrigin) {
+    package static func selectProfile(
+        environment: [String: String], explicit: String? = nil
+    ) -> (name: String, origin: ProfileOrigin) {
         if let explicit, !explicit.isEmpty { return (explicit, .explicit) }
         if let name = environment["AWS_PROFILE"], !name.isEmpty { return (name, .awsProfile) }
         if let name = environment["AWS_DEFAULT_PROFILE"], !name.isEmpty { return (name, .awsDefaultProfile) }
         return ("default", .implicit)
     }
 
-    private static func read(_ path: String, kind: SharedConfigFile.Kind, files: any FileReader) throws(SharedConfigFileError) -> SharedConfigFile? {
+    private static func read(
+        _ path: String, kind: SharedConfigFile.Kind, files: any FileReader
+    ) throws(SharedConfigFileError) -> SharedConfigFile? {
         let data: Data?
         do {
             data = try files.contents(atPath: path)
@@ -176,7 +185,9 @@ package struct SharedConfigFiles: Sendable, Equatable {
                 continue
             }
             let afterDollar = text.index(after: index)
-            if afterDollar < text.endIndex, text[afterDollar] == "{", let close = text[afterDollar...].firstIndex(of: "}") {
+            if afterDollar < text.endIndex, text[afterDollar] == "{",
+                let close = text[afterDollar...].firstIndex(of: "}")
+            {
                 let name = String(text[text.index(after: afterDollar)..<close])
                 if let value = environment[name], !name.isEmpty {
                     result += value

@@ -39,8 +39,10 @@ package struct AssumeRoleCredentialProvider: CredentialSource {
     ///   - source: signs the `AssumeRole` call (wrap a temporary source in ``CachingCredentialProvider``).
     ///   - sourceName: the name used in messages.
     ///   - shared: the shared config, for the STS region and endpoint.
-    package init(role: Role, source: any CredentialProvider, context: CredentialContext, shared: SharedConfigFiles? = nil,
-                 sourceName: String = "assume role") {
+    package init(
+        role: Role, source: any CredentialProvider, context: CredentialContext, shared: SharedConfigFiles? = nil,
+        sourceName: String = "assume role"
+    ) {
         self.role = role
         self.source = source
         self.context = context
@@ -54,9 +56,11 @@ package struct AssumeRoleCredentialProvider: CredentialSource {
         do {
             sourceCredentials = try await source.credentials()
         } catch let error as CredentialError {
-            throw CredentialError(source: sourceName, reason: "no source credentials to assume \(role.arn) with: \(error.summary)")
+            throw CredentialError(
+                source: sourceName, reason: "no source credentials to assume \(role.arn) with: \(error.summary)")
         } catch {
-            throw CredentialError(source: sourceName, reason: "no source credentials to assume \(role.arn) with: \(error)")
+            throw CredentialError(
+                source: sourceName, reason: "no source credentials to assume \(role.arn) with: \(error)")
         }
         let secrets = [sourceCredentials.secretAccessKey, sourceCredentials.sessionToken].compactMap { $0 }
         var parameters = [
@@ -69,14 +73,18 @@ package struct AssumeRoleCredentialProvider: CredentialSource {
         do {
             let result = try await client.queryCall(Self.assumeRole, parameters)
             let credentials = try STSCredentialResponse.credentials(in: result, source: "\(sourceName) \(role.arn)")
-            context.logger.debug("assumed role", metadata: ["credentials.source": "\(sourceName)", "credentials.role": "\(role.arn)"])
+            context.logger.debug(
+                "assumed role", metadata: ["credentials.source": "\(sourceName)", "credentials.role": "\(role.arn)"])
             return .found(credentials)
         } catch let error as AWSError {
-            throw CredentialError(source: sourceName, reason: "assuming \(role.arn) failed: \(error)", scrubbing: secrets)
+            throw CredentialError(
+                source: sourceName, reason: "assuming \(role.arn) failed: \(error)", scrubbing: secrets)
         } catch let error as FailureMessage {
-            throw CredentialError(source: sourceName, reason: "assuming \(role.arn) failed: \(error.message)", scrubbing: secrets)
+            throw CredentialError(
+                source: sourceName, reason: "assuming \(role.arn) failed: \(error.message)", scrubbing: secrets)
         } catch {
-            throw CredentialError(source: sourceName, reason: "assuming \(role.arn) failed: \(error)", scrubbing: secrets)
+            throw CredentialError(
+                source: sourceName, reason: "assuming \(role.arn) failed: \(error)", scrubbing: secrets)
         }
     }
 }

@@ -36,8 +36,11 @@ package actor CachingCredentialProvider: CredentialProvider {
     ///   - advisoryWindow: botocore's 15 minutes.
     ///   - mandatoryWindow: botocore's 10 minutes.
     ///   - logger: where failed refreshes are reported (at warning level, without secrets).
-    package init(wrapping base: any CredentialProvider, now: @escaping @Sendable () -> Date,
-                 advisoryWindow: Duration = .seconds(15 * 60), mandatoryWindow: Duration = .seconds(10 * 60), logger: Logger? = nil) {
+    package init(
+        wrapping base: any CredentialProvider, now: @escaping @Sendable () -> Date,
+        advisoryWindow: Duration = .seconds(15 * 60), mandatoryWindow: Duration = .seconds(10 * 60),
+        logger: Logger? = nil
+    ) {
         self.base = base
         self.now = now
         self.advisoryWindow = advisoryWindow
@@ -84,17 +87,21 @@ package actor CachingCredentialProvider: CredentialProvider {
         do {
             let fresh = try await base.credentials()
             if let expiration = fresh.expiration, expiration <= now() {
-                throw CredentialError(source: fresh.source, reason: "the refreshed credentials already expired at \(AWSDate.iso8601(expiration))")
+                throw CredentialError(
+                    source: fresh.source,
+                    reason: "the refreshed credentials already expired at \(AWSDate.iso8601(expiration))")
             }
             cached = fresh
             return fresh
         } catch {
             let keepsOld = !mandatory && cached != nil
-            logger?.warning("refreshing AWS credentials failed", metadata: [
-                "credentials.window": "\(mandatory ? "mandatory" : "advisory")",
-                "credentials.keeps_cached": "\(keepsOld)",
-                "error": "\(error)",
-            ])
+            logger?.warning(
+                "refreshing AWS credentials failed",
+                metadata: [
+                    "credentials.window": "\(mandatory ? "mandatory" : "advisory")",
+                    "credentials.keeps_cached": "\(keepsOld)",
+                    "error": "\(error)",
+                ])
             throw error
         }
     }

@@ -28,7 +28,10 @@ package struct ContainerCredentialProvider: CredentialSource {
     ///   - timeout: each attempt's deadline.
     ///   - attempts: how many times to try.
     ///   - retryDelay: the wait between attempts (through the context's sleeper).
-    package init(context: CredentialContext, timeout: Duration = .seconds(2), attempts: Int = 3, retryDelay: Duration = .seconds(1)) {
+    package init(
+        context: CredentialContext, timeout: Duration = .seconds(2), attempts: Int = 3,
+        retryDelay: Duration = .seconds(1)
+    ) {
         self.context = context
         self.timeout = timeout
         self.attempts = max(1, attempts)
@@ -44,7 +47,8 @@ package struct ContainerCredentialProvider: CredentialSource {
             url = full
             try validateFullURI(full)
         } else {
-            return .unavailable(sourceName, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI not set")
+            return .unavailable(
+                sourceName, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI not set")
         }
         let token = try authorizationToken()
         var headers: HTTPHeaders = ["Accept": "application/json"]
@@ -82,8 +86,10 @@ package struct ContainerCredentialProvider: CredentialSource {
 
     private func validateFullURI(_ full: String) throws(CredentialError) {
         guard let components = URLComponents(string: full), let scheme = components.scheme?.lowercased(),
-              let host = components.host, !host.isEmpty else {
-            throw CredentialError(source: sourceName, reason: "AWS_CONTAINER_CREDENTIALS_FULL_URI is not an http(s) URL: \(full)")
+            let host = components.host, !host.isEmpty
+        else {
+            throw CredentialError(
+                source: sourceName, reason: "AWS_CONTAINER_CREDENTIALS_FULL_URI is not an http(s) URL: \(full)")
         }
         switch scheme {
         case "https":
@@ -93,15 +99,20 @@ package struct ContainerCredentialProvider: CredentialSource {
             if MetadataHTTP.isLoopback(bare) { return }
             let allowed = Self.allowedHTTPHosts.contains { candidate in
                 if candidate.caseInsensitiveEquals(bare) { return true }
-                guard let a = MetadataHTTP.addressBytes(candidate), let b = MetadataHTTP.addressBytes(bare) else { return false }
+                guard let a = MetadataHTTP.addressBytes(candidate), let b = MetadataHTTP.addressBytes(bare) else {
+                    return false
+                }
                 return a == b
             }
             guard allowed else {
-                throw CredentialError(source: sourceName, reason: "AWS_CONTAINER_CREDENTIALS_FULL_URI may use plain http only to a loopback address or "
-                    + "\(Self.allowedHTTPHosts.joined(separator: ", ")), not '\(bare)'; use https")
+                throw CredentialError(
+                    source: sourceName,
+                    reason: "AWS_CONTAINER_CREDENTIALS_FULL_URI may use plain http only to a loopback address or "
+                        + "\(Self.allowedHTTPHosts.joined(separator: ", ")), not '\(bare)'; use https")
             }
         default:
-            throw CredentialError(source: sourceName, reason: "AWS_CONTAINER_CREDENTIALS_FULL_URI is not an http(s) URL: \(full)")
+            throw CredentialError(
+                source: sourceName, reason: "AWS_CONTAINER_CREDENTIALS_FULL_URI is not an http(s) URL: \(full)")
         }
     }
 
@@ -123,7 +134,8 @@ package struct ContainerCredentialProvider: CredentialSource {
             return nil
         }
         guard !token.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) else {
-            throw CredentialError(source: sourceName, reason: "\(origin) contains a line break, which is not allowed in an HTTP header")
+            throw CredentialError(
+                source: sourceName, reason: "\(origin) contains a line break, which is not allowed in an HTTP header")
         }
         return token
     }
@@ -140,9 +152,12 @@ package struct ContainerCredentialProvider: CredentialSource {
         let token = try field("Token")
         let expirationText = try field("Expiration")
         guard let expiration = AWSDate.parseISO8601(expirationText) else {
-            throw CredentialError(source: sourceName, reason: "the Expiration from \(url) is not an ISO-8601 time: \(expirationText)")
+            throw CredentialError(
+                source: sourceName, reason: "the Expiration from \(url) is not an ISO-8601 time: \(expirationText)")
         }
         context.logger.debug("found container credentials", metadata: ["credentials.source": "\(sourceName)"])
-        return AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: token, expiration: expiration, source: sourceName)
+        return AWSCredentials(
+            accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: token, expiration: expiration,
+            source: sourceName)
     }
 }

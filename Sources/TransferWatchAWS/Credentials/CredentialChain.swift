@@ -45,11 +45,13 @@ package final class CredentialChain: CredentialProvider, Sendable {
             switch resolution {
             case .found(let credentials):
                 winner.withLock { $0 = index }
-                logger?.info("found AWS credentials", metadata: [
-                    "credentials.source": "\(credentials.source)",
-                    "credentials.access_key_id": "\(Redaction.redactAccessKeyID(credentials.accessKeyID))",
-                    "credentials.skipped": "\(attempts.map(\.source).joined(separator: ", "))",
-                ])
+                logger?.info(
+                    "found AWS credentials",
+                    metadata: [
+                        "credentials.source": "\(credentials.source)",
+                        "credentials.access_key_id": "\(Redaction.redactAccessKeyID(credentials.accessKeyID))",
+                        "credentials.skipped": "\(attempts.map(\.source).joined(separator: ", "))",
+                    ])
                 return credentials
             case .unavailable(let reasons):
                 attempts += reasons

@@ -5,7 +5,8 @@ import Logging
 /// directory, network, process table or clock.
 ///
 /// ```swift
-/// let context = CredentialContext(environment: ProcessInfo.processInfo.environment, transport: transport, logger: logger)
+/// let context = CredentialContext(environment: ProcessInfo.processInfo.environment,
+///                                 transport: transport, logger: logger)
 /// let provider = DefaultCredentialChain.make(context: context)
 /// ```
 package struct CredentialContext: Sendable {
@@ -27,7 +28,8 @@ package struct CredentialContext: Sendable {
     package var logger: Logger
     /// The profile a caller chose (a `--profile` flag); beats `AWS_PROFILE`.
     package var profile: String?
-    /// The region for STS calls; when `nil`: `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`, then `us-east-1`.
+    /// The region for STS calls; when `nil`: `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`,
+    /// then `us-east-1`.
     package var region: String?
 
     /// A context; only the environment, the transport and the logger have no real-world default.
@@ -84,7 +86,9 @@ package struct CredentialContext: Sendable {
             throw FailureMessage(message: "cannot read \(what) \(path): \(error.reason)")
         }
         guard let data else { throw FailureMessage(message: "\(what) \(path) does not exist") }
-        guard let text = String(validating: data, as: UTF8.self) else { throw FailureMessage(message: "\(what) \(path) is not UTF-8 text") }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw FailureMessage(message: "\(what) \(path) is not UTF-8 text")
+        }
         return text
     }
 

@@ -26,7 +26,8 @@ package enum DefaultCredentialChain {
         let profileChosenByCaller = context.profile != nil
         var sources: [any CredentialSource] = []
         if !profileChosenByCaller { sources.append(EnvironmentCredentialProvider(environment: context.environment)) }
-        sources.append(ProfileCredentialProvider(context: context, includesEnvironmentWebIdentity: !profileChosenByCaller))
+        sources.append(
+            ProfileCredentialProvider(context: context, includesEnvironmentWebIdentity: !profileChosenByCaller))
         sources.append(ContainerCredentialProvider(context: context))
         sources.append(InstanceMetadataCredentialProvider(context: context))
         return sources
@@ -55,7 +56,9 @@ package enum DefaultCredentialChain {
         profile: String? = nil,
         region: String? = nil
     ) -> CachingCredentialProvider {
-        make(context: CredentialContext(environment: environment, files: files, transport: transport, processes: processes, now: now,
-                                        sleeper: sleeper, random: random, logger: logger, profile: profile, region: region))
+        make(
+            context: CredentialContext(
+                environment: environment, files: files, transport: transport, processes: processes, now: now,
+                sleeper: sleeper, random: random, logger: logger, profile: profile, region: region))
     }
 }

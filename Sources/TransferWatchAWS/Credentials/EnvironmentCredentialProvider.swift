@@ -23,25 +23,30 @@ package struct EnvironmentCredentialProvider: CredentialSource {
     package func resolve() async throws(CredentialError) -> CredentialResolution {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         guard let accessKeyID = value("AWS_ACCESS_KEY_ID") else {
-            let reason = value("AWS_SECRET_ACCESS_KEY") == nil
+            let reason =
+                value("AWS_SECRET_ACCESS_KEY") == nil
                 ? "AWS_ACCESS_KEY_ID not set"
                 : "AWS_ACCESS_KEY_ID not set (AWS_SECRET_ACCESS_KEY is ignored without it)"
             return .unavailable(sourceName, reason)
         }
         guard let secret = value("AWS_SECRET_ACCESS_KEY") else {
-            throw CredentialError(source: sourceName, reason: "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not")
+            throw CredentialError(
+                source: sourceName, reason: "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not")
         }
         let token = value("AWS_SECURITY_TOKEN") ?? value("AWS_SESSION_TOKEN")
         var expiration: Date?
         if let text = value("AWS_CREDENTIAL_EXPIRATION") {
             guard let date = AWSDate.parseISO8601(text) else {
-                throw CredentialError(source: sourceName,
-                                      reason: "AWS_CREDENTIAL_EXPIRATION is not an ISO-8601 time such as 2026-05-01T12:00:00Z: \(text)",
-                                      scrubbing: [secret, token].compactMap { $0 })
+                throw CredentialError(
+                    source: sourceName,
+                    reason: "AWS_CREDENTIAL_EXPIRATION is not an ISO-8601 time such as 2026-05-01T12:00:00Z: \(text)",
+                    scrubbing: [secret, token].compactMap { $0 })
             }
             expiration = date
         }
-        return .found(AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: token,
-                                     expiration: expiration, source: sourceName))
+        return .found(
+            AWSCredentials(
+                accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: token,
+                expiration: expiration, source: sourceName))
     }
 }

@@ -34,7 +34,9 @@ package struct LocalFileReader: FileReader {
     /// The file's bytes, `nil` when it does not exist or is a directory.
     package func contents(atPath path: String) throws(FileReadError) -> Data? {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { return nil }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            return nil
+        }
         do {
             return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch let error as CocoaError where error.code == .fileReadNoSuchFile {

@@ -48,8 +48,11 @@ package struct InstanceMetadataCredentialProvider: CredentialSource {
         package var v1DisabledBy: String
 
         /// Settings; the defaults are botocore's.
-        package init(isDisabled: Bool = false, endpoint: String = InstanceMetadataCredentialProvider.ipv4Endpoint, isV1Disabled: Bool = false,
-                     timeout: Duration = .seconds(1), attempts: Int = 1, v1DisabledBy: String = "AWS_EC2_METADATA_V1_DISABLED") {
+        package init(
+            isDisabled: Bool = false, endpoint: String = InstanceMetadataCredentialProvider.ipv4Endpoint,
+            isV1Disabled: Bool = false,
+            timeout: Duration = .seconds(1), attempts: Int = 1, v1DisabledBy: String = "AWS_EC2_METADATA_V1_DISABLED"
+        ) {
             self.isDisabled = isDisabled
             self.endpoint = endpoint
             self.isV1Disabled = isV1Disabled
@@ -73,11 +76,15 @@ package struct InstanceMetadataCredentialProvider: CredentialSource {
 
     /// Reads the settings from the environment, then from `profile`.
     /// - Throws: ``CredentialError`` for an unknown endpoint mode, a malformed endpoint or a non-numeric setting.
-    package static func settings(environment: [String: String], profile: SharedConfigFile.Properties?) throws(CredentialError) -> Settings {
+    package static func settings(
+        environment: [String: String], profile: SharedConfigFile.Properties?
+    ) throws(CredentialError) -> Settings {
         let source = "instance metadata"
         func setting(_ variable: String, _ key: String) -> (value: String, origin: String)? {
             if let value = environment[variable], !value.isEmpty { return (value, variable) }
-            if let entry = profile?.entries[key], let value = entry.string, !value.isEmpty { return (value, "\(entry.path):\(entry.line): \(key)") }
+            if let entry = profile?.entries[key], let value = entry.string, !value.isEmpty {
+                return (value, "\(entry.path):\(entry.line): \(key)")
+            }
             return nil
         }
         var settings = Settings()
@@ -88,12 +95,16 @@ package struct InstanceMetadataCredentialProvider: CredentialSource {
         }
         let mode = setting("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "ec2_metadata_service_endpoint_mode")
         if let mode, !["ipv4", "ipv6"].contains(mode.value.lowercased()) {
-            throw CredentialError(source: source, reason: "\(mode.origin) is '\(mode.value)'; the endpoint modes are IPv4 and IPv6")
+            throw CredentialError(
+                source: source, reason: "\(mode.origin) is '\(mode.value)'; the endpoint modes are IPv4 and IPv6")
         }
         if let endpoint = setting("AWS_EC2_METADATA_SERVICE_ENDPOINT", "ec2_metadata_service_endpoint") {
             guard MetadataHTTP.request("GET", url: endpoint.value) != nil,
-                  let scheme = URLComponents(string: endpoint.value)?.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
-                throw CredentialError(source: source, reason: "\(endpoint.origin) is not an http(s) URL: \(endpoint.value)")
+                let scheme = URLComponents(string: endpoint.value)?.scheme?.lowercased(),
+                ["http", "https"].contains(scheme)
+            else {
+                throw CredentialError(
+                    source: source, reason: "\(endpoint.origin) is not an http(s) URL: \(endpoint.value)")
             }
             settings.endpoint = endpoint.value
         } else if mode?.value.lowercased() == "ipv6" {
@@ -101,13 +112,16 @@ package struct InstanceMetadataCredentialProvider: CredentialSource {
         }
         if let timeout = setting("AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout") {
             guard let seconds = Double(timeout.value), seconds > 0, seconds.isFinite else {
-                throw CredentialError(source: source, reason: "\(timeout.origin) must be a number of seconds, not '\(timeout.value)'")
+                throw CredentialError(
+                    source: source, reason: "\(timeout.origin) must be a number of seconds, not '\(timeout.value)'")
             }
             settings.timeout = .milliseconds(Int64((seconds * 1000).rounded()))
         }
         if let attempts = setting("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "metadata_service_num_attempts") {
             guard let count = Int(attempts.value), count >= 1 else {
-                throw CredentialError(source: source, reason: "\(attempts.origin) must be a whole number of at least 1, not '\(attempts.value)'")
+                throw CredentialError(
+                    source: source,
+                    reason: "\(attempts.origin) must be a whole number of at least 1, not '\(attempts.value)'")
             }
             settings.attempts = count
         }
@@ -116,7 +130,9 @@ package struct InstanceMetadataCredentialProvider: CredentialSource {
 
     /// Runs the IMDSv2 (or v1) exchange; every failure is reported as unavailable.
     package func resolve() async throws(CredentialError) -> CredentialResolution {
-        if context.flag("AWS_EC2_METADATA_DISABLED") { return .unavailable(sourceName, "disabled by AWS_EC2_METADATA_DISABLED") }
+        if context.flag("AWS_EC2_METADATA_DISABLED") {
+            return .unavailable(sourceName, "disabled by AWS_EC2_METADATA_DISABLED")
+        }
         let profile = (shared ?? (try? context.sharedConfig()))?.selectedProfile
         let settings = try Self.settings(environment: context.environment, profile: profile)
         let base = settings.endpoint
@@ -127,7 +143,8 @@ package struct InstanceMetadataCredentialProvider: CredentialSource {
             token = value
         case .fallback(let why):
             guard !settings.isV1Disabled else {
-                return .unavailable(sourceName, "no IMDSv2 token (\(why)) and IMDSv1 is disabled by \(settings.v1DisabledBy)")
+                return .unavailable(
+                    sourceName, "no IMDSv2 token (\(why)) and IMDSv1 is disabled by \(settings.v1DisabledBy)")
             }
             context.logger.debug("falling back to IMDSv1", metadata: ["imds.reason": "\(why)"])
             token = nil
@@ -143,7 +160,10 @@ package struct InstanceMetadataCredentialProvider: CredentialSource {
         case .success(let response): roleResponse = response
         case .failure(let failure): return .unavailable(sourceName, failure.message)
         }
-        let role = roleResponse.bodyText.split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        let role =
+            roleResponse.bodyText.split(whereSeparator: \.isNewline).first.map {
+                $0.trimmingCharacters(in: .whitespaces)
+            } ?? ""
         guard !role.isEmpty else { return .unavailable(sourceName, "no IAM role is attached to this instance") }
 
         let credentialsURL = roleURL + role
@@ -157,21 +177,28 @@ package struct InstanceMetadataCredentialProvider: CredentialSource {
         }
         if let code = object["Code"] as? String, code != "Success" {
             let message = (object["Message"] as? String).map { ": \($0)" } ?? ""
-            return .unavailable(sourceName, "the metadata service refused credentials for role \(role): \(code)\(message)")
+            return .unavailable(
+                sourceName, "the metadata service refused credentials for role \(role): \(code)\(message)")
         }
         func field(_ name: String) -> String? { (object[name] as? String).flatMap { $0.isEmpty ? nil : $0 } }
         guard let accessKeyID = field("AccessKeyId"), let secret = field("SecretAccessKey"), let token = field("Token"),
-              let expirationText = field("Expiration") else {
-            let missing = ["AccessKeyId", "SecretAccessKey", "Token", "Expiration"].first { field($0) == nil } ?? "AccessKeyId"
+            let expirationText = field("Expiration")
+        else {
+            let missing =
+                ["AccessKeyId", "SecretAccessKey", "Token", "Expiration"].first { field($0) == nil } ?? "AccessKeyId"
             return .unavailable(sourceName, "the credentials of role \(role) have no \(missing)")
         }
         guard let reportedExpiration = AWSDate.parseISO8601(expirationText) else {
             return .unavailable(sourceName, "the Expiration of role \(role) is not an ISO-8601 time: \(expirationText)")
         }
         let expiration = extendedExpiration(reportedExpiration, role: role)
-        context.logger.debug("found instance role credentials", metadata: ["credentials.source": "\(sourceName)", "credentials.role": "\(role)"])
-        return .found(AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: token, expiration: expiration,
-                                     source: "\(sourceName) (role \(role))"))
+        context.logger.debug(
+            "found instance role credentials",
+            metadata: ["credentials.source": "\(sourceName)", "credentials.role": "\(role)"])
+        return .found(
+            AWSCredentials(
+                accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: token, expiration: expiration,
+                source: "\(sourceName) (role \(role))"))
     }
 
     // MARK: - Steps
@@ -186,7 +213,10 @@ package struct InstanceMetadataCredentialProvider: CredentialSource {
 
     private func fetchToken(_ settings: Settings) async -> TokenOutcome {
         let url = MetadataHTTP.join(settings.endpoint, Self.tokenPath)
-        guard let request = MetadataHTTP.request("PUT", url: url, headers: ["x-aws-ec2-metadata-token-ttl-seconds": Self.tokenTTLSeconds]) else {
+        guard
+            let request = MetadataHTTP.request(
+                "PUT", url: url, headers: ["x-aws-ec2-metadata-token-ttl-seconds": Self.tokenTTLSeconds])
+        else {
             return .refused("\(url) is not an http(s) URL")
         }
         var why = "no attempt made"
@@ -218,7 +248,9 @@ package struct InstanceMetadataCredentialProvider: CredentialSource {
 
     /// GETs `url`, retrying (up to the attempt count) on errors, non-200s, empty bodies and, when `needsJSON`, bodies
     /// that are not JSON.
-    private func get(_ url: String, headers: HTTPHeaders, settings: Settings, needsJSON: Bool) async -> Result<HTTPResponse, Failure> {
+    private func get(
+        _ url: String, headers: HTTPHeaders, settings: Settings, needsJSON: Bool
+    ) async -> Result<HTTPResponse, Failure> {
         guard let request = MetadataHTTP.request("GET", url: url, headers: headers) else {
             return .failure(Failure(message: "\(url) is not an http(s) URL"))
         }
@@ -227,7 +259,8 @@ package struct InstanceMetadataCredentialProvider: CredentialSource {
             do {
                 let response = try await context.transport.send(request, timeout: settings.timeout)
                 if response.status != 200 {
-                    why = response.status == 404 && !needsJSON
+                    why =
+                        response.status == 404 && !needsJSON
                         ? "HTTP 404 from \(url): no IAM role is attached to this instance"
                         : "HTTP \(response.status) from \(url)"
                 } else if response.body.isEmpty {
@@ -251,9 +284,11 @@ package struct InstanceMetadataCredentialProvider: CredentialSource {
         let jitter = 120 + Int(context.random.nextUnitInterval() * 481)
         let offset = Self.refreshWindow + TimeInterval(min(jitter, 600))
         guard now >= expiration.addingTimeInterval(-offset) else { return expiration }
-        context.logger.warning("instance metadata returned credentials close to expiry; extending their use", metadata: [
-            "credentials.role": "\(role)", "credentials.retry_in_seconds": "\(Int(offset))",
-        ])
+        context.logger.warning(
+            "instance metadata returned credentials close to expiry; extending their use",
+            metadata: [
+                "credentials.role": "\(role)", "credentials.retry_in_seconds": "\(Int(offset))",
+            ])
         return now.addingTimeInterval(offset)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Small HTTP helpers shared by the container and instance-metadata providers.
@@ -8,10 +9,12 @@ enum MetadataHTTP {
     /// A request for an absolute `http(s)` URL; `nil` when the URL has no scheme or host.
     static func request(_ method: String, url: String, headers: HTTPHeaders = [:]) -> HTTPRequest? {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-              let host = components.host, !host.isEmpty else { return nil }
+            let host = components.host, !host.isEmpty
+        else { return nil }
         let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
-        return HTTPRequest(method: method, scheme: scheme, host: host, port: components.port, path: path,
-                           query: components.percentEncodedQuery ?? "", headers: headers)
+        return HTTPRequest(
+            method: method, scheme: scheme, host: host, port: components.port, path: path,
+            query: components.percentEncodedQuery ?? "", headers: headers)
     }
 
     /// `base` and `path` joined with exactly one `/`.

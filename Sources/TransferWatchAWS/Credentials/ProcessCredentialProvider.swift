@@ -38,15 +38,19 @@ package struct ProcessCredentialProvider: CredentialSource {
         do {
             output = try await context.processes.run(arguments, environment: context.environment)
         } catch {
-            throw CredentialError(source: sourceName, reason: "credential_process \(program) could not start: \(error.message)")
+            throw CredentialError(
+                source: sourceName, reason: "credential_process \(program) could not start: \(error.message)")
         }
         guard output.status == 0 else {
-            let firstLine = String(decoding: output.standardError, as: UTF8.self)
+            let firstLine =
+                String(decoding: output.standardError, as: UTF8.self)
                 .split(whereSeparator: \.isNewline).first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
             let detail = firstLine.isEmpty ? " and printed nothing on standard error" : ": \(firstLine)"
             let secrets = Self.secrets(in: output.standardOutput)
-            throw CredentialError(source: sourceName, reason: "credential_process \(program) exited with status \(output.status)\(detail)",
-                                  scrubbing: secrets)
+            throw CredentialError(
+                source: sourceName,
+                reason: "credential_process \(program) exited with status \(output.status)\(detail)",
+                scrubbing: secrets)
         }
         return .found(try credentials(from: output.standardOutput, program: program))
     }
@@ -55,13 +59,20 @@ package struct ProcessCredentialProvider: CredentialSource {
     private struct Output: Decodable {
         /// `Version`, whatever its JSON type, so a wrong one can be named.
         enum Version: Decodable {
-            case number(Double), text(String), other
+            case number(Double)
+            case text(String)
+            case other
             init(from decoder: any Decoder) throws {
                 let container = try decoder.singleValueContainer()
-                if (try? container.decode(Bool.self)) != nil { self = .other }
-                else if let number = try? container.decode(Double.self) { self = .number(number) }
-                else if let text = try? container.decode(String.self) { self = .text(text) }
-                else { self = .other }
+                if (try? container.decode(Bool.self)) != nil {
+                    self = .other
+                } else if let number = try? container.decode(Double.self) {
+                    self = .number(number)
+                } else if let text = try? container.decode(String.self) {
+                    self = .text(text)
+                } else {
+                    self = .other
+                }
             }
         }
         var Version: Version?
@@ -81,7 +92,9 @@ package struct ProcessCredentialProvider: CredentialSource {
         switch output.Version {
         case nil: throw fail("printed no Version (expected 1)")
         case .number(let number) where number == 1: break
-        case .number(let number): throw fail("printed Version \(number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)); only version 1 is supported")
+        case .number(let number):
+            let shown = number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+            throw fail("printed Version \(shown); only version 1 is supported")
         case .text(let text): throw fail("printed Version \"\(text)\"; only version 1 is supported")
         case .other: throw fail("printed a Version that is not a number; only version 1 is supported")
         }
@@ -90,12 +103,16 @@ package struct ProcessCredentialProvider: CredentialSource {
         let token = output.SessionToken.flatMap { $0.isEmpty ? nil : $0 }
         var expiration: Date?
         if let text = output.Expiration, !text.isEmpty {
-            guard let date = AWSDate.parseISO8601(text) else { throw fail("printed an Expiration that is not an ISO-8601 time: \(text)") }
+            guard let date = AWSDate.parseISO8601(text) else {
+                throw fail("printed an Expiration that is not an ISO-8601 time: \(text)")
+            }
             expiration = date
         }
-        context.logger.debug("found credentials from credential_process", metadata: ["credentials.source": "\(sourceName)"])
-        return AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: token, expiration: expiration,
-                              source: "credential_process (\(sourceName))")
+        context.logger.debug(
+            "found credentials from credential_process", metadata: ["credentials.source": "\(sourceName)"])
+        return AWSCredentials(
+            accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: token, expiration: expiration,
+            source: "credential_process (\(sourceName))")
     }
 
     /// Any secret and token in an output that failed, so stderr echoing them is scrubbed.

@@ -41,7 +41,9 @@ package struct LocalProcessRunner: ProcessRunner {
     package init() {}
 
     /// Runs the command on a Dispatch thread and waits for it to exit.
-    package func run(_ arguments: [String], environment: [String: String]) async throws(ProcessLaunchError) -> ProcessOutput {
+    package func run(
+        _ arguments: [String], environment: [String: String]
+    ) async throws(ProcessLaunchError) -> ProcessOutput {
         guard let command = arguments.first, !command.isEmpty else { throw ProcessLaunchError("empty command") }
         guard let executable = Self.locate(command, path: environment["PATH"]) else {
             throw ProcessLaunchError("command not found: \(command)")
@@ -49,14 +51,18 @@ package struct LocalProcessRunner: ProcessRunner {
         let result: Result<ProcessOutput, ProcessLaunchError> = await withCheckedContinuation { continuation in
             // `Process` blocks while it waits, so it runs on a Dispatch thread, not the cooperative pool.
             DispatchQueue.global().async {
-                continuation.resume(returning: Self.runBlocking(executable: executable, arguments: Array(arguments.dropFirst()),
-                                                                environment: environment))
+                continuation.resume(
+                    returning: Self.runBlocking(
+                        executable: executable, arguments: Array(arguments.dropFirst()),
+                        environment: environment))
             }
         }
         return try result.get()
     }
 
-    private static func runBlocking(executable: String, arguments: [String], environment: [String: String]) -> Result<ProcessOutput, ProcessLaunchError> {
+    private static func runBlocking(
+        executable: String, arguments: [String], environment: [String: String]
+    ) -> Result<ProcessOutput, ProcessLaunchError> {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -82,13 +88,16 @@ package struct LocalProcessRunner: ProcessRunner {
         let standardOutput = output.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
-        return .success(ProcessOutput(status: process.terminationStatus, standardOutput: standardOutput, standardError: collected.value))
+        return .success(
+            ProcessOutput(
+                status: process.terminationStatus, standardOutput: standardOutput, standardError: collected.value))
     }
 
     /// `command` itself when it contains a `/`, else the first executable file of that name on `path`.
     static func locate(_ command: String, path: String?) -> String? {
         if command.contains("/") { return command }
-        let directories = (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":", omittingEmptySubsequences: false)
+        let directories = (path ?? "/usr/local/bin:/usr/bin:/bin").split(
+            separator: ":", omittingEmptySubsequences: false)
         for directory in directories {
             let candidate = (directory.isEmpty ? "." : String(directory)) + "/" + command
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }

@@ -45,8 +45,10 @@ package struct ProfileCredentialProvider: CredentialSource {
         let shared = try context.sharedConfig()
         let name = profile ?? shared.profileName
         var planner = ProfilePlanner(shared: shared, context: context, sourceName: sourceName, visited: [name])
-        switch try planner.plan(profile: name, isTop: true, environmentWebIdentity: includesEnvironmentWebIdentity,
-                                namedBy: profile == nil ? shared.profileOrigin : .explicit) {
+        switch try planner.plan(
+            profile: name, isTop: true, environmentWebIdentity: includesEnvironmentWebIdentity,
+            namedBy: profile == nil ? shared.profileOrigin : .explicit)
+        {
         case .provider(let provider):
             let credentials = try await Self.fetch(provider, source: sourceName)
             plan.value = provider
@@ -56,7 +58,9 @@ package struct ProfileCredentialProvider: CredentialSource {
         }
     }
 
-    private static func fetch(_ provider: any CredentialProvider, source: String) async throws(CredentialError) -> AWSCredentials {
+    private static func fetch(
+        _ provider: any CredentialProvider, source: String
+    ) async throws(CredentialError) -> AWSCredentials {
         do {
             return try await provider.credentials()
         } catch let error as CredentialError {
@@ -101,8 +105,10 @@ struct ProfilePlanner {
     ///   - environmentWebIdentity: whether the web identity variables apply.
     ///   - namedBy: how the profile was chosen (a named profile must exist).
     ///   - includesAssumeRole: whether step 1 applies (not for a `source_profile` that has static keys).
-    mutating func plan(profile name: String, isTop: Bool, environmentWebIdentity: Bool,
-                       namedBy origin: SharedConfigFiles.ProfileOrigin, includesAssumeRole: Bool = true) throws(CredentialError) -> Plan {
+    mutating func plan(
+        profile name: String, isTop: Bool, environmentWebIdentity: Bool,
+        namedBy origin: SharedConfigFiles.ProfileOrigin, includesAssumeRole: Bool = true
+    ) throws(CredentialError) -> Plan {
         let profile = shared.profile(name)
         if profile == nil, isTop, origin != .implicit {
             throw fail("profile \"\(name)\" (from \(origin.rawValue)) not found in \(shared.searchedPaths)")
@@ -127,11 +133,19 @@ struct ProfilePlanner {
         if profile == nil {
             attempts.append((sourceName, "profile \"\(name)\" not found in \(shared.searchedPaths)"))
         } else if let profile, profile.contains("sso_session") || profile.contains("sso_start_url") {
-            attempts.append((sourceName, "profile \"\(name)\" uses IAM Identity Center (sso_*), which TransferWatch does not read; add "
-                + "credential_process = aws configure export-credentials --profile \(name) --format process"))
+            attempts.append(
+                (
+                    sourceName,
+                    "profile \"\(name)\" uses IAM Identity Center (sso_*), which TransferWatch does not read; add "
+                        + "credential_process = aws configure export-credentials --profile \(name) --format process"
+                ))
         } else {
-            attempts.append((sourceName, "profile \"\(name)\" has no credentials (no aws_access_key_id, role_arn, "
-                + "web_identity_token_file or credential_process) in \(shared.searchedPaths)"))
+            attempts.append(
+                (
+                    sourceName,
+                    "profile \"\(name)\" has no credentials (no aws_access_key_id, role_arn, "
+                        + "web_identity_token_file or credential_process) in \(shared.searchedPaths)"
+                ))
         }
         return .unavailable(attempts)
     }
@@ -148,21 +162,26 @@ struct ProfilePlanner {
 
     // MARK: Assume role
 
-    private mutating func assumeRolePlan(_ profile: SharedConfigFile.Properties) throws(CredentialError) -> any CredentialProvider {
+    private mutating func assumeRolePlan(
+        _ profile: SharedConfigFile.Properties
+    ) throws(CredentialError) -> any CredentialProvider {
         let name = profile.name
         guard let roleEntry = profile.entries["role_arn"], let roleARN = roleEntry.string, !roleARN.isEmpty else {
             throw fail("profile \"\(name)\" has an empty role_arn")
         }
-        let where_ = "\(roleEntry.path):\(roleEntry.line)"
+        let location = "\(roleEntry.path):\(roleEntry.line)"
         let sourceProfile = profile["source_profile"]
         let credentialSource = profile["credential_source"]
         if sourceProfile != nil && credentialSource != nil {
-            throw fail("\(where_): profile \"\(name)\" sets both source_profile and credential_source; keep one")
+            throw fail("\(location): profile \"\(name)\" sets both source_profile and credential_source; keep one")
         }
         if profile.contains("mfa_serial") {
-            throw fail("\(where_): profile \"\(name)\" sets mfa_serial, but TransferWatch runs unattended and cannot prompt for an MFA code")
+            throw fail(
+                "\(location): profile \"\(name)\" sets mfa_serial, "
+                    + "but TransferWatch runs unattended and cannot prompt for an MFA code")
         }
-        var role = AssumeRoleCredentialProvider.Role(arn: roleARN, sessionName: profile["role_session_name"], externalID: profile["external_id"])
+        var role = AssumeRoleCredentialProvider.Role(
+            arn: roleARN, sessionName: profile["role_session_name"], externalID: profile["external_id"])
         // botocore ignores a duration_seconds that is not an integer.
         role.durationSeconds = profile["duration_seconds"].flatMap { Int($0) }
 
@@ -172,10 +191,11 @@ struct ProfilePlanner {
         } else if let sourceProfile {
             source = try sourceProfilePlan(sourceProfile, parent: name)
         } else {
-            throw fail("\(where_): profile \"\(name)\" sets role_arn but neither source_profile nor credential_source")
+            throw fail("\(location): profile \"\(name)\" sets role_arn but neither source_profile nor credential_source")
         }
-        return AssumeRoleCredentialProvider(role: role, source: CachingCredentialProvider(wrapping: source, now: context.now),
-                                            context: context, shared: shared, sourceName: sourceName)
+        return AssumeRoleCredentialProvider(
+            role: role, source: CachingCredentialProvider(wrapping: source, now: context.now),
+            context: context, shared: shared, sourceName: sourceName)
     }
 
     private func namedSource(_ name: String, profile: String) throws(CredentialError) -> any CredentialProvider {
@@ -184,25 +204,33 @@ struct ProfilePlanner {
         case "ecscontainer": return ContainerCredentialProvider(context: context)
         case "ec2instancemetadata": return InstanceMetadataCredentialProvider(context: context, shared: shared)
         default:
-            throw fail("profile \"\(profile)\" has credential_source \"\(name)\"; it must be one of "
-                + Self.credentialSources.joined(separator: ", "))
+            throw fail(
+                "profile \"\(profile)\" has credential_source \"\(name)\"; it must be one of "
+                    + Self.credentialSources.joined(separator: ", "))
         }
     }
 
     /// botocore's `_validate_source_profile` and `_resolve_credentials_from_profile`.
-    private mutating func sourceProfilePlan(_ sourceName: String, parent: String) throws(CredentialError) -> any CredentialProvider {
+    private mutating func sourceProfilePlan(
+        _ sourceName: String, parent: String
+    ) throws(CredentialError) -> any CredentialProvider {
         guard let source = shared.profile(sourceName) else {
-            throw fail("the source_profile \"\(sourceName)\" of profile \"\(parent)\" not found in \(shared.searchedPaths)")
+            throw fail(
+                "the source_profile \"\(sourceName)\" of profile \"\(parent)\" not found in \(shared.searchedPaths)")
         }
         if visited.contains(sourceName) {
             // A profile may name itself to take static keys from its own section; anything else is a loop.
             guard sourceName == parent, Self.hasStaticKeys(source) else {
-                throw fail("source_profile cycle: \((visited + [sourceName]).map { "\"\($0)\"" }.joined(separator: " → "))")
+                throw fail(
+                    "source_profile cycle: \((visited + [sourceName]).map { "\"\($0)\"" }.joined(separator: " → "))")
             }
         }
         visited.append(sourceName)
         if Self.hasStaticKeys(source) || !Self.assumesRole(source) {
-            switch try plan(profile: sourceName, isTop: false, environmentWebIdentity: false, namedBy: .implicit, includesAssumeRole: false) {
+            switch try plan(
+                profile: sourceName, isTop: false, environmentWebIdentity: false, namedBy: .implicit,
+                includesAssumeRole: false)
+            {
             case .provider(let provider):
                 return provider
             case .unavailable:
@@ -214,16 +242,21 @@ struct ProfilePlanner {
 
     // MARK: Web identity and static keys
 
-    private func webIdentityPlan(_ profile: SharedConfigFile.Properties?, environment: Bool) throws(CredentialError) -> (any CredentialProvider)? {
+    private func webIdentityPlan(
+        _ profile: SharedConfigFile.Properties?, environment: Bool
+    ) throws(CredentialError) -> (any CredentialProvider)? {
         func setting(_ variable: String, _ key: String) -> String? {
             if environment, let value = context.variable(variable) { return value }
             return profile?[key].flatMap { $0.isEmpty ? nil : $0 }
         }
         guard let tokenFile = setting("AWS_WEB_IDENTITY_TOKEN_FILE", "web_identity_token_file") else { return nil }
         guard let roleARN = setting("AWS_ROLE_ARN", "role_arn") else {
-            let origin = environment && context.variable("AWS_WEB_IDENTITY_TOKEN_FILE") != nil
-                ? "AWS_WEB_IDENTITY_TOKEN_FILE is set" : "profile \"\(profile?.name ?? "")\" sets web_identity_token_file"
-            throw CredentialError(source: "web identity", reason: "\(origin) but no role ARN (AWS_ROLE_ARN or role_arn)")
+            let origin =
+                environment && context.variable("AWS_WEB_IDENTITY_TOKEN_FILE") != nil
+                ? "AWS_WEB_IDENTITY_TOKEN_FILE is set"
+                : "profile \"\(profile?.name ?? "")\" sets web_identity_token_file"
+            throw CredentialError(
+                source: "web identity", reason: "\(origin) but no role ARN (AWS_ROLE_ARN or role_arn)")
         }
         let configuration = WebIdentityCredentialProvider.Configuration(
             tokenFile: tokenFile, roleARN: roleARN, sessionName: setting("AWS_ROLE_SESSION_NAME", "role_session_name"))
@@ -231,7 +264,9 @@ struct ProfilePlanner {
     }
 
     /// Static keys from one file's section, when it has `aws_access_key_id` (botocore's test).
-    private func staticKeys(_ section: SharedConfigFile.Properties?, profile name: String) throws(CredentialError) -> (any CredentialProvider)? {
+    private func staticKeys(
+        _ section: SharedConfigFile.Properties?, profile name: String
+    ) throws(CredentialError) -> (any CredentialProvider)? {
         guard let section, let keyEntry = section.entries["aws_access_key_id"] else { return nil }
         let place = "\(keyEntry.path):\(keyEntry.line)"
         guard let accessKeyID = keyEntry.string, !accessKeyID.isEmpty else {
@@ -245,8 +280,9 @@ struct ProfilePlanner {
         }
         // botocore reads the legacy name first.
         let token = (section["aws_security_token"] ?? section["aws_session_token"]).flatMap { $0.isEmpty ? nil : $0 }
-        let credentials = AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: token,
-                                         source: "profile \(name) in \(keyEntry.path)")
+        let credentials = AWSCredentials(
+            accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: token,
+            source: "profile \(name) in \(keyEntry.path)")
         return StaticCredentialProvider(credentials)
     }
 }

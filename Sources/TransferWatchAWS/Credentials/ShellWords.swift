@@ -33,7 +33,10 @@ package enum ShellWords {
             case .between, .word:
                 switch scalar {
                 case " ", "\t", "\n", "\r":
-                    if state == .word { words.append(word); word = "" }
+                    if state == .word {
+                        words.append(word)
+                        word = ""
+                    }
                     state = .between
                 case "'":
                     state = .single

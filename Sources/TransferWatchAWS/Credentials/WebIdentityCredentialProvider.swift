@@ -42,7 +42,10 @@ package struct WebIdentityCredentialProvider: CredentialSource {
     }
 
     /// Uses a fixed configuration (a profile's keys).
-    package init(configuration: Configuration, context: CredentialContext, shared: SharedConfigFiles? = nil, sourceName: String = "web identity") {
+    package init(
+        configuration: Configuration, context: CredentialContext, shared: SharedConfigFiles? = nil,
+        sourceName: String = "web identity"
+    ) {
         self.context = context
         self.configuration = configuration
         self.shared = shared
@@ -59,9 +62,11 @@ package struct WebIdentityCredentialProvider: CredentialSource {
                 return .unavailable(sourceName, "AWS_WEB_IDENTITY_TOKEN_FILE not set")
             }
             guard let roleARN = context.variable("AWS_ROLE_ARN") else {
-                throw CredentialError(source: sourceName, reason: "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not")
+                throw CredentialError(
+                    source: sourceName, reason: "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not")
             }
-            configuration = Configuration(tokenFile: tokenFile, roleARN: roleARN, sessionName: context.variable("AWS_ROLE_SESSION_NAME"))
+            configuration = Configuration(
+                tokenFile: tokenFile, roleARN: roleARN, sessionName: context.variable("AWS_ROLE_SESSION_NAME"))
         }
         return .found(try await assumeRole(configuration))
     }
@@ -69,32 +74,45 @@ package struct WebIdentityCredentialProvider: CredentialSource {
     private func assumeRole(_ configuration: Configuration) async throws(CredentialError) -> AWSCredentials {
         let token: String
         do {
-            token = try context.readText(configuration.tokenFile, what: "web identity token file").trimmingCharacters(in: .whitespacesAndNewlines)
+            token = try context.readText(configuration.tokenFile, what: "web identity token file").trimmingCharacters(
+                in: .whitespacesAndNewlines)
         } catch {
             throw CredentialError(source: sourceName, reason: error.message)
         }
         guard !token.isEmpty else {
-            throw CredentialError(source: sourceName, reason: "web identity token file \(configuration.tokenFile) is empty")
+            throw CredentialError(
+                source: sourceName, reason: "web identity token file \(configuration.tokenFile) is empty")
         }
         let parameters = [
             ("RoleArn", configuration.roleARN),
-            ("RoleSessionName", configuration.sessionName ?? STSCredentialResponse.defaultSessionName(at: context.now())),
+            (
+                "RoleSessionName",
+                configuration.sessionName ?? STSCredentialResponse.defaultSessionName(at: context.now())
+            ),
             ("WebIdentityToken", token),
         ]
-        let client = context.stsClient(credentials: NoCredentialProvider(), shared: shared ?? (try? context.sharedConfig()))
+        let client = context.stsClient(
+            credentials: NoCredentialProvider(), shared: shared ?? (try? context.sharedConfig()))
         do {
             let result = try await client.queryCall(Self.assumeRoleWithWebIdentity, parameters, unsigned: true)
-            let credentials = try STSCredentialResponse.credentials(in: result, source: "\(sourceName) \(configuration.roleARN)")
-            context.logger.debug("assumed role with web identity", metadata: [
-                "credentials.source": "\(sourceName)", "credentials.role": "\(configuration.roleARN)",
-            ])
+            let credentials = try STSCredentialResponse.credentials(
+                in: result, source: "\(sourceName) \(configuration.roleARN)")
+            context.logger.debug(
+                "assumed role with web identity",
+                metadata: [
+                    "credentials.source": "\(sourceName)", "credentials.role": "\(configuration.roleARN)",
+                ])
             return credentials
         } catch let error as AWSError {
-            throw CredentialError(source: sourceName, reason: "assuming \(configuration.roleARN) failed: \(error)", scrubbing: [token])
+            throw CredentialError(
+                source: sourceName, reason: "assuming \(configuration.roleARN) failed: \(error)", scrubbing: [token])
         } catch let error as FailureMessage {
-            throw CredentialError(source: sourceName, reason: "assuming \(configuration.roleARN) failed: \(error.message)", scrubbing: [token])
+            throw CredentialError(
+                source: sourceName, reason: "assuming \(configuration.roleARN) failed: \(error.message)",
+                scrubbing: [token])
         } catch {
-            throw CredentialError(source: sourceName, reason: "assuming \(configuration.roleARN) failed: \(error)", scrubbing: [token])
+            throw CredentialError(
+                source: sourceName, reason: "assuming \(configuration.roleARN) failed: \(error)", scrubbing: [token])
         }
     }
 }
