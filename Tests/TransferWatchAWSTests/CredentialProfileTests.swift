@@ -344,6 +344,22 @@ import TransferWatchTestSupport
         #expect(transport.sent.first?.request.url == "http://127.0.0.1:5055/")
     }
 
+    @Test func aMalformedSTSEndpointIsAnError() async {
+        let transport = CredentialFakes.Transport()
+        await #expect {
+            try await provider(
+                credentials: "[base]\naws_access_key_id = A\naws_secret_access_key = b\n",
+                config:
+                    "[default]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\nendpoint_url = localhost:5055\n",
+                transport: transport
+            ).credentials()
+        } throws: { error in
+            "\(error)"
+                == "no AWS credentials from shared files: /home/tester/.aws/config:4: 'endpoint_url' must be a URL such as https://host:port"
+        }
+        #expect(transport.sent.isEmpty)
+    }
+
     // MARK: Web identity in a profile
 
     @Test func webIdentityFromProfileKeys() async throws {

@@ -69,7 +69,8 @@ package struct AssumeRoleCredentialProvider: CredentialSource {
         ]
         if let externalID = role.externalID { parameters.append(("ExternalId", externalID)) }
         if let duration = role.durationSeconds { parameters.append(("DurationSeconds", String(duration))) }
-        let client = context.stsClient(credentials: StaticCredentialProvider(sourceCredentials), shared: shared)
+        let client = try context.stsClient(
+            credentials: StaticCredentialProvider(sourceCredentials), shared: shared, source: sourceName)
         do {
             let result = try await client.queryCall(Self.assumeRole, parameters)
             let credentials = try STSCredentialResponse.credentials(in: result, source: "\(sourceName) \(role.arn)")

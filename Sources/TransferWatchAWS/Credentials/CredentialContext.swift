@@ -94,9 +94,17 @@ package struct CredentialContext: Sendable {
 
     /// The STS client for AssumeRole calls: endpoint from `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL` or the shared
     /// config, standard retries with this context's sleeper.
-    func stsClient(credentials: any CredentialProvider, shared: SharedConfigFiles?) -> AWSClient {
+    /// - Throws: ``CredentialError`` for `source` when the shared config's STS `endpoint_url` is malformed.
+    func stsClient(
+        credentials: any CredentialProvider, shared: SharedConfigFiles?, source: String
+    ) throws(CredentialError) -> AWSClient {
         let region = region ?? variable("AWS_REGION") ?? variable("AWS_DEFAULT_REGION") ?? shared?.region ?? "us-east-1"
-        let configured = (try? shared?.endpointURL(for: .sts)) ?? nil
+        let configured: URL?
+        do {
+            configured = try shared?.endpointURL(for: .sts)
+        } catch {
+            throw CredentialError(source: source, reason: error.description)
+        }
         let clientContext = AWSClient.Context(
             region: region,
             endpoints: EndpointResolver(region: region, environment: environment, configuredEndpoint: configured),

@@ -91,8 +91,8 @@ package struct WebIdentityCredentialProvider: CredentialSource {
             ),
             ("WebIdentityToken", token),
         ]
-        let client = context.stsClient(
-            credentials: NoCredentialProvider(), shared: shared ?? (try? context.sharedConfig()))
+        let client = try context.stsClient(
+            credentials: NoCredentialProvider(), shared: shared ?? (try? context.sharedConfig()), source: sourceName)
         do {
             let result = try await client.queryCall(Self.assumeRoleWithWebIdentity, parameters, unsigned: true)
             let credentials = try STSCredentialResponse.credentials(
