@@ -9,11 +9,11 @@ import TransferWatchTestSupport
 /// The generator aims at the corners: paths with spaces, `+`, `%`, `~`, unicode, empty segments and dots; repeated
 /// and empty query keys; header values with runs of spaces and tabs; repeated headers; empty and large bodies;
 /// session tokens; S3 signed, unsigned and presigned; ports in the host.
-@Suite struct SigV4DifferentialTests {
+@Suite(.requiresMoto) struct SigV4DifferentialTests {
     static let requestCount = 600
 
     @Test func ourSignaturesMatchBotocoresByteForByte() throws {
-        guard let botocore = try EmulatorTier.botocoreSignerOrSkip() else { return }
+        let botocore = try BotocoreSigner()
         let corpus = DifferentialCorpus.generate(count: Self.requestCount, seed: 20261128)
         let theirs = try botocore.sign(corpus.map(\.botocoreRequest))
         #expect(theirs.count == corpus.count)
@@ -22,13 +22,15 @@ import TransferWatchTestSupport
         for (item, expected) in zip(corpus, theirs) {
             byMode[item.botocoreRequest.mode.rawValue, default: 0] += 1
             let ours = item.signWithOurs()
-            let same: Bool
-            if item.botocoreRequest.mode == .presignS3 {
-                same = ours.url == expected.url && ours.signature.canonicalRequest == expected.canonicalRequest
+            let sameCanonical: Bool = ours.signature.canonicalRequest == expected.canonicalRequest
+            let sameStringToSign: Bool = ours.signature.stringToSign == expected.stringToSign
+            let sameResult: Bool
+            if item.botocoreRequest.mode == BotocoreSigningRequest.Mode.presignS3 {
+                sameResult = ours.url == expected.url
             } else {
-                same = ours.authorization == expected.authorization && ours.signature.canonicalRequest == expected.canonicalRequest
-                    && ours.signature.stringToSign == expected.stringToSign
+                sameResult = ours.authorization == expected.authorization
             }
+            let same = sameCanonical && sameStringToSign && sameResult
             if !same {
                 mismatches += 1
                 if mismatches <= 5 {
@@ -40,6 +42,8 @@ import TransferWatchTestSupport
                         \(expected.canonicalRequest)
                         ours: \(ours.authorization ?? ours.url)
                         botocore: \(expected.authorization ?? expected.url)
+                        ours string to sign: \(ours.signature.stringToSign)
+                        botocore string to sign: \(expected.stringToSign)
                         """)
                 }
             }
@@ -51,7 +55,7 @@ import TransferWatchTestSupport
 
     @Test func theCorpusCoversTheCornerCases() {
         let corpus = DifferentialCorpus.generate(count: Self.requestCount, seed: 20261128)
-        let urls = corpus.map(\.botocoreRequest.url)
+        let urls: [String] = corpus.map { $0.botocoreRequest.url }
         #expect(urls.contains { $0.contains("%20") })
         #expect(urls.contains { $0.contains("%2B") })
         #expect(urls.contains { $0.contains("%25") })
@@ -118,12 +122,18 @@ struct DifferentialCorpus {
             if !isS3 && path.contains("/../") == false && chance(5) { path = "/a/./b/../c" }
             if isS3 && path.contains("..") == false && chance(3) { path += "/../raw" }
             // Query: repeated and empty keys.
+            // (An empty name with no value would put an empty piece, `&&`, on the wire: our encoder never does.)
             var query: [(String, String?)] = []
             for _ in 0..<Int(random.next() % 4) {
-                query.append((pick(queryNames), chance(20) ? nil : pick(queryValues)))
+                let name = pick(queryNames)
+                query.append((name, chance(20) && !name.isEmpty ? nil : pick(queryValues)))
             }
             if chance(10), let first = query.first { query.append(first) }
-            if mode == .presignS3 { query.removeAll { $0.0.lowercased().hasPrefix("x-amz-") } }
+            if mode == .presignS3 {
+                // botocore's presigner rebuilds the query from a dict: repeated and bare keys do not survive it.
+                var seen = Set<String>()
+                query = query.filter { $0.1 != nil && seen.insert($0.0).inserted }
+            }
             let queryString = URIEncoding.queryString(query)
             var headers: [(String, String)] = []
             for _ in 0..<Int(random.next() % 4) { headers.append((pick(headerNames), pick(headerValues))) }
