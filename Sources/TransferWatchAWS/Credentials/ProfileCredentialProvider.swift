@@ -128,25 +128,21 @@ struct ProfilePlanner {
         }
         if let keys = try staticKeys(shared.config?.profiles[name], profile: name) { return .provider(keys) }
 
+        let reason: String
+        if profile == nil {
+            reason = "profile \"\(name)\" not found in \(shared.searchedPaths)"
+        } else if let profile, profile.contains("sso_session") || profile.contains("sso_start_url") {
+            reason =
+                "profile \"\(name)\" uses IAM Identity Center (sso_*), which TransferWatch does not read; add "
+                + "credential_process = aws configure export-credentials --profile \(name) --format process"
+        } else {
+            reason =
+                "profile \"\(name)\" has no credentials (no aws_access_key_id, role_arn, "
+                + "web_identity_token_file or credential_process) in \(shared.searchedPaths)"
+        }
         var attempts: [(source: String, reason: String)] = []
         if environmentWebIdentity { attempts.append(("web identity", "AWS_WEB_IDENTITY_TOKEN_FILE not set")) }
-        if profile == nil {
-            attempts.append((sourceName, "profile \"\(name)\" not found in \(shared.searchedPaths)"))
-        } else if let profile, profile.contains("sso_session") || profile.contains("sso_start_url") {
-            attempts.append(
-                (
-                    sourceName,
-                    "profile \"\(name)\" uses IAM Identity Center (sso_*), which TransferWatch does not read; add "
-                        + "credential_process = aws configure export-credentials --profile \(name) --format process"
-                ))
-        } else {
-            attempts.append(
-                (
-                    sourceName,
-                    "profile \"\(name)\" has no credentials (no aws_access_key_id, role_arn, "
-                        + "web_identity_token_file or credential_process) in \(shared.searchedPaths)"
-                ))
-        }
+        attempts.append((sourceName, reason))
         return .unavailable(attempts)
     }
 
@@ -191,7 +187,8 @@ struct ProfilePlanner {
         } else if let sourceProfile {
             source = try sourceProfilePlan(sourceProfile, parent: name)
         } else {
-            throw fail("\(location): profile \"\(name)\" sets role_arn but neither source_profile nor credential_source")
+            throw fail(
+                "\(location): profile \"\(name)\" sets role_arn but neither source_profile nor credential_source")
         }
         return AssumeRoleCredentialProvider(
             role: role, source: CachingCredentialProvider(wrapping: source, now: context.now),
