@@ -87,4 +87,25 @@ import TransferWatchTestSupport
         #expect(result.errorLines.first?.contains(mentions) == true, "\(result.standardError)")
         #expect(result.errorLines.count <= 2)
     }
+
+    @Test func configCheckNamesTheCredentialSourceWithoutTheSecret() throws {
+        let file = try write(Self.validConfig)
+        let result = try CLIProcess.run(["--config", file.path, "config", "check", "--credentials"],
+                                        environment: ["AWS_ACCESS_KEY_ID": "AKIAEXAMPLEKEY000001", "AWS_SECRET_ACCESS_KEY": "verysecretvalue/abc"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("credentials: environment (AKIA…)"))
+        #expect(!result.standardOutput.contains("verysecretvalue") && !result.standardError.contains("verysecretvalue"))
+    }
+
+    @Test func configCheckWithoutCredentialsListsEverySourceTriedAndExitsOne() throws {
+        let file = try write(Self.validConfig)
+        let result = try CLIProcess.run(["--config", file.path, "config", "check", "--credentials"],
+                                        environment: ["AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": "/nonexistent/config",
+                                                      "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials"])
+        #expect(result.status == 1)
+        #expect(result.errorLines.count == 1, "\(result.standardError)")
+        #expect(result.standardError.contains("environment"))
+        #expect(result.standardError.contains("container"))
+        #expect(result.standardError.contains("instance metadata"))
+    }
 }

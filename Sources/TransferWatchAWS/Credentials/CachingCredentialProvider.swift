@@ -95,7 +95,10 @@ package actor CachingCredentialProvider: CredentialProvider {
             return fresh
         } catch {
             let keepsOld = !mandatory && cached != nil
-            logger?.warning(
+            // A failure the caller receives is theirs to report; only a failure hidden behind the cached
+            // credentials needs a warning of its own.
+            logger?.log(
+                level: keepsOld ? .warning : .debug,
                 "refreshing AWS credentials failed",
                 metadata: [
                     "credentials.window": "\(mandatory ? "mandatory" : "advisory")",
