@@ -62,6 +62,11 @@ extension DynamoDBClient {
         package var calls: Int
         /// Requests sent again because DynamoDB returned them as `UnprocessedItems`.
         package var resent: Int
+
+        package init(calls: Int, resent: Int) {
+            self.calls = calls
+            self.resent = resent
+        }
     }
 
     /// Writes up to 100 actions all-or-nothing.
