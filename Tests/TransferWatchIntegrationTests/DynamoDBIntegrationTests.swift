@@ -118,6 +118,14 @@ import TransferWatchTestSupport
             let scanned = try await dynamo.scanAll(table: table, limit: 25)
             #expect(scanned.count == 120)
             #expect(Set(scanned.compactMap { $0["sk"]?.intValue }) == Set(0..<120))
+
+            // A parallel scan's segments are disjoint and together cover the table.
+            var segments: [[Int]] = []
+            for segment in 0..<3 {
+                segments.append(try await dynamo.scanAll(table: table, limit: 25, segment: segment, totalSegments: 3).compactMap { $0["sk"]?.intValue })
+            }
+            #expect(segments.map(\.count).reduce(0, +) == 120)
+            #expect(Set(segments.flatMap { $0 }) == Set(0..<120))
         }
     }
 
