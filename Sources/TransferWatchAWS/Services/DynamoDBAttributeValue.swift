@@ -140,6 +140,7 @@ package indirect enum DynamoDBAttributeValue: Sendable, Hashable, Codable, Custo
         init?(intValue: Int) { nil }
     }
 
+    /// Decodes the wire form.
     package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: TypeKey.self)
         let keys = container.allKeys
@@ -167,6 +168,7 @@ package indirect enum DynamoDBAttributeValue: Sendable, Hashable, Codable, Custo
         }
     }
 
+    /// Encodes the wire form.
     package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: TypeKey.self)
         let key = TypeKey(typeTag)
@@ -189,6 +191,7 @@ package indirect enum DynamoDBAttributeValue: Sendable, Hashable, Codable, Custo
         return data
     }
 
+    /// A short, readable form for logs and test failures.
     package var description: String {
         switch self {
         case .s(let value): "S(\(value.debugDescription))"

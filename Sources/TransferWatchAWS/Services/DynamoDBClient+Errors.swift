@@ -5,10 +5,12 @@ package struct DynamoDBCancellationReason: Sendable, Equatable, Decodable {
     /// `None` for an action that was fine, else `ConditionalCheckFailed`, `TransactionConflict`, `ThrottlingError`,
     /// `ItemCollectionSizeLimitExceeded`, `ValidationError`, …
     package var code: String
+    /// AWS's explanation, when it gave one.
     package var message: String?
     /// The item as it was, for a failed condition asked to return `ALL_OLD`.
     package var item: DynamoDBItem?
 
+    /// Makes a reason (tests build expected values with it).
     package init(code: String, message: String? = nil, item: DynamoDBItem? = nil) {
         self.code = code
         self.message = message

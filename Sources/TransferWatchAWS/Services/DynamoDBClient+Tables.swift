@@ -9,9 +9,12 @@ package struct DynamoDBKeyAttribute: Sendable, Hashable {
         case binary = "B"
     }
 
+    /// The name.
     package var name: String
+    /// The scalar type: `S`, `N` or `B`.
     package var type: ScalarType
 
+    /// A key attribute called `name` of scalar type `type` (a string by default).
     package init(_ name: String, _ type: ScalarType = .string) {
         self.name = name
         self.type = type
@@ -22,24 +25,39 @@ package struct DynamoDBKeyAttribute: Sendable, Hashable {
 package struct DynamoDBTableDescription: Sendable, Equatable, Decodable {
     /// A table's lifecycle state; the set is open, so unknown values are kept as they are.
     package struct Status: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+        /// The status as DynamoDB spells it.
         package var rawValue: String
+        /// Wraps a status string, known or not.
         package init(rawValue: String) { self.rawValue = rawValue }
 
+        /// `CREATING`.
         package static let creating = Status(rawValue: "CREATING")
+        /// `UPDATING`.
         package static let updating = Status(rawValue: "UPDATING")
+        /// `DELETING`.
         package static let deleting = Status(rawValue: "DELETING")
+        /// `ACTIVE`.
         package static let active = Status(rawValue: "ACTIVE")
+        /// `INACCESSIBLE_ENCRYPTION_CREDENTIALS`.
         package static let inaccessibleEncryptionCredentials = Status(rawValue: "INACCESSIBLE_ENCRYPTION_CREDENTIALS")
+        /// `ARCHIVING`.
         package static let archiving = Status(rawValue: "ARCHIVING")
+        /// `ARCHIVED`.
         package static let archived = Status(rawValue: "ARCHIVED")
 
+        /// The wire value.
         package var description: String { rawValue }
     }
 
+    /// The name.
     package var name: String
+    /// `ACTIVE` once the table can be used.
     package var status: Status
+    /// The table ARN.
     package var arn: String?
+    /// DynamoDB's item count (refreshed about every six hours).
     package var itemCount: Int?
+    /// When the table was created.
     package var creationDate: Date?
     /// `PAY_PER_REQUEST` or `PROVISIONED` (absent for old provisioned tables).
     package var billingMode: String?
@@ -51,6 +69,7 @@ package struct DynamoDBTableDescription: Sendable, Equatable, Decodable {
     /// The sort (range) key.
     package var sortKey: DynamoDBKeyAttribute? { keyAttributes.count > 1 ? keyAttributes[1] : nil }
 
+    /// Makes a value from its parts.
     package init(name: String, status: Status, arn: String? = nil, itemCount: Int? = nil, creationDate: Date? = nil, billingMode: String? = nil,
                  keyAttributes: [DynamoDBKeyAttribute] = []) {
         self.name = name
@@ -72,6 +91,7 @@ package struct DynamoDBTableDescription: Sendable, Equatable, Decodable {
         enum CodingKeys: String, CodingKey { case billingMode = "BillingMode" }
     }
 
+    /// Decodes the wire form.
     package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)

@@ -26,6 +26,7 @@ package enum DynamoDBWriteRequest: Sendable, Hashable, Codable {
     private enum CodingKeys: String, CodingKey { case putRequest = "PutRequest", deleteRequest = "DeleteRequest" }
     private enum InnerKeys: String, CodingKey { case item = "Item", key = "Key" }
 
+    /// Decodes the wire form.
     package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         if container.contains(.putRequest) {
@@ -37,6 +38,7 @@ package enum DynamoDBWriteRequest: Sendable, Hashable, Codable {
         }
     }
 
+    /// Encodes the wire form.
     package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         switch self {
@@ -63,6 +65,7 @@ extension DynamoDBClient {
         /// Requests sent again because DynamoDB returned them as `UnprocessedItems`.
         package var resent: Int
 
+        /// Makes a value from its parts.
         package init(calls: Int, resent: Int) {
             self.calls = calls
             self.resent = resent

@@ -21,20 +21,31 @@ package struct DynamoDBClient: Sendable {
 
     /// The operations this client calls, with their IAM actions.
     package enum Operations {
+        /// `DynamoDB.GetItem`.
         package static let getItem = AWSOperation(.dynamoDB, "GetItem")
+        /// `DynamoDB.PutItem`.
         package static let putItem = AWSOperation(.dynamoDB, "PutItem")
+        /// `DynamoDB.UpdateItem`.
         package static let updateItem = AWSOperation(.dynamoDB, "UpdateItem")
+        /// `DynamoDB.DeleteItem`.
         package static let deleteItem = AWSOperation(.dynamoDB, "DeleteItem")
+        /// `DynamoDB.Query`.
         package static let query = AWSOperation(.dynamoDB, "Query")
+        /// `DynamoDB.Scan`.
         package static let scan = AWSOperation(.dynamoDB, "Scan")
         /// No `dynamodb:TransactWriteItems` action exists: IAM checks each action's own item action.
         package static let transactWriteItems = AWSOperation(.dynamoDB, "TransactWriteItems", iam: [
             "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem",
         ])
+        /// `DynamoDB.BatchWriteItem`.
         package static let batchWriteItem = AWSOperation(.dynamoDB, "BatchWriteItem")
+        /// `DynamoDB.CreateTable`.
         package static let createTable = AWSOperation(.dynamoDB, "CreateTable")
+        /// `DynamoDB.DescribeTable`.
         package static let describeTable = AWSOperation(.dynamoDB, "DescribeTable")
+        /// `DynamoDB.DeleteTable`.
         package static let deleteTable = AWSOperation(.dynamoDB, "DeleteTable")
+        /// `DynamoDB.UpdateTimeToLive`.
         package static let updateTimeToLive = AWSOperation(.dynamoDB, "UpdateTimeToLive")
 
         /// Every operation above.
@@ -62,6 +73,7 @@ package struct DynamoDBClient: Sendable {
 
     /// One page of a query or scan.
     package struct Page: Sendable, Equatable {
+        /// The items of this page (after the filter).
         package var items: [Item]
         /// Items in this page (after the filter).
         package var count: Int
@@ -70,6 +82,7 @@ package struct DynamoDBClient: Sendable {
         /// Where the next page starts; `nil` only when there is nothing more.
         package var lastEvaluatedKey: Item?
 
+        /// Makes a value from its parts.
         package init(items: [Item], count: Int, scannedCount: Int, lastEvaluatedKey: Item?) {
             self.items = items
             self.count = count

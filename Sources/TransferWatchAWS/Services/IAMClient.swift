@@ -2,13 +2,18 @@ import Foundation
 
 /// An IAM user or role as IAM describes it.
 package struct IAMEntity: Sendable, Equatable {
+    /// The name.
     package var name: String
     /// `AIDA…` for users, `AROA…` for roles.
     package var id: String
+    /// The entity's ARN.
     package var arn: String
+    /// The IAM path (`/` by default).
     package var path: String
+    /// When the entity was created.
     package var createDate: Date?
 
+    /// Makes a value from its parts.
     package init(name: String, id: String, arn: String, path: String = "/", createDate: Date? = nil) {
         self.name = name
         self.id = id
@@ -23,20 +28,35 @@ package struct IAMEntity: Sendable, Equatable {
 package struct IAMClient: Sendable {
     /// The operations this client calls, with their IAM actions.
     package enum Operations {
+        /// `IAM.CreateUser`.
         package static let createUser = AWSOperation(.iam, "CreateUser")
+        /// `IAM.GetUser`.
         package static let getUser = AWSOperation(.iam, "GetUser")
+        /// `IAM.DeleteUser`.
         package static let deleteUser = AWSOperation(.iam, "DeleteUser")
+        /// `IAM.CreateAccessKey`.
         package static let createAccessKey = AWSOperation(.iam, "CreateAccessKey")
+        /// `IAM.ListAccessKeys`.
         package static let listAccessKeys = AWSOperation(.iam, "ListAccessKeys")
+        /// `IAM.DeleteAccessKey`.
         package static let deleteAccessKey = AWSOperation(.iam, "DeleteAccessKey")
+        /// `IAM.PutUserPolicy`.
         package static let putUserPolicy = AWSOperation(.iam, "PutUserPolicy")
+        /// `IAM.GetUserPolicy`.
         package static let getUserPolicy = AWSOperation(.iam, "GetUserPolicy")
+        /// `IAM.ListUserPolicies`.
         package static let listUserPolicies = AWSOperation(.iam, "ListUserPolicies")
+        /// `IAM.DeleteUserPolicy`.
         package static let deleteUserPolicy = AWSOperation(.iam, "DeleteUserPolicy")
+        /// `IAM.CreateRole`.
         package static let createRole = AWSOperation(.iam, "CreateRole")
+        /// `IAM.GetRole`.
         package static let getRole = AWSOperation(.iam, "GetRole")
+        /// `IAM.DeleteRole`.
         package static let deleteRole = AWSOperation(.iam, "DeleteRole")
+        /// `IAM.PutRolePolicy`.
         package static let putRolePolicy = AWSOperation(.iam, "PutRolePolicy")
+        /// `IAM.DeleteRolePolicy`.
         package static let deleteRolePolicy = AWSOperation(.iam, "DeleteRolePolicy")
 
         /// Every operation above.

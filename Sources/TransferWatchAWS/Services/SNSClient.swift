@@ -2,10 +2,14 @@ import Foundation
 
 /// A message attribute of an SNS publish (`String`, `String.Array`, `Number` or `Binary`).
 package struct SNSMessageAttribute: Sendable, Hashable {
+    /// `String`, `Number`, `Binary` (SNS also `String.Array`), optionally with a custom `.suffix`.
     package var dataType: String
+    /// The value of a `String` or `Number` attribute.
     package var stringValue: String?
+    /// The value of a `Binary` attribute.
     package var binaryValue: Data?
 
+    /// Makes a value from its parts.
     package init(dataType: String, stringValue: String? = nil, binaryValue: Data? = nil) {
         self.dataType = dataType
         self.stringValue = stringValue
@@ -26,12 +30,16 @@ package struct SNSMessageAttribute: Sendable, Hashable {
 package struct SNSSubscription: Sendable, Equatable {
     /// The ARN, or `PendingConfirmation` for an unconfirmed HTTP or email subscription.
     package var subscriptionARN: String
+    /// The account that owns the subscription.
     package var owner: String?
     /// `sqs`, `https`, `email`, `lambda`, …
     package var `protocol`: String
+    /// Where messages go: a queue ARN, a URL, an address.
     package var endpoint: String
+    /// The topic subscribed to.
     package var topicARN: String
 
+    /// Makes a value from its parts.
     package init(subscriptionARN: String, owner: String? = nil, protocol: String, endpoint: String, topicARN: String) {
         self.subscriptionARN = subscriptionARN
         self.owner = owner
@@ -48,11 +56,17 @@ package struct SNSSubscription: Sendable, Equatable {
 package struct SNSClient: Sendable {
     /// The operations this client calls, with their IAM actions.
     package enum Operations {
+        /// `SNS.CreateTopic`.
         package static let createTopic = AWSOperation(.sns, "CreateTopic")
+        /// `SNS.DeleteTopic`.
         package static let deleteTopic = AWSOperation(.sns, "DeleteTopic")
+        /// `SNS.Publish`.
         package static let publish = AWSOperation(.sns, "Publish")
+        /// `SNS.Subscribe`.
         package static let subscribe = AWSOperation(.sns, "Subscribe")
+        /// `SNS.Unsubscribe`.
         package static let unsubscribe = AWSOperation(.sns, "Unsubscribe")
+        /// `SNS.ListSubscriptionsByTopic`.
         package static let listSubscriptionsByTopic = AWSOperation(.sns, "ListSubscriptionsByTopic")
 
         /// Every operation above.

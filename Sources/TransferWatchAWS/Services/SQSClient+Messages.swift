@@ -2,10 +2,14 @@ import Foundation
 
 /// A message attribute (`DataType` `String`, `Number` or `Binary`, optionally with a custom `.suffix`).
 package struct SQSMessageAttribute: Sendable, Hashable, Codable {
+    /// `String`, `Number`, `Binary` (SNS also `String.Array`), optionally with a custom `.suffix`.
     package var dataType: String
+    /// The value of a `String` or `Number` attribute.
     package var stringValue: String?
+    /// The value of a `Binary` attribute.
     package var binaryValue: Data?
 
+    /// Makes a value from its parts.
     package init(dataType: String, stringValue: String? = nil, binaryValue: Data? = nil) {
         self.dataType = dataType
         self.stringValue = stringValue
@@ -27,15 +31,20 @@ package struct SQSMessageAttribute: Sendable, Hashable, Codable {
 
 /// A received message.
 package struct SQSMessage: Sendable, Equatable {
+    /// The ID SQS gave the message.
     package var messageID: String
     /// The handle to delete the message or change its visibility with: each receive issues a new one.
     package var receiptHandle: String
+    /// The message body.
     package var body: String
+    /// The hex MD5 of the body's UTF-8 bytes, as SQS computed it (already checked).
     package var md5OfBody: String
     /// System attributes (`ApproximateReceiveCount`, `SentTimestamp`, `SenderId`, …).
     package var attributes: [String: String]
+    /// The message attributes sent with the message.
     package var messageAttributes: [String: SQSMessageAttribute]
 
+    /// Makes a value from its parts.
     package init(messageID: String, receiptHandle: String, body: String, md5OfBody: String, attributes: [String: String] = [:],
                  messageAttributes: [String: SQSMessageAttribute] = [:]) {
         self.messageID = messageID
@@ -62,10 +71,14 @@ package struct SQSMessage: Sendable, Equatable {
 package struct SQSSendBatchEntry: Sendable, Equatable {
     /// Unique within the batch: up to 80 letters, digits, `-` and `_`.
     package var id: String
+    /// The message body.
     package var body: String
+    /// 0–900 seconds before the message can be received; `nil` for the queue's delay.
     package var delaySeconds: Int?
+    /// Message attributes.
     package var attributes: [String: SQSMessageAttribute]
 
+    /// Makes a value from its parts.
     package init(id: String, body: String, delaySeconds: Int? = nil, attributes: [String: SQSMessageAttribute] = [:]) {
         self.id = id
         self.body = body
@@ -78,8 +91,10 @@ package struct SQSSendBatchEntry: Sendable, Equatable {
 package struct SQSDeleteBatchEntry: Sendable, Equatable {
     /// Unique within the batch.
     package var id: String
+    /// The receipt handle of the message to delete.
     package var receiptHandle: String
 
+    /// Makes a value from its parts.
     package init(id: String, receiptHandle: String) {
         self.id = id
         self.receiptHandle = receiptHandle
@@ -90,11 +105,14 @@ package struct SQSDeleteBatchEntry: Sendable, Equatable {
 package struct SQSSentMessage: Sendable, Equatable {
     /// The batch entry ID (`nil` for a single send).
     package var id: String?
+    /// The ID SQS gave the message.
     package var messageID: String
+    /// The hex MD5 of the body's UTF-8 bytes, as SQS computed it (already checked).
     package var md5OfBody: String
     /// FIFO queues only.
     package var sequenceNumber: String?
 
+    /// Makes a value from its parts.
     package init(id: String? = nil, messageID: String, md5OfBody: String, sequenceNumber: String? = nil) {
         self.id = id
         self.messageID = messageID
@@ -105,13 +123,16 @@ package struct SQSSentMessage: Sendable, Equatable {
 
 /// One failed entry of a batch call.
 package struct SQSBatchFailure: Sendable, Equatable, Decodable {
+    /// The batch entry ID.
     package var id: String
     /// e.g. `ReceiptHandleIsInvalid`, `InternalError`.
     package var code: String
+    /// AWS's explanation, when it gave one.
     package var message: String?
     /// Whether the caller is at fault (resending the same entry will fail again).
     package var senderFault: Bool
 
+    /// Makes a value from its parts.
     package init(id: String, code: String, message: String? = nil, senderFault: Bool) {
         self.id = id
         self.code = code
@@ -121,6 +142,7 @@ package struct SQSBatchFailure: Sendable, Equatable, Decodable {
 
     enum CodingKeys: String, CodingKey { case id = "Id", code = "Code", message = "Message", senderFault = "SenderFault" }
 
+    /// Decodes the wire form.
     package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)
@@ -132,9 +154,12 @@ package struct SQSBatchFailure: Sendable, Equatable, Decodable {
 
 /// What a batch call did, entry by entry: a batch call succeeds as a whole even when some entries fail.
 package struct SQSBatchResult<Success: Sendable & Equatable>: Sendable, Equatable {
+    /// The entries that succeeded.
     package var successful: [Success]
+    /// The entries that failed, with why.
     package var failed: [SQSBatchFailure]
 
+    /// Makes a value from its parts.
     package init(successful: [Success], failed: [SQSBatchFailure]) {
         self.successful = successful
         self.failed = failed

@@ -17,19 +17,29 @@ import Foundation
 package struct SQSClient: Sendable {
     /// The operations this client calls, with their IAM actions.
     package enum Operations {
+        /// `SQS.CreateQueue`.
         package static let createQueue = AWSOperation(.sqs, "CreateQueue")
+        /// `SQS.GetQueueUrl`.
         package static let getQueueURL = AWSOperation(.sqs, "GetQueueUrl")
+        /// `SQS.GetQueueAttributes`.
         package static let getQueueAttributes = AWSOperation(.sqs, "GetQueueAttributes")
+        /// `SQS.SetQueueAttributes`.
         package static let setQueueAttributes = AWSOperation(.sqs, "SetQueueAttributes")
+        /// `SQS.DeleteQueue`.
         package static let deleteQueue = AWSOperation(.sqs, "DeleteQueue")
+        /// `SQS.PurgeQueue`.
         package static let purgeQueue = AWSOperation(.sqs, "PurgeQueue")
+        /// `SQS.SendMessage`.
         package static let sendMessage = AWSOperation(.sqs, "SendMessage")
         /// Authorised by `sqs:SendMessage` (there is no batch action).
         package static let sendMessageBatch = AWSOperation(.sqs, "SendMessageBatch", iam: ["sqs:SendMessage"])
+        /// `SQS.ReceiveMessage`.
         package static let receiveMessage = AWSOperation(.sqs, "ReceiveMessage")
+        /// `SQS.DeleteMessage`.
         package static let deleteMessage = AWSOperation(.sqs, "DeleteMessage")
         /// Authorised by `sqs:DeleteMessage`.
         package static let deleteMessageBatch = AWSOperation(.sqs, "DeleteMessageBatch", iam: ["sqs:DeleteMessage"])
+        /// `SQS.ChangeMessageVisibility`.
         package static let changeMessageVisibility = AWSOperation(.sqs, "ChangeMessageVisibility")
 
         /// Every operation above.
@@ -41,16 +51,27 @@ package struct SQSClient: Sendable {
 
     /// Queue attribute names (the set is open; these are the ones TransferWatch reads or sets).
     package enum QueueAttribute {
+        /// `All`.
         package static let all = "All"
+        /// `QueueArn`.
         package static let queueARN = "QueueArn"
+        /// `ApproximateNumberOfMessages`.
         package static let approximateNumberOfMessages = "ApproximateNumberOfMessages"
+        /// `ApproximateNumberOfMessagesNotVisible`.
         package static let approximateNumberOfMessagesNotVisible = "ApproximateNumberOfMessagesNotVisible"
+        /// `ApproximateNumberOfMessagesDelayed`.
         package static let approximateNumberOfMessagesDelayed = "ApproximateNumberOfMessagesDelayed"
+        /// `VisibilityTimeout`.
         package static let visibilityTimeout = "VisibilityTimeout"
+        /// `MessageRetentionPeriod`.
         package static let messageRetentionPeriod = "MessageRetentionPeriod"
+        /// `ReceiveMessageWaitTimeSeconds`.
         package static let receiveMessageWaitTimeSeconds = "ReceiveMessageWaitTimeSeconds"
+        /// `DelaySeconds`.
         package static let delaySeconds = "DelaySeconds"
+        /// `RedrivePolicy`.
         package static let redrivePolicy = "RedrivePolicy"
+        /// `Policy`.
         package static let policy = "Policy"
     }
 
@@ -136,19 +157,25 @@ package struct SQSQueueAttributes: Sendable, Equatable {
     /// Every attribute returned.
     package var values: [String: String]
 
+    /// Wraps the attributes SQS returned.
     package init(_ values: [String: String]) { self.values = values }
 
     /// One attribute's raw value.
     package subscript(name: String) -> String? { values[name] }
 
+    /// `QueueArn`.
     package var queueARN: String? { values[SQSClient.QueueAttribute.queueARN] }
+    /// `ApproximateNumberOfMessages`: messages available to receive.
     package var approximateNumberOfMessages: Int? { values[SQSClient.QueueAttribute.approximateNumberOfMessages].flatMap { Int($0) } }
+    /// `ApproximateNumberOfMessagesNotVisible`: messages received and not yet deleted.
     package var approximateNumberOfMessagesNotVisible: Int? {
         values[SQSClient.QueueAttribute.approximateNumberOfMessagesNotVisible].flatMap { Int($0) }
     }
+    /// `ApproximateNumberOfMessagesDelayed`: messages not yet visible because of a delay.
     package var approximateNumberOfMessagesDelayed: Int? {
         values[SQSClient.QueueAttribute.approximateNumberOfMessagesDelayed].flatMap { Int($0) }
     }
+    /// `VisibilityTimeout`, in seconds.
     package var visibilityTimeout: Int? { values[SQSClient.QueueAttribute.visibilityTimeout].flatMap { Int($0) } }
     /// The dead-letter redrive policy, when one is set and parses.
     package var redrivePolicy: SQSRedrivePolicy? { values[SQSClient.QueueAttribute.redrivePolicy].flatMap(SQSRedrivePolicy.init(json:)) }
@@ -156,9 +183,12 @@ package struct SQSQueueAttributes: Sendable, Equatable {
 
 /// A queue's `RedrivePolicy`: after `maxReceiveCount` receives, a message moves to the dead-letter queue.
 package struct SQSRedrivePolicy: Sendable, Equatable {
+    /// The ARN of the dead-letter queue.
     package var deadLetterTargetARN: String
+    /// Receives allowed before a message moves to the dead-letter queue.
     package var maxReceiveCount: Int
 
+    /// Makes a value from its parts.
     package init(deadLetterTargetARN: String, maxReceiveCount: Int) {
         self.deadLetterTargetARN = deadLetterTargetARN
         self.maxReceiveCount = maxReceiveCount

@@ -9,6 +9,7 @@ package struct STSCallerIdentity: Sendable, Equatable {
     /// The unique ID of the caller (`AIDA…`, or `AROA…:session` for a role).
     package var userID: String
 
+    /// Makes a value from its parts.
     package init(account: String, arn: String, userID: String) {
         self.account = account
         self.arn = arn
@@ -22,6 +23,7 @@ package struct STSClient: Sendable {
     package enum Operations {
         /// Needs no permission, but is listed so the policy states what the client calls.
         package static let getCallerIdentity = AWSOperation(.sts, "GetCallerIdentity")
+        /// `STS.AssumeRole`.
         package static let assumeRole = AWSOperation(.sts, "AssumeRole")
         /// Sent unsigned: the web identity token is the proof; the role's trust policy is what allows it.
         package static let assumeRoleWithWebIdentity = AWSOperation(.sts, "AssumeRoleWithWebIdentity")
