@@ -6,7 +6,7 @@ import TransferWatchTestSupport
 
 /// The DynamoDB client against moto: tables, conditional writes with the typed failure, ADD updates,
 /// pagination of 120 items by 25, transactions (success and cancellation reasons) and batch writes.
-@Suite(.requiresMoto) struct DynamoDBIntegrationTests {
+@Suite(.requiresMoto, .suiteMoto("test.dynamodb")) struct DynamoDBIntegrationTests {
     @Test func createsATableAndWaitsUntilItIsActive() async throws {
         try await withDynamo { dynamo in
             let name = uniqueName("jobs")
@@ -188,15 +188,12 @@ import TransferWatchTestSupport
 
     // MARK: Helpers
 
-    /// One moto for the whole suite (tests use unique resource names, so they can share it).
-    private static let moto = SuiteMoto(label: "test.dynamodb")
-
     private func withDynamo(_ body: (DynamoDBClient) async throws -> Void) async throws {
         try await withDynamo { dynamo, _ in try await body(dynamo) }
     }
 
     private func withDynamo(_ body: (DynamoDBClient, AWSClient.Context) async throws -> Void) async throws {
-        let endpoint = try await Self.moto.endpoint()
+        let endpoint = try #require(SuiteMoto.endpoint, "the suite's moto is not running")
         let context = TestContexts.make(endpoint: endpoint)
         try await body(DynamoDBClient(context: context), context)
     }
@@ -211,19 +208,31 @@ import TransferWatchTestSupport
     private func uniqueName(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())" }
 }
 
-/// Starts this suite's moto once, however many of its tests ask at the same time. It is never stopped
-/// explicitly: the harness's launcher exits when the test process does.
-private actor SuiteMoto {
-    private let label: String
-    private var server: Task<MotoServer, any Error>?
+/// Runs one moto for a whole suite and stops it when the suite ends; its tests find it in
+/// ``SuiteMoto/endpoint``. Shared by the DynamoDB, SQS, SNS, STS and IAM integration suites, whose tests use
+/// unique resource names so they can share a server.
+///
+/// ```swift
+/// @Suite(.requiresMoto, .suiteMoto("test.sqs")) struct SQSIntegrationTests { ... }
+/// ```
+struct SuiteMoto: SuiteTrait, TestScoping {
+    /// The logger label for the server's events.
+    var label: String
 
-    init(label: String) { self.label = label }
+    /// The running suite's moto endpoint (`nil` outside such a suite).
+    @TaskLocal static var endpoint: URL?
 
-    /// The endpoint of the suite's moto, starting it on first use.
-    func endpoint() async throws -> URL {
-        let label = self.label
-        let server = self.server ?? Task { try await MotoServer.start(logger: Logger(label: label, factory: { _ in SwiftLogNoOpLogHandler() })) }
-        self.server = server
-        return try await server.value.endpoint
+    /// Once for the suite, not once per test.
+    var isRecursive: Bool { false }
+
+    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+        let moto = try await MotoServer.start(logger: Logger(label: label, factory: { _ in SwiftLogNoOpLogHandler() }))
+        defer { moto.stop() }
+        try await Self.$endpoint.withValue(moto.endpoint) { try await function() }
     }
+}
+
+extension Trait where Self == SuiteMoto {
+    /// One moto for the whole suite, stopped when it ends.
+    static func suiteMoto(_ label: String) -> Self { SuiteMoto(label: label) }
 }

@@ -5,7 +5,7 @@ import TransferWatchAWS
 import TransferWatchTestSupport
 
 /// The IAM client against moto: a user with an access key and an inline policy, used as its own identity.
-@Suite(.requiresMoto) struct IAMIntegrationTests {
+@Suite(.requiresMoto, .suiteMoto("test.iam")) struct IAMIntegrationTests {
     static let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:ReceiveMessage","sqs:DeleteMessage"],"Resource":"arn:aws:sqs:us-east-1:123456789012:invoice-uploads"}]}"#
 
     @Test func createsAUserWithAnAccessKeyAndAnInlinePolicy() async throws {
@@ -73,31 +73,11 @@ import TransferWatchTestSupport
 
     // MARK: Helpers
 
-    /// One moto for the whole suite (tests use unique resource names, so they can share it).
-    private static let moto = SuiteMoto(label: "test.iam")
-
     private func withIAM(_ body: (IAMClient, AWSClient.Context) async throws -> Void) async throws {
-        let endpoint = try await Self.moto.endpoint()
+        let endpoint = try #require(SuiteMoto.endpoint, "the suite's moto is not running")
         let context = TestContexts.make(endpoint: endpoint)
         try await body(IAMClient(context: context), context)
     }
 
     private func uniqueName(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())" }
-}
-
-/// Starts this suite's moto once, however many of its tests ask at the same time. It is never stopped
-/// explicitly: the harness's launcher exits when the test process does.
-private actor SuiteMoto {
-    private let label: String
-    private var server: Task<MotoServer, any Error>?
-
-    init(label: String) { self.label = label }
-
-    /// The endpoint of the suite's moto, starting it on first use.
-    func endpoint() async throws -> URL {
-        let label = self.label
-        let server = self.server ?? Task { try await MotoServer.start(logger: Logger(label: label, factory: { _ in SwiftLogNoOpLogHandler() })) }
-        self.server = server
-        return try await server.value.endpoint
-    }
 }

@@ -6,7 +6,7 @@ import TransferWatchTestSupport
 
 /// The SNS client against moto: a topic fanning out to SQS queues (raw and enveloped), message attributes
 /// read back from the queue, subscription listing, and errors.
-@Suite(.requiresMoto) struct SNSIntegrationTests {
+@Suite(.requiresMoto, .suiteMoto("test.sns")) struct SNSIntegrationTests {
     @Test func publishesWithAttributesToARawSQSSubscription() async throws {
         try await withClients { sns, sqs in
             let topic = try await sns.createTopic(name: uniqueName("oncall"))
@@ -79,11 +79,8 @@ import TransferWatchTestSupport
 
     // MARK: Helpers
 
-    /// One moto for the whole suite (tests use unique resource names, so they can share it).
-    private static let moto = SuiteMoto(label: "test.sns")
-
     private func withClients(_ body: (SNSClient, SQSClient) async throws -> Void) async throws {
-        let endpoint = try await Self.moto.endpoint()
+        let endpoint = try #require(SuiteMoto.endpoint, "the suite's moto is not running")
         let context = TestContexts.make(endpoint: endpoint)
         try await body(SNSClient(context: context), SQSClient(context: context))
     }
@@ -95,21 +92,4 @@ import TransferWatchTestSupport
     }
 
     private func uniqueName(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())" }
-}
-
-/// Starts this suite's moto once, however many of its tests ask at the same time. It is never stopped
-/// explicitly: the harness's launcher exits when the test process does.
-private actor SuiteMoto {
-    private let label: String
-    private var server: Task<MotoServer, any Error>?
-
-    init(label: String) { self.label = label }
-
-    /// The endpoint of the suite's moto, starting it on first use.
-    func endpoint() async throws -> URL {
-        let label = self.label
-        let server = self.server ?? Task { try await MotoServer.start(logger: Logger(label: label, factory: { _ in SwiftLogNoOpLogHandler() })) }
-        self.server = server
-        return try await server.value.endpoint
-    }
 }

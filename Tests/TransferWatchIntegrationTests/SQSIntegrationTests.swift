@@ -6,7 +6,7 @@ import TransferWatchTestSupport
 
 /// The SQS client against moto: a queue with a dead-letter redrive policy, send/receive/delete with MD5
 /// checks, visibility changes, batches with per-entry failures, and a long poll that comes back empty.
-@Suite(.requiresMoto) struct SQSIntegrationTests {
+@Suite(.requiresMoto, .suiteMoto("test.sqs")) struct SQSIntegrationTests {
     @Test func createsAQueueWithADeadLetterRedrivePolicy() async throws {
         try await withSQS { sqs in
             let dlqURL = try await sqs.createQueue(name: uniqueName("uploads-dlq"))
@@ -146,30 +146,10 @@ import TransferWatchTestSupport
 
     // MARK: Helpers
 
-    /// One moto for the whole suite (tests use unique resource names, so they can share it).
-    private static let moto = SuiteMoto(label: "test.sqs")
-
     private func withSQS(_ body: (SQSClient) async throws -> Void) async throws {
-        let endpoint = try await Self.moto.endpoint()
+        let endpoint = try #require(SuiteMoto.endpoint, "the suite's moto is not running")
         try await body(SQSClient(context: TestContexts.make(endpoint: endpoint)))
     }
 
     private func uniqueName(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())" }
-}
-
-/// Starts this suite's moto once, however many of its tests ask at the same time. It is never stopped
-/// explicitly: the harness's launcher exits when the test process does.
-private actor SuiteMoto {
-    private let label: String
-    private var server: Task<MotoServer, any Error>?
-
-    init(label: String) { self.label = label }
-
-    /// The endpoint of the suite's moto, starting it on first use.
-    func endpoint() async throws -> URL {
-        let label = self.label
-        let server = self.server ?? Task { try await MotoServer.start(logger: Logger(label: label, factory: { _ in SwiftLogNoOpLogHandler() })) }
-        self.server = server
-        return try await server.value.endpoint
-    }
 }

@@ -5,7 +5,7 @@ import TransferWatchAWS
 import TransferWatchTestSupport
 
 /// The STS client against moto: caller identity and both ways of assuming a role.
-@Suite(.requiresMoto) struct STSIntegrationTests {
+@Suite(.requiresMoto, .suiteMoto("test.sts")) struct STSIntegrationTests {
     @Test func getCallerIdentityNamesTheAccount() async throws {
         try await withSTS { sts, _ in
             let identity = try await sts.getCallerIdentity()
@@ -49,11 +49,8 @@ import TransferWatchTestSupport
 
     // MARK: Helpers
 
-    /// One moto for the whole suite (tests use unique resource names, so they can share it).
-    private static let moto = SuiteMoto(label: "test.sts")
-
     private func withSTS(_ body: (STSClient, AWSClient.Context) async throws -> Void) async throws {
-        let endpoint = try await Self.moto.endpoint()
+        let endpoint = try #require(SuiteMoto.endpoint, "the suite's moto is not running")
         let context = TestContexts.make(endpoint: endpoint)
         try await body(STSClient(context: context), context)
     }
@@ -64,21 +61,4 @@ import TransferWatchTestSupport
 /// A provider with nothing to give: any signed call through it fails, so only unsigned calls can succeed.
 private struct NoCredentials: CredentialProvider {
     func credentials() async throws -> AWSCredentials { throw CredentialError(source: "test", reason: "none on purpose") }
-}
-
-/// Starts this suite's moto once, however many of its tests ask at the same time. It is never stopped
-/// explicitly: the harness's launcher exits when the test process does.
-private actor SuiteMoto {
-    private let label: String
-    private var server: Task<MotoServer, any Error>?
-
-    init(label: String) { self.label = label }
-
-    /// The endpoint of the suite's moto, starting it on first use.
-    func endpoint() async throws -> URL {
-        let label = self.label
-        let server = self.server ?? Task { try await MotoServer.start(logger: Logger(label: label, factory: { _ in SwiftLogNoOpLogHandler() })) }
-        self.server = server
-        return try await server.value.endpoint
-    }
 }
