@@ -66,8 +66,13 @@ extension AWSClient {
         if let queryError = response.headers["x-amzn-query-error"], let legacy = queryError.split(separator: ";").first, !legacy.isEmpty {
             code = String(legacy)
         }
+        // A front end (or moto's signature and policy checks) may answer a JSON service with an XML error.
+        let xmlError = object == nil && response.body.first == UInt8(ascii: "<")
+            ? (try? XMLNode.parse(response.body)).flatMap { $0.localName == "Error" ? $0 : ($0["Error"] ?? $0["Errors"]?["Error"]) } : nil
+        if code.isEmpty, let xmlCode = xmlError?.string("Code") { code = xmlCode }
         if code.isEmpty { code = "HTTP\(response.status)" }
-        let message = (object?["message"] as? String) ?? (object?["Message"] as? String) ?? (object == nil ? String(response.bodyText.prefix(200)) : "")
+        let message = (object?["message"] as? String) ?? (object?["Message"] as? String) ?? xmlError?.string("Message")
+            ?? (object == nil ? String(response.bodyText.prefix(200)) : "")
         return AWSError(service: service.id, operation: operation.name, statusCode: response.status, code: code,
                         message: message, requestID: requestID, body: response.body)
     }
