@@ -365,6 +365,19 @@ import TransferWatchTestSupport
         #expect(error.attempts == 1)
     }
 
+    @Test func anXMLErrorFromAFrontEndStillYieldsItsCode() async throws {
+        // moto's signature and policy checks answer every service in XML, as some AWS front ends do.
+        let transport = ScriptedTransport([.respond(HTTPResponse(status: 403, headers: ["Content-Type": "text/xml"], body: Data("""
+            <?xml version="1.0" encoding="utf-8"?>
+            <ErrorResponse><Errors><Error><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/agent is not authorized to perform: dynamodb:DeleteTable</Message></Error></Errors><RequestId>r-1</RequestId></ErrorResponse>
+            """.utf8)))])
+        let error = try #require(await #expect(throws: AWSError.self) { try await makeClient(transport).deleteTable(name: "t") })
+        #expect(error.code == "AccessDenied")
+        #expect(error.isAccessDenied)
+        #expect(error.message == "User: arn:aws:iam::123456789012:user/agent is not authorized to perform: dynamodb:DeleteTable")
+        #expect(error.attempts == 1)
+    }
+
     // MARK: Operations
 
     @Test func operationsDeclareTheirIAMActions() {

@@ -71,6 +71,43 @@ import TransferWatchTestSupport
         }
     }
 
+    /// With moto verifying every signature and evaluating IAM policies: a user whose inline policy is built from
+    /// the operations' declared IAM actions can make exactly those calls, and nothing else.
+    @Test func aPolicyBuiltFromTheOperationTableAllowsItsCallsAndNoOthers() async throws {
+        let moto = try await MotoServer.start(verifySignatures: true, logger: Logger(label: "test.iam.auth", factory: { _ in SwiftLogNoOpLogHandler() }))
+        defer { moto.stop() }
+        let admin = try await moto.makeCredentials(userName: uniqueName("admin"))
+        let adminContext = TestContexts.make(endpoint: moto.endpoint,
+                                             credentials: AWSCredentials(accessKeyID: admin.accessKeyID, secretAccessKey: admin.secretAccessKey))
+        let iam = IAMClient(context: adminContext)
+        let table = uniqueName("employees")
+        try await DynamoDBClient(context: adminContext).createTable(name: table, partitionKey: DynamoDBKeyAttribute("username"))
+
+        let agent = uniqueName("agent")
+        try await iam.createUser(name: agent)
+        let key = try await iam.createAccessKey(userName: agent)
+        let allowed = [DynamoDBClient.Operations.getItem, DynamoDBClient.Operations.putItem].flatMap(\.iamActions)
+        let actions = allowed.map { "\"\($0)\"" }.joined(separator: ",")
+        try await iam.putUserPolicy(userName: agent, policyName: "least-privilege", document: """
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[\(actions)],"Resource":"*"}]}
+            """)
+
+        let dynamo = DynamoDBClient(context: TestContexts.make(endpoint: moto.endpoint, credentials: key))
+        try await dynamo.putItem(table: table, item: ["username": "alice", "active": true])
+        #expect(try await dynamo.getItem(table: table, key: ["username": "alice"])?["active"]?.boolValue == true)
+
+        let denied = try #require(await #expect(throws: AWSError.self) { try await dynamo.deleteTable(name: table) })
+        #expect(denied.isAccessDenied)
+        #expect(denied.attempts == 1)
+
+        var forged = key
+        forged.secretAccessKey = String(forged.secretAccessKey.reversed())
+        let refused = try #require(await #expect(throws: AWSError.self) {
+            try await DynamoDBClient(context: TestContexts.make(endpoint: moto.endpoint, credentials: forged)).getItem(table: table, key: ["username": "alice"])
+        })
+        #expect(refused.isSignatureFailure)
+    }
+
     // MARK: Helpers
 
     private func withIAM(_ body: (IAMClient, AWSClient.Context) async throws -> Void) async throws {
