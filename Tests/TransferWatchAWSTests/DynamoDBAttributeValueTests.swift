@@ -16,16 +16,21 @@ import TransferWatchAWS
         .init(name: "empty string (allowed outside keys)", json: #"{"S":""}"#, value: .s("")),
         // Numbers keep their text: trailing zeros, exponent and 38 digits are not normalised away.
         .init(name: "number text kept exactly", json: #"{"N":"1.50"}"#, value: .n("1.50")),
-        .init(name: "38-digit number", json: #"{"N":"12345678901234567890123456789012345678"}"#, value: .n("12345678901234567890123456789012345678")),
+        .init(
+            name: "38-digit number", json: #"{"N":"12345678901234567890123456789012345678"}"#,
+            value: .n("12345678901234567890123456789012345678")),
         .init(name: "binary as base64", json: #"{"B":"AAE="}"#, value: .b(Data([0, 1]))),
         .init(name: "string set", json: #"{"SS":["a","b"]}"#, value: .ss(["a", "b"])),
         .init(name: "number set", json: #"{"NS":["1","2.5"]}"#, value: .ns(["1", "2.5"])),
         .init(name: "binary set", json: #"{"BS":["AAE=","/w=="]}"#, value: .bs([Data([0, 1]), Data([255])])),
         .init(name: "null", json: #"{"NULL":true}"#, value: .null),
         .init(name: "bool", json: #"{"BOOL":false}"#, value: .bool(false)),
-        .init(name: "list of mixed values", json: #"{"L":[{"S":"x"},{"N":"1"},{"NULL":true}]}"#, value: .l([.s("x"), .n("1"), .null])),
-        .init(name: "nested map", json: #"{"M":{"a":{"M":{"b":{"L":[{"BOOL":true}]}}},"c":{"S":"d"}}}"#,
-              value: .m(["a": .m(["b": .l([.bool(true)])]), "c": .s("d")])),
+        .init(
+            name: "list of mixed values", json: #"{"L":[{"S":"x"},{"N":"1"},{"NULL":true}]}"#,
+            value: .l([.s("x"), .n("1"), .null])),
+        .init(
+            name: "nested map", json: #"{"M":{"a":{"M":{"b":{"L":[{"BOOL":true}]}}},"c":{"S":"d"}}}"#,
+            value: .m(["a": .m(["b": .l([.bool(true)])]), "c": .s("d")])),
     ]
 
     @Test(arguments: roundTrips) func decodesAndEncodesBackToTheSameJSON(_ testCase: RoundTrip) throws {
@@ -51,8 +56,10 @@ import TransferWatchAWS
     }
 
     @Test func accessorsReturnValuesOnlyForTheirOwnType() {
-        let item: DynamoDBItem = ["name": "alice", "uploads": 3, "active": true, "ratio": .n("0.25"), "tags": .ss(["a"]),
-                                  "key": .b(Data([7])), "history": [1, "x"], "profile": ["email": "a@example.com"], "gone": .null]
+        let item: DynamoDBItem = [
+            "name": "alice", "uploads": 3, "active": true, "ratio": .n("0.25"), "tags": .ss(["a"]),
+            "key": .b(Data([7])), "history": [1, "x"], "profile": ["email": "a@example.com"], "gone": .null,
+        ]
         #expect(item["name"]?.stringValue == "alice")
         #expect(item["name"]?.intValue == nil)
         #expect(item["uploads"]?.intValue == 3)

@@ -10,8 +10,9 @@ import TransferWatchTestSupport
     @Test func createsATableAndWaitsUntilItIsActive() async throws {
         try await withDynamo { dynamo in
             let name = uniqueName("jobs")
-            let created = try await dynamo.createTable(name: name, partitionKey: DynamoDBKeyAttribute("pk"),
-                                                       sortKey: DynamoDBKeyAttribute("sk", .number))
+            let created = try await dynamo.createTable(
+                name: name, partitionKey: DynamoDBKeyAttribute("pk"),
+                sortKey: DynamoDBKeyAttribute("sk", .number))
             #expect(created.name == name)
             let table = try await dynamo.waitUntilTableActive(name: name, pollInterval: .milliseconds(100))
             #expect(table.status == .active)
@@ -21,9 +22,10 @@ import TransferWatchTestSupport
             #expect(table.arn?.hasSuffix(":table/\(name)") == true)
             try await dynamo.updateTimeToLive(table: name, attribute: "expiresAt")
 
-            let again = try #require(await #expect(throws: AWSError.self) {
-                try await dynamo.createTable(name: name, partitionKey: DynamoDBKeyAttribute("pk"))
-            })
+            let again = try #require(
+                await #expect(throws: AWSError.self) {
+                    try await dynamo.createTable(name: name, partitionKey: DynamoDBKeyAttribute("pk"))
+                })
             #expect(again.code == "ResourceInUseException")
 
             try await dynamo.deleteTable(name: name)
@@ -37,16 +39,23 @@ import TransferWatchTestSupport
             let table = try await makeTable(dynamo, "state")
             let key: DynamoDBItem = ["pk": "job#1"]
 
-            try await dynamo.putItem(table: table, item: ["pk": "job#1", "status": "new", "payload": .b(Data([0, 1, 2]))],
-                                     conditionExpression: "attribute_not_exists(pk)")
+            try await dynamo.putItem(
+                table: table, item: ["pk": "job#1", "status": "new", "payload": .b(Data([0, 1, 2]))],
+                conditionExpression: "attribute_not_exists(pk)")
             // A second create-if-absent must fail, typed, carrying the item that is there.
-            let duplicate = try #require(await #expect(throws: AWSError.self) {
-                try await dynamo.putItem(table: table, item: ["pk": "job#1", "status": "other"], conditionExpression: "attribute_not_exists(pk)",
-                                         returnValuesOnConditionCheckFailure: .allOld)
-            })
+            let duplicate = try #require(
+                await #expect(throws: AWSError.self) {
+                    try await dynamo.putItem(
+                        table: table, item: ["pk": "job#1", "status": "other"],
+                        conditionExpression: "attribute_not_exists(pk)",
+                        returnValuesOnConditionCheckFailure: .allOld)
+                })
             #expect(duplicate.isConditionalCheckFailure)
             #expect(duplicate.attempts == 1)
-            #expect(duplicate.conditionalCheckFailureItem == ["pk": "job#1", "status": "new", "payload": .b(Data([0, 1, 2]))])
+            #expect(
+                duplicate.conditionalCheckFailureItem == [
+                    "pk": "job#1", "status": "new", "payload": .b(Data([0, 1, 2])),
+                ])
 
             // ADD starts from zero on a missing attribute and counts up.
             for expected in 1...3 {
@@ -56,11 +65,16 @@ import TransferWatchTestSupport
                     values: [":one": 1, ":s": "running", ":done": "done"], returnValues: .updatedNew)
                 #expect(updated?["attempts"]?.intValue == expected)
             }
-            try await dynamo.updateItem(table: table, key: key, updateExpression: "SET #s = :done", names: ["#s": "status"], values: [":done": "done"])
-            let blocked = try #require(await #expect(throws: AWSError.self) {
-                try await dynamo.updateItem(table: table, key: key, updateExpression: "ADD attempts :one",
-                                            conditionExpression: "#s <> :done", names: ["#s": "status"], values: [":one": 1, ":done": "done"])
-            })
+            try await dynamo.updateItem(
+                table: table, key: key, updateExpression: "SET #s = :done", names: ["#s": "status"],
+                values: [":done": "done"])
+            let blocked = try #require(
+                await #expect(throws: AWSError.self) {
+                    try await dynamo.updateItem(
+                        table: table, key: key, updateExpression: "ADD attempts :one",
+                        conditionExpression: "#s <> :done", names: ["#s": "status"],
+                        values: [":one": 1, ":done": "done"])
+                })
             #expect(blocked.isConditionalCheckFailure)
 
             let item = try #require(try await dynamo.getItem(table: table, key: key, consistentRead: true))
@@ -69,17 +83,23 @@ import TransferWatchTestSupport
             #expect(item["payload"]?.dataValue == Data([0, 1, 2]))
 
             // A number set grows by union.
-            try await dynamo.updateItem(table: table, key: key, updateExpression: "ADD seen :s", values: [":s": .ns(["1", "2"])])
-            let sets = try await dynamo.updateItem(table: table, key: key, updateExpression: "ADD seen :s", values: [":s": .ns(["2", "3"])],
-                                                   returnValues: .allNew)
+            try await dynamo.updateItem(
+                table: table, key: key, updateExpression: "ADD seen :s", values: [":s": .ns(["1", "2"])])
+            let sets = try await dynamo.updateItem(
+                table: table, key: key, updateExpression: "ADD seen :s", values: [":s": .ns(["2", "3"])],
+                returnValues: .allNew)
             #expect(Set(sets?["seen"]?.numberSetValue ?? []) == ["1", "2", "3"])
 
-            let refused = try #require(await #expect(throws: AWSError.self) {
-                try await dynamo.deleteItem(table: table, key: key, conditionExpression: "#s = :new", names: ["#s": "status"], values: [":new": "new"])
-            })
+            let refused = try #require(
+                await #expect(throws: AWSError.self) {
+                    try await dynamo.deleteItem(
+                        table: table, key: key, conditionExpression: "#s = :new", names: ["#s": "status"],
+                        values: [":new": "new"])
+                })
             #expect(refused.isConditionalCheckFailure)
-            let deleted = try await dynamo.deleteItem(table: table, key: key, conditionExpression: "#s = :done", names: ["#s": "status"],
-                                                      values: [":done": "done"], returnValues: .allOld)
+            let deleted = try await dynamo.deleteItem(
+                table: table, key: key, conditionExpression: "#s = :done", names: ["#s": "status"],
+                values: [":done": "done"], returnValues: .allOld)
             #expect(deleted?["attempts"]?.intValue == 3)
             #expect(try await dynamo.getItem(table: table, key: key) == nil)
         }
@@ -88,31 +108,41 @@ import TransferWatchTestSupport
     @Test func queryAndScanPaginateOneHundredTwentyItemsByTwentyFive() async throws {
         try await withDynamo { dynamo, context in
             let table = try await makeTable(dynamo, "uploads", sortKey: DynamoDBKeyAttribute("sk", .number))
-            let requests = (0..<120).map { DynamoDBWriteRequest.put(["pk": "alice", "sk": .number($0), "even": .bool($0 % 2 == 0)]) }
+            let requests = (0..<120).map {
+                DynamoDBWriteRequest.put(["pk": "alice", "sk": .number($0), "even": .bool($0 % 2 == 0)])
+            }
             try await dynamo.batchWriteItem(table: table, requests: requests)
 
             // Page by page: four full pages and a last one without LastEvaluatedKey.
             var sizes: [Int] = []
             var startKey: DynamoDBItem?
             repeat {
-                let page = try await dynamo.query(table: table, keyCondition: "pk = :p", values: [":p": "alice"], exclusiveStartKey: startKey, limit: 25)
+                let page = try await dynamo.query(
+                    table: table, keyCondition: "pk = :p", values: [":p": "alice"], exclusiveStartKey: startKey,
+                    limit: 25)
                 sizes.append(page.items.count)
                 startKey = page.lastEvaluatedKey
             } while startKey != nil && sizes.count < 10
             #expect(sizes.prefix(4) == [25, 25, 25, 25])
             #expect(sizes.reduce(0, +) == 120)
 
-            let all = try await dynamo.queryAll(table: table, keyCondition: "pk = :p", values: [":p": "alice"], limit: 25)
+            let all = try await dynamo.queryAll(
+                table: table, keyCondition: "pk = :p", values: [":p": "alice"], limit: 25)
             #expect(all.compactMap { $0["sk"]?.intValue } == Array(0..<120))
-            let descending = try await dynamo.queryAll(table: table, keyCondition: "pk = :p", values: [":p": "alice"], limit: 25, scanForward: false)
+            let descending = try await dynamo.queryAll(
+                table: table, keyCondition: "pk = :p", values: [":p": "alice"], limit: 25, scanForward: false)
             #expect(descending.compactMap { $0["sk"]?.intValue } == Array((0..<120).reversed()))
 
             // The filter applies after Limit: pages may hold fewer (or no) items, and queryAll still reads them all.
             let before = context.requestCounter.snapshot["DynamoDB.Query"] ?? 0
-            let even = try await dynamo.queryAll(table: table, keyCondition: "pk = :p", filter: "even = :t", values: [":p": "alice", ":t": true], limit: 25)
+            let even = try await dynamo.queryAll(
+                table: table, keyCondition: "pk = :p", filter: "even = :t", values: [":p": "alice", ":t": true],
+                limit: 25)
             #expect(even.count == 60)
             #expect((context.requestCounter.snapshot["DynamoDB.Query"] ?? 0) - before >= 5)
-            let none = try await dynamo.queryAll(table: table, keyCondition: "pk = :p", filter: "sk > :big", values: [":p": "alice", ":big": 1000], limit: 25)
+            let none = try await dynamo.queryAll(
+                table: table, keyCondition: "pk = :p", filter: "sk > :big", values: [":p": "alice", ":big": 1000],
+                limit: 25)
             #expect(none.isEmpty)
 
             let scanned = try await dynamo.scanAll(table: table, limit: 25)
@@ -122,7 +152,10 @@ import TransferWatchTestSupport
             // A parallel scan's segments are disjoint and together cover the table.
             var segments: [[Int]] = []
             for segment in 0..<3 {
-                segments.append(try await dynamo.scanAll(table: table, limit: 25, segment: segment, totalSegments: 3).compactMap { $0["sk"]?.intValue })
+                segments.append(
+                    try await dynamo.scanAll(table: table, limit: 25, segment: segment, totalSegments: 3).compactMap {
+                        $0["sk"]?.intValue
+                    })
             }
             #expect(segments.map(\.count).reduce(0, +) == 120)
             #expect(Set(segments.flatMap { $0 }) == Set(0..<120))
@@ -133,41 +166,58 @@ import TransferWatchTestSupport
         try await withDynamo { dynamo in
             let table = try await makeTable(dynamo, "window")
             try await dynamo.putItem(table: table, item: ["pk": "employee#alice", "active": true])
-            try await dynamo.transactWriteItems([
-                .put(table: table, item: ["pk": "window#2026-11", "delivered": 0], condition: "attribute_not_exists(pk)"),
-                .update(table: table, key: ["pk": "counter"], updateExpression: "ADD delivered :one", values: [":one": 1]),
-                .conditionCheck(table: table, key: ["pk": "employee#alice"], condition: "active = :t", values: [":t": true]),
-            ], clientRequestToken: UUID().uuidString)
+            try await dynamo.transactWriteItems(
+                [
+                    .put(
+                        table: table, item: ["pk": "window#2026-11", "delivered": 0],
+                        condition: "attribute_not_exists(pk)"),
+                    .update(
+                        table: table, key: ["pk": "counter"], updateExpression: "ADD delivered :one",
+                        values: [":one": 1]),
+                    .conditionCheck(
+                        table: table, key: ["pk": "employee#alice"], condition: "active = :t", values: [":t": true]),
+                ], clientRequestToken: UUID().uuidString)
             #expect(try await dynamo.getItem(table: table, key: ["pk": "counter"])?["delivered"]?.intValue == 1)
             #expect(try await dynamo.getItem(table: table, key: ["pk": "window#2026-11"]) != nil)
 
-            let error = try #require(await #expect(throws: AWSError.self) {
-                try await dynamo.transactWriteItems([
-                    .update(table: table, key: ["pk": "counter"], updateExpression: "ADD delivered :one", values: [":one": 1]),
-                    .put(table: table, item: ["pk": "window#2026-11", "delivered": 9], condition: "attribute_not_exists(pk)",
-                         returnOldItemOnConditionFailure: true),
-                ])
-            })
+            let error = try #require(
+                await #expect(throws: AWSError.self) {
+                    try await dynamo.transactWriteItems([
+                        .update(
+                            table: table, key: ["pk": "counter"], updateExpression: "ADD delivered :one",
+                            values: [":one": 1]),
+                        .put(
+                            table: table, item: ["pk": "window#2026-11", "delivered": 9],
+                            condition: "attribute_not_exists(pk)",
+                            returnOldItemOnConditionFailure: true),
+                    ])
+                })
             #expect(error.isTransactionCanceled)
             #expect(error.attempts == 1)
             let reasons = try #require(error.cancellationReasons)
             #expect(reasons.map(\.code) == ["None", "ConditionalCheckFailed"])
             #expect(reasons[1].item?["delivered"]?.intValue == 0)
             // Nothing of the cancelled transaction was applied.
-            #expect(try await dynamo.getItem(table: table, key: ["pk": "counter"], consistentRead: true)?["delivered"]?.intValue == 1)
+            #expect(
+                try await dynamo.getItem(table: table, key: ["pk": "counter"], consistentRead: true)?["delivered"]?
+                    .intValue == 1)
         }
     }
 
     @Test func batchWriteItemWritesAndDeletesSixtyItems() async throws {
         try await withDynamo { dynamo in
             let table = try await makeTable(dynamo, "employees")
-            let puts = (0..<60).map { DynamoDBWriteRequest.put(["pk": .s("user\($0)"), "email": .s("user\($0)@example.com")]) }
+            let puts = (0..<60).map {
+                DynamoDBWriteRequest.put(["pk": .s("user\($0)"), "email": .s("user\($0)@example.com")])
+            }
             let summary = try await dynamo.batchWriteItem(table: table, requests: puts)
             #expect(summary.calls == 3)
             #expect(summary.resent == 0)
             let items = try await dynamo.scanAll(table: table)
             #expect(items.count == 60)
-            #expect(try await dynamo.getItem(table: table, key: ["pk": "user59"])?["email"]?.stringValue == "user59@example.com")
+            #expect(
+                try await dynamo.getItem(table: table, key: ["pk": "user59"])?["email"]?.stringValue
+                    == "user59@example.com")
 
             let deletes = (0..<60).map { DynamoDBWriteRequest.delete(key: ["pk": .s("user\($0)")]) }
             try await dynamo.batchWriteItem(table: table, requests: deletes)
@@ -177,9 +227,10 @@ import TransferWatchTestSupport
 
     @Test func operationsOnAMissingTableAreNotFoundAndNotRetried() async throws {
         try await withDynamo { dynamo in
-            let error = try #require(await #expect(throws: AWSError.self) {
-                try await dynamo.getItem(table: uniqueName("missing"), key: ["pk": "a"])
-            })
+            let error = try #require(
+                await #expect(throws: AWSError.self) {
+                    try await dynamo.getItem(table: uniqueName("missing"), key: ["pk": "a"])
+                })
             #expect(error.code == "ResourceNotFoundException")
             #expect(error.isNotFound)
             #expect(error.attempts == 1)
@@ -198,7 +249,9 @@ import TransferWatchTestSupport
         try await body(DynamoDBClient(context: context), context)
     }
 
-    private func makeTable(_ dynamo: DynamoDBClient, _ prefix: String, sortKey: DynamoDBKeyAttribute? = nil) async throws -> String {
+    private func makeTable(_ dynamo: DynamoDBClient, _ prefix: String, sortKey: DynamoDBKeyAttribute? = nil)
+        async throws -> String
+    {
         let name = uniqueName(prefix)
         try await dynamo.createTable(name: name, partitionKey: DynamoDBKeyAttribute("pk"), sortKey: sortKey)
         try await dynamo.waitUntilTableActive(name: name, pollInterval: .milliseconds(100))
@@ -225,7 +278,9 @@ struct SuiteMoto: SuiteTrait, TestScoping {
     /// Once for the suite, not once per test.
     var isRecursive: Bool { false }
 
-    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void)
+        async throws
+    {
         let moto = try await MotoServer.start(logger: Logger(label: label, factory: { _ in SwiftLogNoOpLogHandler() }))
         defer { moto.stop() }
         try await Self.$endpoint.withValue(moto.endpoint) { try await function() }

@@ -6,7 +6,8 @@ import TransferWatchTestSupport
 
 /// The IAM client against moto: a user with an access key and an inline policy, used as its own identity.
 @Suite(.requiresMoto, .suiteMoto("test.iam")) struct IAMIntegrationTests {
-    static let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:ReceiveMessage","sqs:DeleteMessage"],"Resource":"arn:aws:sqs:us-east-1:123456789012:invoice-uploads"}]}"#
+    static let policy =
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:ReceiveMessage","sqs:DeleteMessage"],"Resource":"arn:aws:sqs:us-east-1:123456789012:invoice-uploads"}]}"#
 
     @Test func createsAUserWithAnAccessKeyAndAnInlinePolicy() async throws {
         try await withIAM { iam, context in
@@ -59,7 +60,8 @@ import TransferWatchTestSupport
     @Test func createsAndDeletesARoleWithAnInlinePolicy() async throws {
         try await withIAM { iam, _ in
             let name = uniqueName("sftp-user")
-            let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"transfer.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
+            let trust =
+                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"transfer.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
             let role = try await iam.createRole(name: name, assumeRolePolicy: trust, description: "SFTP users")
             #expect(role.arn == "arn:aws:iam::123456789012:role/\(name)")
             #expect(try await iam.getRole(name: name).id == role.id)
@@ -74,23 +76,28 @@ import TransferWatchTestSupport
     /// With moto verifying every signature and evaluating IAM policies: a user whose inline policy is built from
     /// the operations' declared IAM actions can make exactly those calls, and nothing else.
     @Test func aPolicyBuiltFromTheOperationTableAllowsItsCallsAndNoOthers() async throws {
-        let moto = try await MotoServer.start(verifySignatures: true, logger: Logger(label: "test.iam.auth", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let moto = try await MotoServer.start(
+            verifySignatures: true, logger: Logger(label: "test.iam.auth", factory: { _ in SwiftLogNoOpLogHandler() }))
         defer { moto.stop() }
         let admin = try await moto.makeCredentials(userName: uniqueName("admin"))
-        let adminContext = TestContexts.make(endpoint: moto.endpoint,
-                                             credentials: AWSCredentials(accessKeyID: admin.accessKeyID, secretAccessKey: admin.secretAccessKey))
+        let adminContext = TestContexts.make(
+            endpoint: moto.endpoint,
+            credentials: AWSCredentials(accessKeyID: admin.accessKeyID, secretAccessKey: admin.secretAccessKey))
         let iam = IAMClient(context: adminContext)
         let table = uniqueName("employees")
-        try await DynamoDBClient(context: adminContext).createTable(name: table, partitionKey: DynamoDBKeyAttribute("username"))
+        try await DynamoDBClient(context: adminContext).createTable(
+            name: table, partitionKey: DynamoDBKeyAttribute("username"))
 
         let agent = uniqueName("agent")
         try await iam.createUser(name: agent)
         let key = try await iam.createAccessKey(userName: agent)
         let allowed = [DynamoDBClient.Operations.getItem, DynamoDBClient.Operations.putItem].flatMap(\.iamActions)
         let actions = allowed.map { "\"\($0)\"" }.joined(separator: ",")
-        try await iam.putUserPolicy(userName: agent, policyName: "least-privilege", document: """
-            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[\(actions)],"Resource":"*"}]}
-            """)
+        try await iam.putUserPolicy(
+            userName: agent, policyName: "least-privilege",
+            document: """
+                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[\(actions)],"Resource":"*"}]}
+                """)
 
         let dynamo = DynamoDBClient(context: TestContexts.make(endpoint: moto.endpoint, credentials: key))
         try await dynamo.putItem(table: table, item: ["username": "alice", "active": true])
@@ -102,9 +109,11 @@ import TransferWatchTestSupport
 
         var forged = key
         forged.secretAccessKey = String(forged.secretAccessKey.reversed())
-        let refused = try #require(await #expect(throws: AWSError.self) {
-            try await DynamoDBClient(context: TestContexts.make(endpoint: moto.endpoint, credentials: forged)).getItem(table: table, key: ["username": "alice"])
-        })
+        let refused = try #require(
+            await #expect(throws: AWSError.self) {
+                try await DynamoDBClient(context: TestContexts.make(endpoint: moto.endpoint, credentials: forged))
+                    .getItem(table: table, key: ["username": "alice"])
+            })
         #expect(refused.isSignatureFailure)
     }
 

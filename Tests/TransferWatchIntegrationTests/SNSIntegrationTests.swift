@@ -11,17 +11,22 @@ import TransferWatchTestSupport
         try await withClients { sns, sqs in
             let topic = try await sns.createTopic(name: uniqueName("oncall"))
             #expect(topic.hasPrefix("arn:aws:sns:us-east-1:"))
-            #expect(try await sns.createTopic(name: String(topic.split(separator: ":").last ?? "")) == topic, "CreateTopic is idempotent")
+            #expect(
+                try await sns.createTopic(name: String(topic.split(separator: ":").last ?? "")) == topic,
+                "CreateTopic is idempotent")
             let (queueURL, queueARN) = try await makeQueue(sqs, "alerts-raw")
-            let subscription = try await sns.subscribe(topicARN: topic, protocol: "sqs", endpoint: queueARN,
-                                                       attributes: ["RawMessageDelivery": "true"])
+            let subscription = try await sns.subscribe(
+                topicARN: topic, protocol: "sqs", endpoint: queueARN,
+                attributes: ["RawMessageDelivery": "true"])
             #expect(subscription.hasPrefix(topic + ":"))
 
-            let messageID = try await sns.publish(topicARN: topic, message: "copy failed: alice/inv-1.pdf", subject: "copy-failed",
-                                                  messageAttributes: ["severity": .string("critical"), "attempts": .number("3")])
+            let messageID = try await sns.publish(
+                topicARN: topic, message: "copy failed: alice/inv-1.pdf", subject: "copy-failed",
+                messageAttributes: ["severity": .string("critical"), "attempts": .number("3")])
             #expect(!messageID.isEmpty)
 
-            let delivered = try #require(try await sqs.receiveMessage(queueURL: queueURL, maxMessages: 10, waitTimeSeconds: 1).first)
+            let delivered = try #require(
+                try await sqs.receiveMessage(queueURL: queueURL, maxMessages: 10, waitTimeSeconds: 1).first)
             #expect(delivered.body == "copy failed: alice/inv-1.pdf")
             #expect(delivered.messageAttributes["severity"] == .string("critical"))
             #expect(delivered.messageAttributes["attempts"] == .number("3"))
@@ -38,11 +43,13 @@ import TransferWatchTestSupport
             let topic = try await sns.createTopic(name: uniqueName("oncall"))
             let (queueURL, queueARN) = try await makeQueue(sqs, "alerts-json")
             try await sns.subscribe(topicARN: topic, protocol: "sqs", endpoint: queueARN)
-            let messageID = try await sns.publish(topicARN: topic, message: #"{"alert":"stale-server"}"#, subject: "stale-server firing",
-                                                  messageAttributes: ["severity": .string("warning")])
+            let messageID = try await sns.publish(
+                topicARN: topic, message: #"{"alert":"stale-server"}"#, subject: "stale-server firing",
+                messageAttributes: ["severity": .string("warning")])
 
             let delivered = try #require(try await sqs.receiveMessage(queueURL: queueURL, waitTimeSeconds: 1).first)
-            let envelope = try #require(try JSONSerialization.jsonObject(with: Data(delivered.body.utf8)) as? [String: Any])
+            let envelope = try #require(
+                try JSONSerialization.jsonObject(with: Data(delivered.body.utf8)) as? [String: Any])
             #expect(envelope["Type"] as? String == "Notification")
             #expect(envelope["MessageId"] as? String == messageID)
             #expect(envelope["TopicArn"] as? String == topic)
@@ -55,9 +62,11 @@ import TransferWatchTestSupport
 
     @Test func publishingToAMissingTopicIsNotFound() async throws {
         try await withClients { sns, _ in
-            let error = try #require(await #expect(throws: AWSError.self) {
-                try await sns.publish(topicARN: "arn:aws:sns:us-east-1:123456789012:\(uniqueName("missing"))", message: "m")
-            })
+            let error = try #require(
+                await #expect(throws: AWSError.self) {
+                    try await sns.publish(
+                        topicARN: "arn:aws:sns:us-east-1:123456789012:\(uniqueName("missing"))", message: "m")
+                })
             #expect(error.code == "NotFound")
             #expect(error.statusCode == 404)
             #expect(error.attempts == 1)
@@ -72,7 +81,8 @@ import TransferWatchTestSupport
             try await sns.unsubscribe(subscriptionARN: subscription)
             #expect(try await sns.listSubscriptionsByTopic(topicARN: topic).isEmpty)
             try await sns.deleteTopic(arn: topic)
-            let error = try #require(await #expect(throws: AWSError.self) { try await sns.publish(topicARN: topic, message: "m") })
+            let error = try #require(
+                await #expect(throws: AWSError.self) { try await sns.publish(topicARN: topic, message: "m") })
             #expect(error.isNotFound)
         }
     }
@@ -87,7 +97,8 @@ import TransferWatchTestSupport
 
     private func makeQueue(_ sqs: SQSClient, _ prefix: String) async throws -> (url: String, arn: String) {
         let url = try await sqs.createQueue(name: uniqueName(prefix))
-        let arn = try #require(try await sqs.getQueueAttributes(queueURL: url, names: [SQSClient.QueueAttribute.queueARN]).queueARN)
+        let arn = try #require(
+            try await sqs.getQueueAttributes(queueURL: url, names: [SQSClient.QueueAttribute.queueARN]).queueARN)
         return (url, arn)
     }
 

@@ -10,12 +10,16 @@ import TransferWatchTestSupport
     @Test func createsAQueueWithADeadLetterRedrivePolicy() async throws {
         try await withSQS { sqs in
             let dlqURL = try await sqs.createQueue(name: uniqueName("uploads-dlq"))
-            let dlqARN = try #require(try await sqs.getQueueAttributes(queueURL: dlqURL, names: [SQSClient.QueueAttribute.queueARN]).queueARN)
+            let dlqARN = try #require(
+                try await sqs.getQueueAttributes(queueURL: dlqURL, names: [SQSClient.QueueAttribute.queueARN]).queueARN)
             let policy = SQSRedrivePolicy(deadLetterTargetARN: dlqARN, maxReceiveCount: 3)
             let name = uniqueName("uploads")
-            let url = try await sqs.createQueue(name: name, attributes: [
-                SQSClient.QueueAttribute.redrivePolicy: policy.jsonString, SQSClient.QueueAttribute.visibilityTimeout: "45",
-            ])
+            let url = try await sqs.createQueue(
+                name: name,
+                attributes: [
+                    SQSClient.QueueAttribute.redrivePolicy: policy.jsonString,
+                    SQSClient.QueueAttribute.visibilityTimeout: "45",
+                ])
             #expect(url.hasSuffix("/\(name)"))
             #expect(try await sqs.getQueueURL(name: name) == url)
 
@@ -25,14 +29,16 @@ import TransferWatchTestSupport
             #expect(attributes.approximateNumberOfMessages == 0)
             #expect(attributes.queueARN?.hasSuffix(":\(name)") == true)
 
-            try await sqs.setQueueAttributes(queueURL: url, attributes: [SQSClient.QueueAttribute.visibilityTimeout: "60"])
+            try await sqs.setQueueAttributes(
+                queueURL: url, attributes: [SQSClient.QueueAttribute.visibilityTimeout: "60"])
             #expect(try await sqs.getQueueAttributes(queueURL: url).visibilityTimeout == 60)
         }
     }
 
     @Test func aMissingQueueIsNotFoundWithTheLegacyCode() async throws {
         try await withSQS { sqs in
-            let error = try #require(await #expect(throws: AWSError.self) { try await sqs.getQueueURL(name: uniqueName("nope")) })
+            let error = try #require(
+                await #expect(throws: AWSError.self) { try await sqs.getQueueURL(name: uniqueName("nope")) })
             #expect(error.code == "AWS.SimpleQueueService.NonExistentQueue")
             #expect(error.isNotFound)
             #expect(error.attempts == 1)
@@ -42,9 +48,11 @@ import TransferWatchTestSupport
     @Test func sendsReceivesAndDeletesWithAttributes() async throws {
         try await withSQS { sqs in
             let url = try await sqs.createQueue(name: uniqueName("events"))
-            let body = #"{"Records":[{"s3":{"bucket":{"name":"invoices-incoming"},"object":{"key":"alice/inv%201.pdf"}}}]} — ünïcode"#
-            let sent = try await sqs.sendMessage(queueURL: url, body: body,
-                                                 attributes: ["uploader": .string("alice"), "size": .number("1024"), "raw": .binary(Data([1, 2, 3]))])
+            let body =
+                #"{"Records":[{"s3":{"bucket":{"name":"invoices-incoming"},"object":{"key":"alice/inv%201.pdf"}}}]} — ünïcode"#
+            let sent = try await sqs.sendMessage(
+                queueURL: url, body: body,
+                attributes: ["uploader": .string("alice"), "size": .number("1024"), "raw": .binary(Data([1, 2, 3]))])
             #expect(sent.md5OfBody == SQSClient.md5OfBody(body))
             #expect(try await sqs.getQueueAttributes(queueURL: url).approximateNumberOfMessages == 1)
 
@@ -55,7 +63,10 @@ import TransferWatchTestSupport
             #expect(message.body == body)
             #expect(message.approximateReceiveCount == 1)
             #expect(abs((message.sentTimestamp ?? .distantPast).timeIntervalSinceNow) < 300)
-            #expect(message.messageAttributes == ["uploader": .string("alice"), "size": .number("1024"), "raw": .binary(Data([1, 2, 3]))])
+            #expect(
+                message.messageAttributes == [
+                    "uploader": .string("alice"), "size": .number("1024"), "raw": .binary(Data([1, 2, 3])),
+                ])
 
             try await sqs.deleteMessage(queueURL: url, receiptHandle: message.receiptHandle)
             let attributes = try await sqs.getQueueAttributes(queueURL: url)
@@ -71,7 +82,8 @@ import TransferWatchTestSupport
             let first = try #require(try await sqs.receiveMessage(queueURL: url, visibilityTimeout: 300).first)
             // Hidden now: another receive finds nothing.
             #expect(try await sqs.receiveMessage(queueURL: url).isEmpty)
-            try await sqs.changeMessageVisibility(queueURL: url, receiptHandle: first.receiptHandle, visibilityTimeout: 0)
+            try await sqs.changeMessageVisibility(
+                queueURL: url, receiptHandle: first.receiptHandle, visibilityTimeout: 0)
             let second = try #require(try await sqs.receiveMessage(queueURL: url, visibilityTimeout: 300).first)
             #expect(second.messageID == first.messageID)
             #expect(second.approximateReceiveCount == 2)
@@ -84,12 +96,17 @@ import TransferWatchTestSupport
         try await withSQS { sqs in
             let dlqURL = try await sqs.createQueue(name: uniqueName("poison-dlq"))
             let dlqARN = try #require(try await sqs.getQueueAttributes(queueURL: dlqURL).queueARN)
-            let url = try await sqs.createQueue(name: uniqueName("poison"), attributes: [
-                SQSClient.QueueAttribute.redrivePolicy: SQSRedrivePolicy(deadLetterTargetARN: dlqARN, maxReceiveCount: 1).jsonString,
-            ])
+            let url = try await sqs.createQueue(
+                name: uniqueName("poison"),
+                attributes: [
+                    SQSClient.QueueAttribute.redrivePolicy: SQSRedrivePolicy(
+                        deadLetterTargetARN: dlqARN, maxReceiveCount: 1
+                    ).jsonString
+                ])
             try await sqs.sendMessage(queueURL: url, body: "poison pill")
             let first = try #require(try await sqs.receiveMessage(queueURL: url).first)
-            try await sqs.changeMessageVisibility(queueURL: url, receiptHandle: first.receiptHandle, visibilityTimeout: 0)
+            try await sqs.changeMessageVisibility(
+                queueURL: url, receiptHandle: first.receiptHandle, visibilityTimeout: 0)
             // The second receive exceeds maxReceiveCount: the message goes to the DLQ instead.
             #expect(try await sqs.receiveMessage(queueURL: url).isEmpty)
             let dead = try await sqs.receiveMessage(queueURL: dlqURL)
@@ -100,7 +117,8 @@ import TransferWatchTestSupport
     @Test func batchesReportPerEntryOutcomes() async throws {
         try await withSQS { sqs in
             let url = try await sqs.createQueue(name: uniqueName("batch"))
-            let sent = try await sqs.sendMessageBatch(queueURL: url, entries: (1...3).map { SQSSendBatchEntry(id: "m\($0)", body: "body \($0)") })
+            let sent = try await sqs.sendMessageBatch(
+                queueURL: url, entries: (1...3).map { SQSSendBatchEntry(id: "m\($0)", body: "body \($0)") })
             #expect(sent.isComplete)
             #expect(sent.successful.compactMap(\.id).sorted() == ["m1", "m2", "m3"])
 
@@ -110,7 +128,9 @@ import TransferWatchTestSupport
             }
             #expect(received.map(\.body).sorted() == ["body 1", "body 2", "body 3"])
 
-            var entries = received.enumerated().map { SQSDeleteBatchEntry(id: "d\($0.offset)", receiptHandle: $0.element.receiptHandle) }
+            var entries = received.enumerated().map {
+                SQSDeleteBatchEntry(id: "d\($0.offset)", receiptHandle: $0.element.receiptHandle)
+            }
             entries.append(SQSDeleteBatchEntry(id: "bogus", receiptHandle: "not-a-receipt-handle"))
             let deleted = try await sqs.deleteMessageBatch(queueURL: url, entries: entries)
             #expect(deleted.successful.sorted() == ["d0", "d1", "d2"])

@@ -10,15 +10,19 @@ import TransferWatchTestSupport
         try await withSTS { sts, _ in
             let identity = try await sts.getCallerIdentity()
             #expect(identity.account == "123456789012")
-            #expect(identity.arn.hasPrefix("arn:aws:sts::123456789012:") || identity.arn.hasPrefix("arn:aws:iam::123456789012:"))
+            #expect(
+                identity.arn.hasPrefix("arn:aws:sts::123456789012:")
+                    || identity.arn.hasPrefix("arn:aws:iam::123456789012:"))
             #expect(!identity.userID.isEmpty)
         }
     }
 
     @Test func assumedRoleCredentialsIdentifyTheRoleSession() async throws {
         try await withSTS { sts, context in
-            let role = try await IAMClient(context: context).createRole(name: uniqueName("agent"), assumeRolePolicy: Self.trustPolicy)
-            let credentials = try await sts.assumeRole(roleARN: role.arn, sessionName: "transferwatch-test", durationSeconds: 900)
+            let role = try await IAMClient(context: context).createRole(
+                name: uniqueName("agent"), assumeRolePolicy: Self.trustPolicy)
+            let credentials = try await sts.assumeRole(
+                roleARN: role.arn, sessionName: "transferwatch-test", durationSeconds: 900)
             #expect(credentials.accessKeyID.hasPrefix("ASIA"))
             #expect(credentials.sessionToken?.isEmpty == false)
             let expiration = try #require(credentials.expiration)
@@ -33,11 +37,13 @@ import TransferWatchTestSupport
 
     @Test func assumeRoleWithWebIdentityNeedsNoCredentials() async throws {
         try await withSTS { _, context in
-            let role = try await IAMClient(context: context).createRole(name: uniqueName("irsa"), assumeRolePolicy: Self.trustPolicy)
+            let role = try await IAMClient(context: context).createRole(
+                name: uniqueName("irsa"), assumeRolePolicy: Self.trustPolicy)
             var anonymous = context
             anonymous.credentials = NoCredentials()
             let credentials = try await STSClient(context: anonymous).assumeRoleWithWebIdentity(
-                roleARN: role.arn, sessionName: "pod-1", webIdentityToken: "eyJhbGciOiJSUzI1NiJ9.e30.c2ln", durationSeconds: 3600)
+                roleARN: role.arn, sessionName: "pod-1", webIdentityToken: "eyJhbGciOiJSUzI1NiJ9.e30.c2ln",
+                durationSeconds: 3600)
             #expect(credentials.accessKeyID.hasPrefix("ASIA"))
             #expect(credentials.sessionToken?.isEmpty == false)
             #expect(credentials.expiration != nil)
@@ -45,7 +51,8 @@ import TransferWatchTestSupport
         }
     }
 
-    static let trustPolicy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}"#
+    static let trustPolicy =
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}"#
 
     // MARK: Helpers
 
@@ -60,5 +67,7 @@ import TransferWatchTestSupport
 
 /// A provider with nothing to give: any signed call through it fails, so only unsigned calls can succeed.
 private struct NoCredentials: CredentialProvider {
-    func credentials() async throws -> AWSCredentials { throw CredentialError(source: "test", reason: "none on purpose") }
+    func credentials() async throws -> AWSCredentials {
+        throw CredentialError(source: "test", reason: "none on purpose")
+    }
 }

@@ -41,7 +41,9 @@ package indirect enum DynamoDBAttributeValue: Sendable, Hashable, Codable, Custo
     }
 
     /// A number set from integers.
-    package static func numberSet<Number: BinaryInteger>(_ values: [Number]) -> DynamoDBAttributeValue { .ns(values.map { String($0) }) }
+    package static func numberSet<Number: BinaryInteger>(_ values: [Number]) -> DynamoDBAttributeValue {
+        .ns(values.map { String($0) })
+    }
 
     /// The wire type tag: `S`, `N`, `B`, `SS`, `NS`, `BS`, `M`, `L`, `NULL` or `BOOL`.
     package var typeTag: String {
@@ -80,7 +82,9 @@ package indirect enum DynamoDBAttributeValue: Sendable, Hashable, Codable, Custo
     package var doubleValue: Double? { numberText.flatMap { Double($0) } }
 
     /// An `N` value as a `Decimal` (exact up to Decimal's 38 digits).
-    package var decimalValue: Decimal? { numberText.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) } }
+    package var decimalValue: Decimal? {
+        numberText.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }
+    }
 
     /// The data of a `B` value.
     package var dataValue: Data? {
@@ -145,26 +149,36 @@ package indirect enum DynamoDBAttributeValue: Sendable, Hashable, Codable, Custo
         let container = try decoder.container(keyedBy: TypeKey.self)
         let keys = container.allKeys
         guard keys.count == 1, let key = keys.first else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "an attribute value has exactly one type key, found \(keys.map(\.stringValue).sorted())"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription:
+                        "an attribute value has exactly one type key, found \(keys.map(\.stringValue).sorted())"))
         }
         switch key.stringValue {
         case "S": self = .s(try container.decode(String.self, forKey: key))
         case "N": self = .n(try container.decode(String.self, forKey: key))
-        case "B": self = .b(try Self.decodeBase64(container.decode(String.self, forKey: key), at: decoder.codingPath + [key]))
+        case "B":
+            self = .b(try Self.decodeBase64(container.decode(String.self, forKey: key), at: decoder.codingPath + [key]))
         case "SS": self = .ss(try container.decode([String].self, forKey: key))
         case "NS": self = .ns(try container.decode([String].self, forKey: key))
-        case "BS": self = .bs(try container.decode([String].self, forKey: key).map { try Self.decodeBase64($0, at: decoder.codingPath + [key]) })
+        case "BS":
+            self = .bs(
+                try container.decode([String].self, forKey: key).map {
+                    try Self.decodeBase64($0, at: decoder.codingPath + [key])
+                })
         case "M": self = .m(try container.decode([String: DynamoDBAttributeValue].self, forKey: key))
         case "L": self = .l(try container.decode([DynamoDBAttributeValue].self, forKey: key))
         case "NULL":
             guard try container.decode(Bool.self, forKey: key) else {
-                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "NULL must be true")
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: container, debugDescription: "NULL must be true")
             }
             self = .null
         case "BOOL": self = .bool(try container.decode(Bool.self, forKey: key))
         default:
-            throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "unknown attribute type \(key.stringValue)")
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: container, debugDescription: "unknown attribute type \(key.stringValue)")
         }
     }
 
@@ -200,7 +214,8 @@ package indirect enum DynamoDBAttributeValue: Sendable, Hashable, Codable, Custo
         case .ss(let values): "SS(\(values))"
         case .ns(let values): "NS(\(values))"
         case .bs(let values): "BS(\(values.count) values)"
-        case .m(let value): "M(\(value.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")))"
+        case .m(let value):
+            "M(\(value.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")))"
         case .l(let values): "L(\(values.map(\.description).joined(separator: ", ")))"
         case .null: "NULL"
         case .bool(let value): "BOOL(\(value))"
@@ -209,7 +224,8 @@ package indirect enum DynamoDBAttributeValue: Sendable, Hashable, Codable, Custo
 }
 
 extension DynamoDBAttributeValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
-    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
+{
     /// A string literal is an `S` value.
     package init(stringLiteral value: String) { self = .s(value) }
     /// An integer literal is an `N` value.

@@ -24,7 +24,9 @@ package struct DynamoDBCancellationReason: Sendable, Equatable, Decodable {
     package var isNone: Bool { code == "None" }
 
     enum CodingKeys: String, CodingKey {
-        case code = "Code", message = "Message", item = "Item"
+        case code = "Code"
+        case message = "Message"
+        case item = "Item"
     }
 }
 

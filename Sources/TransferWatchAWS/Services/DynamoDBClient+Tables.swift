@@ -70,8 +70,11 @@ package struct DynamoDBTableDescription: Sendable, Equatable, Decodable {
     package var sortKey: DynamoDBKeyAttribute? { keyAttributes.count > 1 ? keyAttributes[1] : nil }
 
     /// Makes a value from its parts.
-    package init(name: String, status: Status, arn: String? = nil, itemCount: Int? = nil, creationDate: Date? = nil, billingMode: String? = nil,
-                 keyAttributes: [DynamoDBKeyAttribute] = []) {
+    package init(
+        name: String, status: Status, arn: String? = nil, itemCount: Int? = nil, creationDate: Date? = nil,
+        billingMode: String? = nil,
+        keyAttributes: [DynamoDBKeyAttribute] = []
+    ) {
         self.name = name
         self.status = status
         self.arn = arn
@@ -82,8 +85,14 @@ package struct DynamoDBTableDescription: Sendable, Equatable, Decodable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case name = "TableName", status = "TableStatus", arn = "TableArn", itemCount = "ItemCount", creationDate = "CreationDateTime"
-        case billingModeSummary = "BillingModeSummary", keySchema = "KeySchema", attributeDefinitions = "AttributeDefinitions"
+        case name = "TableName"
+        case status = "TableStatus"
+        case arn = "TableArn"
+        case itemCount = "ItemCount"
+        case creationDate = "CreationDateTime"
+        case billingModeSummary = "BillingModeSummary"
+        case keySchema = "KeySchema"
+        case attributeDefinitions = "AttributeDefinitions"
     }
 
     private struct BillingModeSummary: Decodable {
@@ -102,7 +111,8 @@ package struct DynamoDBTableDescription: Sendable, Equatable, Decodable {
         billingMode = try container.decodeIfPresent(BillingModeSummary.self, forKey: .billingModeSummary)?.billingMode
         let schema = try container.decodeIfPresent([KeySchemaElement].self, forKey: .keySchema) ?? []
         let definitions = try container.decodeIfPresent([AttributeDefinition].self, forKey: .attributeDefinitions) ?? []
-        let types = Dictionary(definitions.map { ($0.attributeName, $0.attributeType) }, uniquingKeysWith: { first, _ in first })
+        let types = Dictionary(
+            definitions.map { ($0.attributeName, $0.attributeType) }, uniquingKeysWith: { first, _ in first })
         keyAttributes = schema.sorted { $0.keyType == "HASH" && $1.keyType != "HASH" }.map {
             DynamoDBKeyAttribute($0.attributeName, types[$0.attributeName] ?? .string)
         }
@@ -115,13 +125,17 @@ extension DynamoDBClient {
     /// The table starts `CREATING`; ``waitUntilTableActive(name:pollInterval:maxAttempts:)`` waits for it.
     /// - Throws: ``AWSError``; `ResourceInUseException` when the table exists.
     @discardableResult
-    package func createTable(name: String, partitionKey: DynamoDBKeyAttribute,
-                             sortKey: DynamoDBKeyAttribute? = nil) async throws(AWSError) -> DynamoDBTableDescription {
+    package func createTable(
+        name: String, partitionKey: DynamoDBKeyAttribute,
+        sortKey: DynamoDBKeyAttribute? = nil
+    ) async throws(AWSError) -> DynamoDBTableDescription {
         let keys = [partitionKey] + (sortKey.map { [$0] } ?? [])
         let input = CreateTableInput(
             tableName: name,
             attributeDefinitions: keys.map { AttributeDefinition(attributeName: $0.name, attributeType: $0.type) },
-            keySchema: keys.enumerated().map { KeySchemaElement(attributeName: $0.element.name, keyType: $0.offset == 0 ? "HASH" : "RANGE") },
+            keySchema: keys.enumerated().map {
+                KeySchemaElement(attributeName: $0.element.name, keyType: $0.offset == 0 ? "HASH" : "RANGE")
+            },
             billingMode: "PAY_PER_REQUEST")
         return try await client.json(Operations.createTable, input, as: TableOutput.self).tableDescription
     }
@@ -130,13 +144,15 @@ extension DynamoDBClient {
     ///
     /// - Throws: ``AWSError``; `ResourceNotFoundException` (``AWSError/isNotFound``) when there is no such table.
     package func describeTable(name: String) async throws(AWSError) -> DynamoDBTableDescription {
-        try await client.json(Operations.describeTable, TableNameInput(tableName: name), as: DescribeTableOutput.self).table
+        try await client.json(Operations.describeTable, TableNameInput(tableName: name), as: DescribeTableOutput.self)
+            .table
     }
 
     /// Deletes a table (it goes `DELETING`, then disappears).
     @discardableResult
     package func deleteTable(name: String) async throws(AWSError) -> DynamoDBTableDescription {
-        try await client.json(Operations.deleteTable, TableNameInput(tableName: name), as: TableOutput.self).tableDescription
+        try await client.json(Operations.deleteTable, TableNameInput(tableName: name), as: TableOutput.self)
+            .tableDescription
     }
 
     /// Polls `DescribeTable` until the table is `ACTIVE`, sleeping on the client's retry sleeper between polls.
@@ -146,8 +162,10 @@ extension DynamoDBClient {
     /// - Returns: the active table's description.
     /// - Throws: ``AWSError``; `WaiterTimeout` after `maxAttempts` polls, `TableDeleting` when it is going away.
     @discardableResult
-    package func waitUntilTableActive(name: String, pollInterval: Duration = .seconds(2),
-                                      maxAttempts: Int = 60) async throws(AWSError) -> DynamoDBTableDescription {
+    package func waitUntilTableActive(
+        name: String, pollInterval: Duration = .seconds(2),
+        maxAttempts: Int = 60
+    ) async throws(AWSError) -> DynamoDBTableDescription {
         let operation = Operations.describeTable
         var lastStatus = "not found"
         for attempt in 1...max(1, maxAttempts) {
@@ -155,29 +173,34 @@ extension DynamoDBClient {
                 let table = try await describeTable(name: name)
                 if table.status == .active { return table }
                 if table.status == .deleting {
-                    throw AWSError(service: client.service.id, operation: operation.name, code: "TableDeleting",
-                                   message: "table \(name) is being deleted, so it will never become ACTIVE", attempts: attempt)
+                    throw AWSError(
+                        service: client.service.id, operation: operation.name, code: "TableDeleting",
+                        message: "table \(name) is being deleted, so it will never become ACTIVE", attempts: attempt)
                 }
                 lastStatus = table.status.rawValue
-            } catch where error.code == "ResourceNotFoundException" {
+            } catch  where error.code == "ResourceNotFoundException" {
                 lastStatus = "not found"
             }
             guard attempt < maxAttempts else { break }
             do {
                 try await client.context.retry.sleeper.sleep(for: pollInterval)
             } catch {
-                throw AWSError(kind: .transport(.other), service: client.service.id, operation: operation.name, code: "Cancelled",
-                               message: "cancelled while waiting for table \(name)", attempts: attempt)
+                throw AWSError(
+                    kind: .transport(.other), service: client.service.id, operation: operation.name, code: "Cancelled",
+                    message: "cancelled while waiting for table \(name)", attempts: attempt)
             }
         }
-        throw AWSError(service: client.service.id, operation: operation.name, code: "WaiterTimeout",
-                       message: "table \(name) was not ACTIVE after \(maxAttempts) polls (last: \(lastStatus))", attempts: maxAttempts)
+        throw AWSError(
+            service: client.service.id, operation: operation.name, code: "WaiterTimeout",
+            message: "table \(name) was not ACTIVE after \(maxAttempts) polls (last: \(lastStatus))",
+            attempts: maxAttempts)
     }
 
     /// Turns expiry on (or off) for the Number attribute `attribute` holding epoch seconds.
     package func updateTimeToLive(table: String, attribute: String, enabled: Bool = true) async throws(AWSError) {
-        let input = UpdateTimeToLiveInput(tableName: table,
-                                          timeToLiveSpecification: .init(attributeName: attribute, enabled: enabled))
+        let input = UpdateTimeToLiveInput(
+            tableName: table,
+            timeToLiveSpecification: .init(attributeName: attribute, enabled: enabled))
         _ = try await client.json(Operations.updateTimeToLive, input, as: UpdateTimeToLiveOutput.self)
     }
 }
@@ -187,13 +210,19 @@ extension DynamoDBClient {
 private struct AttributeDefinition: Codable {
     var attributeName: String
     var attributeType: DynamoDBKeyAttribute.ScalarType
-    enum CodingKeys: String, CodingKey { case attributeName = "AttributeName", attributeType = "AttributeType" }
+    enum CodingKeys: String, CodingKey {
+        case attributeName = "AttributeName"
+        case attributeType = "AttributeType"
+    }
 }
 
 private struct KeySchemaElement: Codable {
     var attributeName: String
     var keyType: String
-    enum CodingKeys: String, CodingKey { case attributeName = "AttributeName", keyType = "KeyType" }
+    enum CodingKeys: String, CodingKey {
+        case attributeName = "AttributeName"
+        case keyType = "KeyType"
+    }
 }
 
 private struct CreateTableInput: Encodable {
@@ -202,7 +231,10 @@ private struct CreateTableInput: Encodable {
     var keySchema: [KeySchemaElement]
     var billingMode: String
     enum CodingKeys: String, CodingKey {
-        case tableName = "TableName", attributeDefinitions = "AttributeDefinitions", keySchema = "KeySchema", billingMode = "BillingMode"
+        case tableName = "TableName"
+        case attributeDefinitions = "AttributeDefinitions"
+        case keySchema = "KeySchema"
+        case billingMode = "BillingMode"
     }
 }
 
@@ -225,12 +257,18 @@ private struct UpdateTimeToLiveInput: Encodable {
     struct Specification: Codable {
         var attributeName: String
         var enabled: Bool
-        enum CodingKeys: String, CodingKey { case attributeName = "AttributeName", enabled = "Enabled" }
+        enum CodingKeys: String, CodingKey {
+            case attributeName = "AttributeName"
+            case enabled = "Enabled"
+        }
     }
 
     var tableName: String
     var timeToLiveSpecification: Specification
-    enum CodingKeys: String, CodingKey { case tableName = "TableName", timeToLiveSpecification = "TimeToLiveSpecification" }
+    enum CodingKeys: String, CodingKey {
+        case tableName = "TableName"
+        case timeToLiveSpecification = "TimeToLiveSpecification"
+    }
 }
 
 private struct UpdateTimeToLiveOutput: Decodable {}

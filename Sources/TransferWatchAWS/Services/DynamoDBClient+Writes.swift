@@ -3,17 +3,24 @@ import Foundation
 /// One action of a `TransactWriteItems` call.
 package enum DynamoDBTransactWrite: Sendable, Equatable {
     /// Writes a whole item.
-    case put(table: String, item: DynamoDBItem, condition: String? = nil, names: [String: String] = [:], values: DynamoDBItem = [:],
-             returnOldItemOnConditionFailure: Bool = false)
+    case put(
+        table: String, item: DynamoDBItem, condition: String? = nil, names: [String: String] = [:],
+        values: DynamoDBItem = [:],
+        returnOldItemOnConditionFailure: Bool = false)
     /// Applies an update expression.
-    case update(table: String, key: DynamoDBItem, updateExpression: String, condition: String? = nil, names: [String: String] = [:],
-                values: DynamoDBItem = [:], returnOldItemOnConditionFailure: Bool = false)
+    case update(
+        table: String, key: DynamoDBItem, updateExpression: String, condition: String? = nil,
+        names: [String: String] = [:],
+        values: DynamoDBItem = [:], returnOldItemOnConditionFailure: Bool = false)
     /// Deletes an item.
-    case delete(table: String, key: DynamoDBItem, condition: String? = nil, names: [String: String] = [:], values: DynamoDBItem = [:],
-                returnOldItemOnConditionFailure: Bool = false)
+    case delete(
+        table: String, key: DynamoDBItem, condition: String? = nil, names: [String: String] = [:],
+        values: DynamoDBItem = [:],
+        returnOldItemOnConditionFailure: Bool = false)
     /// Only checks a condition on an item, writing nothing.
-    case conditionCheck(table: String, key: DynamoDBItem, condition: String, names: [String: String] = [:], values: DynamoDBItem = [:],
-                        returnOldItemOnConditionFailure: Bool = false)
+    case conditionCheck(
+        table: String, key: DynamoDBItem, condition: String, names: [String: String] = [:], values: DynamoDBItem = [:],
+        returnOldItemOnConditionFailure: Bool = false)
 }
 
 /// One request of a `BatchWriteItem` call (which has no conditions).
@@ -77,10 +84,13 @@ extension DynamoDBClient {
     /// - Parameter clientRequestToken: makes the call idempotent for 10 minutes (1–36 characters).
     /// - Throws: ``AWSError``; a cancelled transaction has ``AWSError/isTransactionCanceled`` set and its
     ///   ``AWSError/cancellationReasons`` hold one entry per action, in order.
-    package func transactWriteItems(_ actions: [DynamoDBTransactWrite], clientRequestToken: String? = nil) async throws(AWSError) {
+    package func transactWriteItems(_ actions: [DynamoDBTransactWrite], clientRequestToken: String? = nil)
+        async throws(AWSError)
+    {
         let operation = Operations.transactWriteItems
         guard (1...Self.maxTransactionActions).contains(actions.count) else {
-            throw refused(operation, "a transaction holds 1 to \(Self.maxTransactionActions) actions, not \(actions.count)")
+            throw refused(
+                operation, "a transaction holds 1 to \(Self.maxTransactionActions) actions, not \(actions.count)")
         }
         if let clientRequestToken, !(1...36).contains(clientRequestToken.count) {
             throw refused(operation, "ClientRequestToken must be 1 to 36 characters")
@@ -94,8 +104,10 @@ extension DynamoDBClient {
     /// - Parameter maxCallsPerChunk: calls allowed for one chunk of 25 before giving up on what is left.
     /// - Throws: ``AWSError``; `BatchWriteIncomplete` when items were still unprocessed after `maxCallsPerChunk` calls.
     @discardableResult
-    package func batchWriteItem(table: String, requests: [DynamoDBWriteRequest],
-                                maxCallsPerChunk: Int = 8) async throws(AWSError) -> BatchWriteSummary {
+    package func batchWriteItem(
+        table: String, requests: [DynamoDBWriteRequest],
+        maxCallsPerChunk: Int = 8
+    ) async throws(AWSError) -> BatchWriteSummary {
         try await batchWriteItem([table: requests], maxCallsPerChunk: maxCallsPerChunk)
     }
 
@@ -104,34 +116,43 @@ extension DynamoDBClient {
     ///
     /// - Throws: ``AWSError``; `BatchWriteIncomplete` when items were still unprocessed after `maxCallsPerChunk` calls.
     @discardableResult
-    package func batchWriteItem(_ requests: [String: [DynamoDBWriteRequest]], maxCallsPerChunk: Int = 8) async throws(AWSError) -> BatchWriteSummary {
+    package func batchWriteItem(_ requests: [String: [DynamoDBWriteRequest]], maxCallsPerChunk: Int = 8)
+        async throws(AWSError) -> BatchWriteSummary
+    {
         let operation = Operations.batchWriteItem
         let flat = requests.keys.sorted().flatMap { table in requests[table, default: []].map { (table, $0) } }
         var summary = BatchWriteSummary(calls: 0, resent: 0)
         let strategy = client.context.retry
         for start in stride(from: 0, to: flat.count, by: Self.maxBatchWriteRequests) {
             let chunk = flat[start..<min(start + Self.maxBatchWriteRequests, flat.count)]
-            var pending: [String: [DynamoDBWriteRequest]] = Dictionary(grouping: chunk, by: \.0).mapValues { $0.map(\.1) }
+            var pending: [String: [DynamoDBWriteRequest]] = Dictionary(grouping: chunk, by: \.0).mapValues {
+                $0.map(\.1)
+            }
             var calls = 0
             while !pending.isEmpty {
                 if calls > 0 {
                     do {
                         try await strategy.sleeper.sleep(for: strategy.backoff(beforeRetry: calls))
                     } catch {
-                        throw AWSError(kind: .transport(.other), service: client.service.id, operation: operation.name, code: "Cancelled",
-                                       message: "cancelled while waiting to resend unprocessed items", attempts: calls)
+                        throw AWSError(
+                            kind: .transport(.other), service: client.service.id, operation: operation.name,
+                            code: "Cancelled",
+                            message: "cancelled while waiting to resend unprocessed items", attempts: calls)
                     }
                     summary.resent += pending.values.reduce(0) { $0 + $1.count }
                 }
                 calls += 1
                 summary.calls += 1
-                let output = try await client.json(operation, BatchWriteInput(requestItems: pending), as: BatchWriteOutput.self)
+                let output = try await client.json(
+                    operation, BatchWriteInput(requestItems: pending), as: BatchWriteOutput.self)
                 pending = (output.unprocessedItems ?? [:]).filter { !$0.value.isEmpty }
                 if !pending.isEmpty, calls >= maxCallsPerChunk {
                     let left = pending.values.reduce(0) { $0 + $1.count }
-                    throw AWSError(service: client.service.id, operation: operation.name, code: "BatchWriteIncomplete",
-                                   message: "\(left) write request\(left == 1 ? " was" : "s were") still unprocessed after \(calls) calls",
-                                   attempts: calls)
+                    throw AWSError(
+                        service: client.service.id, operation: operation.name, code: "BatchWriteIncomplete",
+                        message:
+                            "\(left) write request\(left == 1 ? " was" : "s were") still unprocessed after \(calls) calls",
+                        attempts: calls)
                 }
             }
         }
@@ -146,7 +167,10 @@ private struct EmptyOutput: Decodable {}
 private struct TransactInput: Encodable {
     var transactItems: [TransactItem]
     var clientRequestToken: String?
-    enum CodingKeys: String, CodingKey { case transactItems = "TransactItems", clientRequestToken = "ClientRequestToken" }
+    enum CodingKeys: String, CodingKey {
+        case transactItems = "TransactItems"
+        case clientRequestToken = "ClientRequestToken"
+    }
 }
 
 /// `{"Put": {...}}`, `{"Update": {...}}`, `{"Delete": {...}}` or `{"ConditionCheck": {...}}`.
@@ -156,19 +180,23 @@ private struct TransactItem: Encodable {
 
     init(_ write: DynamoDBTransactWrite) {
         switch write {
-        case let .put(table, item, condition, names, values, returnOld):
+        case .put(let table, let item, let condition, let names, let values, let returnOld):
             kind = "Put"
-            action = TransactAction(table: table, item: item, condition: condition, names: names, values: values, returnOld: returnOld)
-        case let .update(table, key, updateExpression, condition, names, values, returnOld):
+            action = TransactAction(
+                table: table, item: item, condition: condition, names: names, values: values, returnOld: returnOld)
+        case .update(let table, let key, let updateExpression, let condition, let names, let values, let returnOld):
             kind = "Update"
-            action = TransactAction(table: table, key: key, updateExpression: updateExpression, condition: condition, names: names,
-                                    values: values, returnOld: returnOld)
-        case let .delete(table, key, condition, names, values, returnOld):
+            action = TransactAction(
+                table: table, key: key, updateExpression: updateExpression, condition: condition, names: names,
+                values: values, returnOld: returnOld)
+        case .delete(let table, let key, let condition, let names, let values, let returnOld):
             kind = "Delete"
-            action = TransactAction(table: table, key: key, condition: condition, names: names, values: values, returnOld: returnOld)
-        case let .conditionCheck(table, key, condition, names, values, returnOld):
+            action = TransactAction(
+                table: table, key: key, condition: condition, names: names, values: values, returnOld: returnOld)
+        case .conditionCheck(let table, let key, let condition, let names, let values, let returnOld):
             kind = "ConditionCheck"
-            action = TransactAction(table: table, key: key, condition: condition, names: names, values: values, returnOld: returnOld)
+            action = TransactAction(
+                table: table, key: key, condition: condition, names: names, values: values, returnOld: returnOld)
         }
     }
 
@@ -195,8 +223,11 @@ private struct TransactAction: Encodable {
     var expressionAttributeValues: DynamoDBItem?
     var returnValuesOnConditionCheckFailure: DynamoDBClient.ReturnValuesOnConditionCheckFailure?
 
-    init(table: String, key: DynamoDBItem? = nil, item: DynamoDBItem? = nil, updateExpression: String? = nil, condition: String?,
-         names: [String: String], values: DynamoDBItem, returnOld: Bool) {
+    init(
+        table: String, key: DynamoDBItem? = nil, item: DynamoDBItem? = nil, updateExpression: String? = nil,
+        condition: String?,
+        names: [String: String], values: DynamoDBItem, returnOld: Bool
+    ) {
         tableName = table
         self.key = key
         self.item = item
@@ -208,8 +239,12 @@ private struct TransactAction: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case tableName = "TableName", key = "Key", item = "Item", updateExpression = "UpdateExpression"
-        case conditionExpression = "ConditionExpression", expressionAttributeNames = "ExpressionAttributeNames"
+        case tableName = "TableName"
+        case key = "Key"
+        case item = "Item"
+        case updateExpression = "UpdateExpression"
+        case conditionExpression = "ConditionExpression"
+        case expressionAttributeNames = "ExpressionAttributeNames"
         case expressionAttributeValues = "ExpressionAttributeValues"
         case returnValuesOnConditionCheckFailure = "ReturnValuesOnConditionCheckFailure"
     }

@@ -34,9 +34,11 @@ package struct DynamoDBClient: Sendable {
         /// `DynamoDB.Scan`.
         package static let scan = AWSOperation(.dynamoDB, "Scan")
         /// No `dynamodb:TransactWriteItems` action exists: IAM checks each action's own item action.
-        package static let transactWriteItems = AWSOperation(.dynamoDB, "TransactWriteItems", iam: [
-            "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem",
-        ])
+        package static let transactWriteItems = AWSOperation(
+            .dynamoDB, "TransactWriteItems",
+            iam: [
+                "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem",
+            ])
         /// `DynamoDB.BatchWriteItem`.
         package static let batchWriteItem = AWSOperation(.dynamoDB, "BatchWriteItem")
         /// `DynamoDB.CreateTable`.
@@ -110,10 +112,13 @@ package struct DynamoDBClient: Sendable {
     /// Reads one item by its full key.
     ///
     /// - Returns: the item, or `nil` when there is none.
-    package func getItem(table: String, key: Item, consistentRead: Bool = false, projection: String? = nil,
-                         names: [String: String] = [:]) async throws(AWSError) -> Item? {
-        let input = ItemInput(tableName: table, key: key, consistentRead: consistentRead ? true : nil, projectionExpression: projection,
-                              expressionAttributeNames: names.nonEmpty)
+    package func getItem(
+        table: String, key: Item, consistentRead: Bool = false, projection: String? = nil,
+        names: [String: String] = [:]
+    ) async throws(AWSError) -> Item? {
+        let input = ItemInput(
+            tableName: table, key: key, consistentRead: consistentRead ? true : nil, projectionExpression: projection,
+            expressionAttributeNames: names.nonEmpty)
         return try await client.json(Operations.getItem, input, as: ItemOutput.self).item
     }
 
@@ -126,12 +131,17 @@ package struct DynamoDBClient: Sendable {
     /// - Returns: the old item when `returnValues` is `.allOld` and one existed.
     /// - Throws: ``AWSError``; a failed condition has ``AWSError/isConditionalCheckFailure`` set.
     @discardableResult
-    package func putItem(table: String, item: Item, conditionExpression: String? = nil, names: [String: String] = [:], values: Item = [:],
-                         returnValues: ReturnValues? = nil,
-                         returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure? = nil) async throws(AWSError) -> Item? {
-        let input = ItemInput(tableName: table, item: item, conditionExpression: conditionExpression, expressionAttributeNames: names.nonEmpty,
-                              expressionAttributeValues: values.nonEmpty, returnValues: returnValues,
-                              returnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailure)
+    package func putItem(
+        table: String, item: Item, conditionExpression: String? = nil, names: [String: String] = [:],
+        values: Item = [:],
+        returnValues: ReturnValues? = nil,
+        returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure? = nil
+    ) async throws(AWSError) -> Item? {
+        let input = ItemInput(
+            tableName: table, item: item, conditionExpression: conditionExpression,
+            expressionAttributeNames: names.nonEmpty,
+            expressionAttributeValues: values.nonEmpty, returnValues: returnValues,
+            returnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailure)
         return try await client.json(Operations.putItem, input, as: AttributesOutput.self).attributes
     }
 
@@ -140,12 +150,17 @@ package struct DynamoDBClient: Sendable {
     /// - Returns: the attributes selected by `returnValues` (`nil` for `.none`).
     /// - Throws: ``AWSError``; a failed condition has ``AWSError/isConditionalCheckFailure`` set.
     @discardableResult
-    package func updateItem(table: String, key: Item, updateExpression: String, conditionExpression: String? = nil, names: [String: String] = [:],
-                            values: Item = [:], returnValues: ReturnValues? = nil,
-                            returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure? = nil) async throws(AWSError) -> Item? {
-        let input = ItemInput(tableName: table, key: key, updateExpression: updateExpression, conditionExpression: conditionExpression,
-                              expressionAttributeNames: names.nonEmpty, expressionAttributeValues: values.nonEmpty, returnValues: returnValues,
-                              returnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailure)
+    package func updateItem(
+        table: String, key: Item, updateExpression: String, conditionExpression: String? = nil,
+        names: [String: String] = [:],
+        values: Item = [:], returnValues: ReturnValues? = nil,
+        returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure? = nil
+    ) async throws(AWSError) -> Item? {
+        let input = ItemInput(
+            tableName: table, key: key, updateExpression: updateExpression, conditionExpression: conditionExpression,
+            expressionAttributeNames: names.nonEmpty, expressionAttributeValues: values.nonEmpty,
+            returnValues: returnValues,
+            returnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailure)
         return try await client.json(Operations.updateItem, input, as: AttributesOutput.self).attributes
     }
 
@@ -154,12 +169,16 @@ package struct DynamoDBClient: Sendable {
     /// - Returns: the deleted item when `returnValues` is `.allOld` and one existed.
     /// - Throws: ``AWSError``; a failed condition has ``AWSError/isConditionalCheckFailure`` set.
     @discardableResult
-    package func deleteItem(table: String, key: Item, conditionExpression: String? = nil, names: [String: String] = [:], values: Item = [:],
-                            returnValues: ReturnValues? = nil,
-                            returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure? = nil) async throws(AWSError) -> Item? {
-        let input = ItemInput(tableName: table, key: key, conditionExpression: conditionExpression, expressionAttributeNames: names.nonEmpty,
-                              expressionAttributeValues: values.nonEmpty, returnValues: returnValues,
-                              returnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailure)
+    package func deleteItem(
+        table: String, key: Item, conditionExpression: String? = nil, names: [String: String] = [:], values: Item = [:],
+        returnValues: ReturnValues? = nil,
+        returnValuesOnConditionCheckFailure: ReturnValuesOnConditionCheckFailure? = nil
+    ) async throws(AWSError) -> Item? {
+        let input = ItemInput(
+            tableName: table, key: key, conditionExpression: conditionExpression,
+            expressionAttributeNames: names.nonEmpty,
+            expressionAttributeValues: values.nonEmpty, returnValues: returnValues,
+            returnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailure)
         return try await client.json(Operations.deleteItem, input, as: AttributesOutput.self).attributes
     }
 
@@ -169,13 +188,17 @@ package struct DynamoDBClient: Sendable {
     ///
     /// A page holds at most `limit` items or 1 MB read *before* the filter, so it may be empty and still have
     /// more after it: continue while ``Page/lastEvaluatedKey`` is set (or use ``queryAll(table:index:keyCondition:filter:projection:names:values:limit:scanForward:consistentRead:)``).
-    package func query(table: String, index: String? = nil, keyCondition: String, filter: String? = nil, projection: String? = nil,
-                       names: [String: String] = [:], values: Item = [:], exclusiveStartKey: Item? = nil, limit: Int? = nil,
-                       scanForward: Bool = true, consistentRead: Bool = false) async throws(AWSError) -> Page {
-        let input = ReadInput(tableName: table, indexName: index, keyConditionExpression: keyCondition, filterExpression: filter,
-                              projectionExpression: projection, expressionAttributeNames: names.nonEmpty, expressionAttributeValues: values.nonEmpty,
-                              exclusiveStartKey: exclusiveStartKey, limit: limit, scanIndexForward: scanForward ? nil : false,
-                              consistentRead: consistentRead ? true : nil)
+    package func query(
+        table: String, index: String? = nil, keyCondition: String, filter: String? = nil, projection: String? = nil,
+        names: [String: String] = [:], values: Item = [:], exclusiveStartKey: Item? = nil, limit: Int? = nil,
+        scanForward: Bool = true, consistentRead: Bool = false
+    ) async throws(AWSError) -> Page {
+        let input = ReadInput(
+            tableName: table, indexName: index, keyConditionExpression: keyCondition, filterExpression: filter,
+            projectionExpression: projection, expressionAttributeNames: names.nonEmpty,
+            expressionAttributeValues: values.nonEmpty,
+            exclusiveStartKey: exclusiveStartKey, limit: limit, scanIndexForward: scanForward ? nil : false,
+            consistentRead: consistentRead ? true : nil)
         return try await client.json(Operations.query, input, as: PageOutput.self).page
     }
 
@@ -183,18 +206,24 @@ package struct DynamoDBClient: Sendable {
     ///
     /// - Parameters:
     ///   - segment: this worker's segment, `0..<totalSegments`; give both or neither.
-    package func scan(table: String, index: String? = nil, filter: String? = nil, projection: String? = nil, names: [String: String] = [:],
-                      values: Item = [:], exclusiveStartKey: Item? = nil, limit: Int? = nil, segment: Int? = nil, totalSegments: Int? = nil,
-                      consistentRead: Bool = false) async throws(AWSError) -> Page {
+    package func scan(
+        table: String, index: String? = nil, filter: String? = nil, projection: String? = nil,
+        names: [String: String] = [:],
+        values: Item = [:], exclusiveStartKey: Item? = nil, limit: Int? = nil, segment: Int? = nil,
+        totalSegments: Int? = nil,
+        consistentRead: Bool = false
+    ) async throws(AWSError) -> Page {
         guard (segment == nil) == (totalSegments == nil) else {
             throw refused(Operations.scan, "segment and totalSegments must be given together")
         }
         if let segment, let totalSegments, !(0..<totalSegments).contains(segment) {
             throw refused(Operations.scan, "segment \(segment) is outside 0..<\(totalSegments)")
         }
-        let input = ReadInput(tableName: table, indexName: index, filterExpression: filter, projectionExpression: projection,
-                              expressionAttributeNames: names.nonEmpty, expressionAttributeValues: values.nonEmpty, exclusiveStartKey: exclusiveStartKey,
-                              limit: limit, consistentRead: consistentRead ? true : nil, segment: segment, totalSegments: totalSegments)
+        let input = ReadInput(
+            tableName: table, indexName: index, filterExpression: filter, projectionExpression: projection,
+            expressionAttributeNames: names.nonEmpty, expressionAttributeValues: values.nonEmpty,
+            exclusiveStartKey: exclusiveStartKey,
+            limit: limit, consistentRead: consistentRead ? true : nil, segment: segment, totalSegments: totalSegments)
         return try await client.json(Operations.scan, input, as: PageOutput.self).page
     }
 
@@ -202,35 +231,49 @@ package struct DynamoDBClient: Sendable {
     ///
     /// - Parameter limit: the page size asked for.
     /// - Throws: ``AWSError``; also when the service sends back the key it was given (a loop that would never end).
-    package func queryAll(table: String, index: String? = nil, keyCondition: String, filter: String? = nil, projection: String? = nil,
-                          names: [String: String] = [:], values: Item = [:], limit: Int? = nil, scanForward: Bool = true,
-                          consistentRead: Bool = false) async throws(AWSError) -> [Item] {
+    package func queryAll(
+        table: String, index: String? = nil, keyCondition: String, filter: String? = nil, projection: String? = nil,
+        names: [String: String] = [:], values: Item = [:], limit: Int? = nil, scanForward: Bool = true,
+        consistentRead: Bool = false
+    ) async throws(AWSError) -> [Item] {
         try await collectPages(Operations.query) { (startKey) async throws(AWSError) -> Page in
-            try await query(table: table, index: index, keyCondition: keyCondition, filter: filter, projection: projection, names: names,
-                            values: values, exclusiveStartKey: startKey, limit: limit, scanForward: scanForward, consistentRead: consistentRead)
+            try await query(
+                table: table, index: index, keyCondition: keyCondition, filter: filter, projection: projection,
+                names: names,
+                values: values, exclusiveStartKey: startKey, limit: limit, scanForward: scanForward,
+                consistentRead: consistentRead)
         }
     }
 
     /// Every item of a scan (or of one segment): follows `LastEvaluatedKey` until it is absent.
-    package func scanAll(table: String, index: String? = nil, filter: String? = nil, projection: String? = nil, names: [String: String] = [:],
-                         values: Item = [:], limit: Int? = nil, segment: Int? = nil, totalSegments: Int? = nil,
-                         consistentRead: Bool = false) async throws(AWSError) -> [Item] {
+    package func scanAll(
+        table: String, index: String? = nil, filter: String? = nil, projection: String? = nil,
+        names: [String: String] = [:],
+        values: Item = [:], limit: Int? = nil, segment: Int? = nil, totalSegments: Int? = nil,
+        consistentRead: Bool = false
+    ) async throws(AWSError) -> [Item] {
         try await collectPages(Operations.scan) { (startKey) async throws(AWSError) -> Page in
-            try await scan(table: table, index: index, filter: filter, projection: projection, names: names, values: values,
-                           exclusiveStartKey: startKey, limit: limit, segment: segment, totalSegments: totalSegments, consistentRead: consistentRead)
+            try await scan(
+                table: table, index: index, filter: filter, projection: projection, names: names, values: values,
+                exclusiveStartKey: startKey, limit: limit, segment: segment, totalSegments: totalSegments,
+                consistentRead: consistentRead)
         }
     }
 
-    private func collectPages(_ operation: AWSOperation,
-                              _ fetch: (Item?) async throws(AWSError) -> Page) async throws(AWSError) -> [Item] {
+    private func collectPages(
+        _ operation: AWSOperation,
+        _ fetch: (Item?) async throws(AWSError) -> Page
+    ) async throws(AWSError) -> [Item] {
         var items: [Item] = []
         var startKey: Item?
         repeat {
             let page = try await fetch(startKey)
             items += page.items
             if let next = page.lastEvaluatedKey, next == startKey {
-                throw AWSError(kind: .malformedResponse, service: client.service.id, operation: operation.name, code: "PaginationLoop",
-                               message: "the same LastEvaluatedKey came back twice: \(next.sorted { $0.key < $1.key })")
+                throw AWSError(
+                    kind: .malformedResponse, service: client.service.id, operation: operation.name,
+                    code: "PaginationLoop",
+                    message: "the same LastEvaluatedKey came back twice: \(next.sorted { $0.key < $1.key })")
             }
             startKey = page.lastEvaluatedKey
         } while startKey != nil
@@ -241,8 +284,9 @@ package struct DynamoDBClient: Sendable {
 
     /// The error for input refused before anything was sent.
     func refused(_ operation: AWSOperation, _ message: String) -> AWSError {
-        AWSError(service: client.service.id, operation: operation.name, code: "ParamValidationError",
-                 message: "refused before sending: \(message)", attempts: 0)
+        AWSError(
+            kind: .invalidRequest, service: client.service.id, operation: operation.name, code: "ParamValidationError",
+            message: message, attempts: 0)
     }
 }
 
@@ -262,10 +306,14 @@ private struct ItemInput: Encodable {
     var returnValues: DynamoDBClient.ReturnValues?
     var returnValuesOnConditionCheckFailure: DynamoDBClient.ReturnValuesOnConditionCheckFailure?
 
-    init(tableName: String, key: DynamoDBItem? = nil, item: DynamoDBItem? = nil, updateExpression: String? = nil, conditionExpression: String? = nil,
-         consistentRead: Bool? = nil, projectionExpression: String? = nil, expressionAttributeNames: [String: String]? = nil,
-         expressionAttributeValues: DynamoDBItem? = nil, returnValues: DynamoDBClient.ReturnValues? = nil,
-         returnValuesOnConditionCheckFailure: DynamoDBClient.ReturnValuesOnConditionCheckFailure? = nil) {
+    init(
+        tableName: String, key: DynamoDBItem? = nil, item: DynamoDBItem? = nil, updateExpression: String? = nil,
+        conditionExpression: String? = nil,
+        consistentRead: Bool? = nil, projectionExpression: String? = nil,
+        expressionAttributeNames: [String: String]? = nil,
+        expressionAttributeValues: DynamoDBItem? = nil, returnValues: DynamoDBClient.ReturnValues? = nil,
+        returnValuesOnConditionCheckFailure: DynamoDBClient.ReturnValuesOnConditionCheckFailure? = nil
+    ) {
         self.tableName = tableName
         self.key = key
         self.item = item
@@ -280,10 +328,17 @@ private struct ItemInput: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case tableName = "TableName", key = "Key", item = "Item", updateExpression = "UpdateExpression"
-        case conditionExpression = "ConditionExpression", consistentRead = "ConsistentRead", projectionExpression = "ProjectionExpression"
-        case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues = "ExpressionAttributeValues"
-        case returnValues = "ReturnValues", returnValuesOnConditionCheckFailure = "ReturnValuesOnConditionCheckFailure"
+        case tableName = "TableName"
+        case key = "Key"
+        case item = "Item"
+        case updateExpression = "UpdateExpression"
+        case conditionExpression = "ConditionExpression"
+        case consistentRead = "ConsistentRead"
+        case projectionExpression = "ProjectionExpression"
+        case expressionAttributeNames = "ExpressionAttributeNames"
+        case expressionAttributeValues = "ExpressionAttributeValues"
+        case returnValues = "ReturnValues"
+        case returnValuesOnConditionCheckFailure = "ReturnValuesOnConditionCheckFailure"
     }
 }
 
@@ -313,9 +368,13 @@ private struct ReadInput: Encodable {
     var segment: Int?
     var totalSegments: Int?
 
-    init(tableName: String, indexName: String?, keyConditionExpression: String? = nil, filterExpression: String?, projectionExpression: String?,
-         expressionAttributeNames: [String: String]?, expressionAttributeValues: DynamoDBItem?, exclusiveStartKey: DynamoDBItem?, limit: Int?,
-         scanIndexForward: Bool? = nil, consistentRead: Bool?, segment: Int? = nil, totalSegments: Int? = nil) {
+    init(
+        tableName: String, indexName: String?, keyConditionExpression: String? = nil, filterExpression: String?,
+        projectionExpression: String?,
+        expressionAttributeNames: [String: String]?, expressionAttributeValues: DynamoDBItem?,
+        exclusiveStartKey: DynamoDBItem?, limit: Int?,
+        scanIndexForward: Bool? = nil, consistentRead: Bool?, segment: Int? = nil, totalSegments: Int? = nil
+    ) {
         self.tableName = tableName
         self.indexName = indexName
         self.keyConditionExpression = keyConditionExpression
@@ -332,11 +391,19 @@ private struct ReadInput: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case tableName = "TableName", indexName = "IndexName", keyConditionExpression = "KeyConditionExpression"
-        case filterExpression = "FilterExpression", projectionExpression = "ProjectionExpression"
-        case expressionAttributeNames = "ExpressionAttributeNames", expressionAttributeValues = "ExpressionAttributeValues"
-        case exclusiveStartKey = "ExclusiveStartKey", limit = "Limit", scanIndexForward = "ScanIndexForward"
-        case consistentRead = "ConsistentRead", segment = "Segment", totalSegments = "TotalSegments"
+        case tableName = "TableName"
+        case indexName = "IndexName"
+        case keyConditionExpression = "KeyConditionExpression"
+        case filterExpression = "FilterExpression"
+        case projectionExpression = "ProjectionExpression"
+        case expressionAttributeNames = "ExpressionAttributeNames"
+        case expressionAttributeValues = "ExpressionAttributeValues"
+        case exclusiveStartKey = "ExclusiveStartKey"
+        case limit = "Limit"
+        case scanIndexForward = "ScanIndexForward"
+        case consistentRead = "ConsistentRead"
+        case segment = "Segment"
+        case totalSegments = "TotalSegments"
     }
 }
 
@@ -347,13 +414,17 @@ private struct PageOutput: Decodable {
     var lastEvaluatedKey: DynamoDBItem?
 
     enum CodingKeys: String, CodingKey {
-        case items = "Items", count = "Count", scannedCount = "ScannedCount", lastEvaluatedKey = "LastEvaluatedKey"
+        case items = "Items"
+        case count = "Count"
+        case scannedCount = "ScannedCount"
+        case lastEvaluatedKey = "LastEvaluatedKey"
     }
 
     var page: DynamoDBClient.Page {
         let items = items ?? []
-        return DynamoDBClient.Page(items: items, count: count ?? items.count, scannedCount: scannedCount ?? items.count,
-                                   lastEvaluatedKey: lastEvaluatedKey.flatMap { $0.isEmpty ? nil : $0 })
+        return DynamoDBClient.Page(
+            items: items, count: count ?? items.count, scannedCount: scannedCount ?? items.count,
+            lastEvaluatedKey: lastEvaluatedKey.flatMap { $0.isEmpty ? nil : $0 })
     }
 }
 

@@ -61,7 +61,8 @@ package struct IAMClient: Sendable {
 
         /// Every operation above.
         package static let all: [AWSOperation] = [
-            createUser, getUser, deleteUser, createAccessKey, listAccessKeys, deleteAccessKey, putUserPolicy, getUserPolicy,
+            createUser, getUser, deleteUser, createAccessKey, listAccessKeys, deleteAccessKey, putUserPolicy,
+            getUserPolicy,
             listUserPolicies, deleteUserPolicy, createRole, getRole, deleteRole, putRolePolicy, deleteRolePolicy,
         ]
     }
@@ -90,7 +91,8 @@ package struct IAMClient: Sendable {
         let operation = Operations.createUser
         var parameters = [("UserName", name)]
         if let path { parameters.append(("Path", path)) }
-        return try entity(try await client.queryCall(operation, parameters)["User"], operation, id: "UserId", name: "UserName")
+        return try entity(
+            try await client.queryCall(operation, parameters)["User"], operation, id: "UserId", name: "UserName")
     }
 
     /// Describes a user.
@@ -98,7 +100,9 @@ package struct IAMClient: Sendable {
     /// - Throws: ``AWSError``; `NoSuchEntity` (``AWSError/isNotFound``) when there is none.
     package func getUser(name: String) async throws(AWSError) -> IAMEntity {
         let operation = Operations.getUser
-        return try entity(try await client.queryCall(operation, [("UserName", name)])["User"], operation, id: "UserId", name: "UserName")
+        return try entity(
+            try await client.queryCall(operation, [("UserName", name)])["User"], operation, id: "UserId",
+            name: "UserName")
     }
 
     /// Deletes a user; with `cascade`, first deletes its access keys and inline policies (IAM refuses to delete
@@ -121,7 +125,9 @@ package struct IAMClient: Sendable {
     package func createAccessKey(userName: String) async throws(AWSError) -> AWSCredentials {
         let operation = Operations.createAccessKey
         let result = try await client.queryCall(operation, [("UserName", userName)])
-        guard let key = result["AccessKey"], let keyID = key.string("AccessKeyId"), let secret = key.string("SecretAccessKey") else {
+        guard let key = result["AccessKey"], let keyID = key.string("AccessKeyId"),
+            let secret = key.string("SecretAccessKey")
+        else {
             throw malformed(operation, "the response has no AccessKey with an ID and secret")
         }
         return AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, source: "iam user \(userName)")
@@ -129,27 +135,33 @@ package struct IAMClient: Sendable {
 
     /// The IDs of a user's access keys.
     package func listAccessKeys(userName: String) async throws(AWSError) -> [String] {
-        try await listAll(Operations.listAccessKeys, [("UserName", userName)], list: "AccessKeyMetadata") { $0.string("AccessKeyId") }
+        try await listAll(Operations.listAccessKeys, [("UserName", userName)], list: "AccessKeyMetadata") {
+            $0.string("AccessKeyId")
+        }
     }
 
     /// Deletes one of a user's access keys.
     package func deleteAccessKey(userName: String, accessKeyID: String) async throws(AWSError) {
-        _ = try await client.queryCall(Operations.deleteAccessKey, [("UserName", userName), ("AccessKeyId", accessKeyID)])
+        _ = try await client.queryCall(
+            Operations.deleteAccessKey, [("UserName", userName), ("AccessKeyId", accessKeyID)])
     }
 
     /// Adds or replaces an inline policy of a user.
     ///
     /// - Throws: ``AWSError``; `MalformedPolicyDocument` when IAM cannot parse `document`.
     package func putUserPolicy(userName: String, policyName: String, document: String) async throws(AWSError) {
-        _ = try await client.queryCall(Operations.putUserPolicy,
-                                       [("UserName", userName), ("PolicyName", policyName), ("PolicyDocument", document)])
+        _ = try await client.queryCall(
+            Operations.putUserPolicy,
+            [("UserName", userName), ("PolicyName", policyName), ("PolicyDocument", document)])
     }
 
     /// An inline policy of a user, as JSON text (IAM sends it percent-encoded; this decodes it).
     package func getUserPolicy(userName: String, policyName: String) async throws(AWSError) -> String {
         let operation = Operations.getUserPolicy
         let result = try await client.queryCall(operation, [("UserName", userName), ("PolicyName", policyName)])
-        guard let encoded = result.string("PolicyDocument") else { throw malformed(operation, "the response has no PolicyDocument") }
+        guard let encoded = result.string("PolicyDocument") else {
+            throw malformed(operation, "the response has no PolicyDocument")
+        }
         return encoded.removingPercentEncoding ?? encoded
     }
 
@@ -160,35 +172,43 @@ package struct IAMClient: Sendable {
 
     /// Deletes an inline policy of a user.
     package func deleteUserPolicy(userName: String, policyName: String) async throws(AWSError) {
-        _ = try await client.queryCall(Operations.deleteUserPolicy, [("UserName", userName), ("PolicyName", policyName)])
+        _ = try await client.queryCall(
+            Operations.deleteUserPolicy, [("UserName", userName), ("PolicyName", policyName)])
     }
 
     // MARK: Roles
 
     /// Creates a role that the principals in `assumeRolePolicy` (a trust policy document) may assume.
     @discardableResult
-    package func createRole(name: String, assumeRolePolicy: String, description: String? = nil) async throws(AWSError) -> IAMEntity {
+    package func createRole(name: String, assumeRolePolicy: String, description: String? = nil) async throws(AWSError)
+        -> IAMEntity
+    {
         let operation = Operations.createRole
         var parameters = [("RoleName", name), ("AssumeRolePolicyDocument", assumeRolePolicy)]
         if let description { parameters.append(("Description", description)) }
-        return try entity(try await client.queryCall(operation, parameters)["Role"], operation, id: "RoleId", name: "RoleName")
+        return try entity(
+            try await client.queryCall(operation, parameters)["Role"], operation, id: "RoleId", name: "RoleName")
     }
 
     /// Describes a role.
     package func getRole(name: String) async throws(AWSError) -> IAMEntity {
         let operation = Operations.getRole
-        return try entity(try await client.queryCall(operation, [("RoleName", name)])["Role"], operation, id: "RoleId", name: "RoleName")
+        return try entity(
+            try await client.queryCall(operation, [("RoleName", name)])["Role"], operation, id: "RoleId",
+            name: "RoleName")
     }
 
     /// Adds or replaces an inline policy of a role.
     package func putRolePolicy(roleName: String, policyName: String, document: String) async throws(AWSError) {
-        _ = try await client.queryCall(Operations.putRolePolicy,
-                                       [("RoleName", roleName), ("PolicyName", policyName), ("PolicyDocument", document)])
+        _ = try await client.queryCall(
+            Operations.putRolePolicy,
+            [("RoleName", roleName), ("PolicyName", policyName), ("PolicyDocument", document)])
     }
 
     /// Deletes an inline policy of a role.
     package func deleteRolePolicy(roleName: String, policyName: String) async throws(AWSError) {
-        _ = try await client.queryCall(Operations.deleteRolePolicy, [("RoleName", roleName), ("PolicyName", policyName)])
+        _ = try await client.queryCall(
+            Operations.deleteRolePolicy, [("RoleName", roleName), ("PolicyName", policyName)])
     }
 
     /// Deletes a role (its inline policies must be deleted first).
@@ -199,8 +219,10 @@ package struct IAMClient: Sendable {
     // MARK: Helpers
 
     /// Follows `IsTruncated`/`Marker` through every page of a list, collecting `list/member` values.
-    private func listAll(_ operation: AWSOperation, _ parameters: [(String, String)], list: String,
-                         _ value: (XMLNode) -> String?) async throws(AWSError) -> [String] {
+    private func listAll(
+        _ operation: AWSOperation, _ parameters: [(String, String)], list: String,
+        _ value: (XMLNode) -> String?
+    ) async throws(AWSError) -> [String] {
         var values: [String] = []
         var marker: String?
         repeat {
@@ -216,15 +238,21 @@ package struct IAMClient: Sendable {
         return values
     }
 
-    private func entity(_ node: XMLNode?, _ operation: AWSOperation, id: String, name: String) throws(AWSError) -> IAMEntity {
-        guard let node, let entityName = node.string(name), let entityID = node.string(id), let arn = node.string("Arn") else {
+    private func entity(_ node: XMLNode?, _ operation: AWSOperation, id: String, name: String) throws(AWSError)
+        -> IAMEntity
+    {
+        guard let node, let entityName = node.string(name), let entityID = node.string(id), let arn = node.string("Arn")
+        else {
             throw malformed(operation, "the response lacks \(name), \(id) or Arn")
         }
-        return IAMEntity(name: entityName, id: entityID, arn: arn, path: node.string("Path") ?? "/",
-                         createDate: node.string("CreateDate").flatMap(AWSDate.parseISO8601))
+        return IAMEntity(
+            name: entityName, id: entityID, arn: arn, path: node.string("Path") ?? "/",
+            createDate: node.string("CreateDate").flatMap(AWSDate.parseISO8601))
     }
 
     private func malformed(_ operation: AWSOperation, _ detail: String) -> AWSError {
-        AWSError(kind: .malformedResponse, service: client.service.id, operation: operation.name, code: "MalformedResponse", message: detail)
+        AWSError(
+            kind: .malformedResponse, service: client.service.id, operation: operation.name, code: "MalformedResponse",
+            message: detail)
     }
 }

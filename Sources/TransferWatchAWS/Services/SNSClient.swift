@@ -17,13 +17,21 @@ package struct SNSMessageAttribute: Sendable, Hashable {
     }
 
     /// A `String` attribute.
-    package static func string(_ value: String) -> SNSMessageAttribute { SNSMessageAttribute(dataType: "String", stringValue: value) }
+    package static func string(_ value: String) -> SNSMessageAttribute {
+        SNSMessageAttribute(dataType: "String", stringValue: value)
+    }
     /// A `Number` attribute (its decimal text).
-    package static func number(_ value: String) -> SNSMessageAttribute { SNSMessageAttribute(dataType: "Number", stringValue: value) }
+    package static func number(_ value: String) -> SNSMessageAttribute {
+        SNSMessageAttribute(dataType: "Number", stringValue: value)
+    }
     /// A `String.Array` attribute (a JSON array in text, e.g. `["a", 1, true]`).
-    package static func stringArray(_ json: String) -> SNSMessageAttribute { SNSMessageAttribute(dataType: "String.Array", stringValue: json) }
+    package static func stringArray(_ json: String) -> SNSMessageAttribute {
+        SNSMessageAttribute(dataType: "String.Array", stringValue: json)
+    }
     /// A `Binary` attribute.
-    package static func binary(_ value: Data) -> SNSMessageAttribute { SNSMessageAttribute(dataType: "Binary", binaryValue: value) }
+    package static func binary(_ value: Data) -> SNSMessageAttribute {
+        SNSMessageAttribute(dataType: "Binary", binaryValue: value)
+    }
 }
 
 /// A subscription of a topic.
@@ -70,7 +78,9 @@ package struct SNSClient: Sendable {
         package static let listSubscriptionsByTopic = AWSOperation(.sns, "ListSubscriptionsByTopic")
 
         /// Every operation above.
-        package static let all: [AWSOperation] = [createTopic, deleteTopic, publish, subscribe, unsubscribe, listSubscriptionsByTopic]
+        package static let all: [AWSOperation] = [
+            createTopic, deleteTopic, publish, subscribe, unsubscribe, listSubscriptionsByTopic,
+        ]
     }
 
     /// The largest message, in UTF-8 bytes (256 KiB).
@@ -114,14 +124,18 @@ package struct SNSClient: Sendable {
     ///   - subject: for email endpoints: fewer than 100 characters, no line breaks or control characters.
     ///   - message: at most 262,144 bytes of UTF-8.
     /// - Returns: the message ID.
-    /// - Throws: ``AWSError``; `ParamValidationError` (nothing sent) for a subject, message or attribute SNS would refuse.
+    /// - Throws: ``AWSError``; `ParamValidationError` of kind `invalidRequest` (nothing sent) for a subject, message or attribute SNS would refuse.
     @discardableResult
-    package func publish(topicARN: String, message: String, subject: String? = nil,
-                         messageAttributes: [String: SNSMessageAttribute] = [:]) async throws(AWSError) -> String {
+    package func publish(
+        topicARN: String, message: String, subject: String? = nil,
+        messageAttributes: [String: SNSMessageAttribute] = [:]
+    ) async throws(AWSError) -> String {
         let operation = Operations.publish
         if let problem = Self.validationProblem(message: message, subject: subject, attributes: messageAttributes) {
-            throw AWSError(service: client.service.id, operation: operation.name, code: "ParamValidationError",
-                           message: "refused before sending: \(problem)", attempts: 0)
+            throw AWSError(
+                kind: .invalidRequest, service: client.service.id, operation: operation.name,
+                code: "ParamValidationError",
+                message: problem, attempts: 0)
         }
         var parameters = [("TopicArn", topicARN), ("Message", message)]
         if let subject { parameters.append(("Subject", subject)) }
@@ -136,13 +150,19 @@ package struct SNSClient: Sendable {
     /// - Parameter attributes: e.g. `["RawMessageDelivery": "true"]` to deliver the bare message to SQS.
     /// - Returns: the subscription ARN (asked for even while confirmation is pending).
     @discardableResult
-    package func subscribe(topicARN: String, protocol: String, endpoint: String,
-                           attributes: [String: String] = [:]) async throws(AWSError) -> String {
+    package func subscribe(
+        topicARN: String, protocol: String, endpoint: String,
+        attributes: [String: String] = [:]
+    ) async throws(AWSError) -> String {
         let operation = Operations.subscribe
-        let parameters = [("TopicArn", topicARN), ("Protocol", `protocol`), ("Endpoint", endpoint)] + Self.map("Attributes", attributes)
+        let parameters =
+            [("TopicArn", topicARN), ("Protocol", `protocol`), ("Endpoint", endpoint)]
+            + Self.map("Attributes", attributes)
             + [("ReturnSubscriptionArn", "true")]
         let result = try await client.queryCall(operation, parameters)
-        guard let arn = result.string("SubscriptionArn"), !arn.isEmpty else { throw missing(operation, "SubscriptionArn") }
+        guard let arn = result.string("SubscriptionArn"), !arn.isEmpty else {
+            throw missing(operation, "SubscriptionArn")
+        }
         return arn
     }
 
@@ -161,15 +181,18 @@ package struct SNSClient: Sendable {
             if let nextToken { parameters.append(("NextToken", nextToken)) }
             let result = try await client.queryCall(Operations.listSubscriptionsByTopic, parameters)
             for member in result["Subscriptions"]?.all("member") ?? [] {
-                subscriptions.append(SNSSubscription(
-                    subscriptionARN: member.string("SubscriptionArn") ?? "", owner: member.string("Owner"),
-                    protocol: member.string("Protocol") ?? "", endpoint: member.string("Endpoint") ?? "",
-                    topicARN: member.string("TopicArn") ?? topicARN))
+                subscriptions.append(
+                    SNSSubscription(
+                        subscriptionARN: member.string("SubscriptionArn") ?? "", owner: member.string("Owner"),
+                        protocol: member.string("Protocol") ?? "", endpoint: member.string("Endpoint") ?? "",
+                        topicARN: member.string("TopicArn") ?? topicARN))
             }
             nextToken = result.string("NextToken").flatMap { $0.isEmpty ? nil : $0 }
             if let token = nextToken, !seenTokens.insert(token).inserted {
-                throw AWSError(kind: .malformedResponse, service: client.service.id, operation: Operations.listSubscriptionsByTopic.name,
-                               code: "PaginationLoop", message: "the same NextToken came back twice")
+                throw AWSError(
+                    kind: .malformedResponse, service: client.service.id,
+                    operation: Operations.listSubscriptionsByTopic.name,
+                    code: "PaginationLoop", message: "the same NextToken came back twice")
             }
         } while nextToken != nil
         return subscriptions
@@ -178,7 +201,9 @@ package struct SNSClient: Sendable {
     // MARK: Encoding and validation
 
     /// What is wrong with a publish, or `nil` when SNS should accept it.
-    package static func validationProblem(message: String, subject: String?, attributes: [String: SNSMessageAttribute]) -> String? {
+    package static func validationProblem(message: String, subject: String?, attributes: [String: SNSMessageAttribute])
+        -> String?
+    {
         if message.isEmpty { return "the message is empty" }
         let bytes = message.utf8.count
         if bytes > maxMessageBytes { return "the message is \(bytes) bytes; SNS takes at most \(maxMessageBytes)" }
@@ -187,14 +212,17 @@ package struct SNSClient: Sendable {
             if subject.count >= maxSubjectLength {
                 return "the subject is \(subject.count) characters; it must be shorter than \(maxSubjectLength)"
             }
-            if subject.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
+            if subject.unicodeScalars.contains(where: {
+                $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}"
+            }) {
                 return "the subject contains a line break or control character"
             }
         }
         for (name, attribute) in attributes.sorted(by: { $0.key < $1.key }) {
             let base = attribute.dataType.split(separator: ".", maxSplits: 1).first.map(String.init) ?? ""
             guard ["String", "Number", "Binary"].contains(base) else {
-                return "message attribute '\(name)' has data type '\(attribute.dataType)'; use String, String.Array, Number or Binary"
+                return
+                    "message attribute '\(name)' has data type '\(attribute.dataType)'; use String, String.Array, Number or Binary"
             }
             if base == "Binary" ? attribute.binaryValue == nil : attribute.stringValue == nil {
                 return "message attribute '\(name)' has no value"
@@ -212,7 +240,9 @@ package struct SNSClient: Sendable {
             parameters.append(("\(prefix).Name", name))
             parameters.append(("\(prefix).Value.DataType", attribute.dataType))
             if let string = attribute.stringValue { parameters.append(("\(prefix).Value.StringValue", string)) }
-            if let binary = attribute.binaryValue { parameters.append(("\(prefix).Value.BinaryValue", binary.base64EncodedString())) }
+            if let binary = attribute.binaryValue {
+                parameters.append(("\(prefix).Value.BinaryValue", binary.base64EncodedString()))
+            }
         }
         return parameters
     }
@@ -225,7 +255,8 @@ package struct SNSClient: Sendable {
     }
 
     private func missing(_ operation: AWSOperation, _ element: String) -> AWSError {
-        AWSError(kind: .malformedResponse, service: client.service.id, operation: operation.name, code: "MalformedResponse",
-                 message: "the \(operation.name) response has no \(element)")
+        AWSError(
+            kind: .malformedResponse, service: client.service.id, operation: operation.name, code: "MalformedResponse",
+            message: "the \(operation.name) response has no \(element)")
     }
 }

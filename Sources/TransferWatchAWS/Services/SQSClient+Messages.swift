@@ -17,16 +17,26 @@ package struct SQSMessageAttribute: Sendable, Hashable, Codable {
     }
 
     /// A `String` attribute.
-    package static func string(_ value: String) -> SQSMessageAttribute { SQSMessageAttribute(dataType: "String", stringValue: value) }
+    package static func string(_ value: String) -> SQSMessageAttribute {
+        SQSMessageAttribute(dataType: "String", stringValue: value)
+    }
     /// A `Number` attribute (sent as its decimal text).
-    package static func number(_ value: String) -> SQSMessageAttribute { SQSMessageAttribute(dataType: "Number", stringValue: value) }
+    package static func number(_ value: String) -> SQSMessageAttribute {
+        SQSMessageAttribute(dataType: "Number", stringValue: value)
+    }
     /// A `Binary` attribute.
-    package static func binary(_ value: Data) -> SQSMessageAttribute { SQSMessageAttribute(dataType: "Binary", binaryValue: value) }
+    package static func binary(_ value: Data) -> SQSMessageAttribute {
+        SQSMessageAttribute(dataType: "Binary", binaryValue: value)
+    }
 
     /// Whether the value travels as bytes (`Binary…` types) rather than text.
     package var isBinary: Bool { dataType.hasPrefix("Binary") }
 
-    enum CodingKeys: String, CodingKey { case dataType = "DataType", stringValue = "StringValue", binaryValue = "BinaryValue" }
+    enum CodingKeys: String, CodingKey {
+        case dataType = "DataType"
+        case stringValue = "StringValue"
+        case binaryValue = "BinaryValue"
+    }
 }
 
 /// A received message.
@@ -45,8 +55,10 @@ package struct SQSMessage: Sendable, Equatable {
     package var messageAttributes: [String: SQSMessageAttribute]
 
     /// Makes a value from its parts.
-    package init(messageID: String, receiptHandle: String, body: String, md5OfBody: String, attributes: [String: String] = [:],
-                 messageAttributes: [String: SQSMessageAttribute] = [:]) {
+    package init(
+        messageID: String, receiptHandle: String, body: String, md5OfBody: String, attributes: [String: String] = [:],
+        messageAttributes: [String: SQSMessageAttribute] = [:]
+    ) {
         self.messageID = messageID
         self.receiptHandle = receiptHandle
         self.body = body
@@ -60,7 +72,9 @@ package struct SQSMessage: Sendable, Equatable {
     /// When the message was sent (epoch milliseconds on the wire).
     package var sentTimestamp: Date? { attributes["SentTimestamp"].flatMap(Self.millisecondDate) }
     /// When the message was first received.
-    package var approximateFirstReceiveTimestamp: Date? { attributes["ApproximateFirstReceiveTimestamp"].flatMap(Self.millisecondDate) }
+    package var approximateFirstReceiveTimestamp: Date? {
+        attributes["ApproximateFirstReceiveTimestamp"].flatMap(Self.millisecondDate)
+    }
 
     private static func millisecondDate(_ text: String) -> Date? {
         Double(text).map { Date(timeIntervalSince1970: $0 / 1000) }
@@ -140,7 +154,12 @@ package struct SQSBatchFailure: Sendable, Equatable, Decodable {
         self.senderFault = senderFault
     }
 
-    enum CodingKeys: String, CodingKey { case id = "Id", code = "Code", message = "Message", senderFault = "SenderFault" }
+    enum CodingKeys: String, CodingKey {
+        case id = "Id"
+        case code = "Code"
+        case message = "Message"
+        case senderFault = "SenderFault"
+    }
 
     /// Decodes the wire form.
     package init(from decoder: any Decoder) throws {
@@ -176,32 +195,41 @@ extension SQSClient {
     ///   - delaySeconds: 0–900 seconds before the message can be received.
     /// - Throws: ``AWSError``; `MD5Mismatch` when SQS's digest of the body differs from ours.
     @discardableResult
-    package func sendMessage(queueURL: String, body: String, delaySeconds: Int? = nil,
-                             attributes: [String: SQSMessageAttribute] = [:]) async throws(AWSError) -> SQSSentMessage {
+    package func sendMessage(
+        queueURL: String, body: String, delaySeconds: Int? = nil,
+        attributes: [String: SQSMessageAttribute] = [:]
+    ) async throws(AWSError) -> SQSSentMessage {
         let operation = Operations.sendMessage
         try validateDelay(delaySeconds, operation)
-        let input = SendMessageInput(queueUrl: queueURL, messageBody: body, delaySeconds: delaySeconds,
-                                     messageAttributes: attributes.isEmpty ? nil : attributes)
+        let input = SendMessageInput(
+            queueUrl: queueURL, messageBody: body, delaySeconds: delaySeconds,
+            messageAttributes: attributes.isEmpty ? nil : attributes)
         let output = try await client.json(operation, input, as: SendMessageOutput.self)
         try verifyMD5(of: body, expected: output.md5OfMessageBody, operation, messageID: output.messageId)
         if !attributes.isEmpty, let digest = output.md5OfMessageAttributes {
             try verifyAttributesMD5(attributes, expected: digest, operation, messageID: output.messageId)
         }
-        return SQSSentMessage(messageID: output.messageId, md5OfBody: output.md5OfMessageBody, sequenceNumber: output.sequenceNumber)
+        return SQSSentMessage(
+            messageID: output.messageId, md5OfBody: output.md5OfMessageBody, sequenceNumber: output.sequenceNumber)
     }
 
     /// Sends up to 10 messages in one call; each entry succeeds or fails on its own.
     ///
     /// - Throws: ``AWSError`` when the call itself fails, or `MD5Mismatch` when a successful entry's digest differs.
-    package func sendMessageBatch(queueURL: String,
-                                  entries: [SQSSendBatchEntry]) async throws(AWSError) -> SQSBatchResult<SQSSentMessage> {
+    package func sendMessageBatch(
+        queueURL: String,
+        entries: [SQSSendBatchEntry]
+    ) async throws(AWSError) -> SQSBatchResult<SQSSentMessage> {
         let operation = Operations.sendMessageBatch
         try validateBatch(entries.map(\.id), operation)
         for entry in entries { try validateDelay(entry.delaySeconds, operation) }
-        let input = SendMessageBatchInput(queueUrl: queueURL, entries: entries.map {
-            SendMessageBatchInput.Entry(id: $0.id, messageBody: $0.body, delaySeconds: $0.delaySeconds,
-                                        messageAttributes: $0.attributes.isEmpty ? nil : $0.attributes)
-        })
+        let input = SendMessageBatchInput(
+            queueUrl: queueURL,
+            entries: entries.map {
+                SendMessageBatchInput.Entry(
+                    id: $0.id, messageBody: $0.body, delaySeconds: $0.delaySeconds,
+                    messageAttributes: $0.attributes.isEmpty ? nil : $0.attributes)
+            })
         let output = try await client.json(operation, input, as: SendMessageBatchOutput.self)
         let bodies = Dictionary(entries.map { ($0.id, $0.body) }, uniquingKeysWith: { first, _ in first })
         var sent: [SQSSentMessage] = []
@@ -209,8 +237,10 @@ extension SQSClient {
             if let body = bodies[success.id] {
                 try verifyMD5(of: body, expected: success.md5OfMessageBody, operation, messageID: success.messageId)
             }
-            sent.append(SQSSentMessage(id: success.id, messageID: success.messageId, md5OfBody: success.md5OfMessageBody,
-                                       sequenceNumber: success.sequenceNumber))
+            sent.append(
+                SQSSentMessage(
+                    id: success.id, messageID: success.messageId, md5OfBody: success.md5OfMessageBody,
+                    sequenceNumber: success.sequenceNumber))
         }
         return SQSBatchResult(successful: sent, failed: output.failed ?? [])
     }
@@ -226,8 +256,10 @@ extension SQSClient {
     ///   - visibilityTimeout: 0–43200 seconds the messages stay hidden; `nil` uses the queue's.
     /// - Returns: the messages, each with every system and message attribute; empty when none arrived.
     /// - Throws: ``AWSError``; `MD5Mismatch` when a body or its attributes do not match their digests.
-    package func receiveMessage(queueURL: String, maxMessages: Int = 1, waitTimeSeconds: Int? = nil,
-                                visibilityTimeout: Int? = nil) async throws(AWSError) -> [SQSMessage] {
+    package func receiveMessage(
+        queueURL: String, maxMessages: Int = 1, waitTimeSeconds: Int? = nil,
+        visibilityTimeout: Int? = nil
+    ) async throws(AWSError) -> [SQSMessage] {
         let operation = Operations.receiveMessage
         guard (1...Self.maxBatchSize).contains(maxMessages) else {
             throw refused(operation, "MaxNumberOfMessages must be 1 to \(Self.maxBatchSize), not \(maxMessages)")
@@ -236,12 +268,15 @@ extension SQSClient {
             throw refused(operation, "WaitTimeSeconds must be 0 to \(Self.maxWaitTimeSeconds), not \(waitTimeSeconds)")
         }
         if let visibilityTimeout, !(0...Self.maxVisibilityTimeout).contains(visibilityTimeout) {
-            throw refused(operation, "VisibilityTimeout must be 0 to \(Self.maxVisibilityTimeout), not \(visibilityTimeout)")
+            throw refused(
+                operation, "VisibilityTimeout must be 0 to \(Self.maxVisibilityTimeout), not \(visibilityTimeout)")
         }
-        let input = ReceiveMessageInput(queueUrl: queueURL, maxNumberOfMessages: maxMessages, waitTimeSeconds: waitTimeSeconds,
-                                        visibilityTimeout: visibilityTimeout)
-        let output = try await client.json(operation, input, as: ReceiveMessageOutput.self,
-                                           timeout: receiveTimeout(waitTimeSeconds: waitTimeSeconds))
+        let input = ReceiveMessageInput(
+            queueUrl: queueURL, maxNumberOfMessages: maxMessages, waitTimeSeconds: waitTimeSeconds,
+            visibilityTimeout: visibilityTimeout)
+        let output = try await client.json(
+            operation, input, as: ReceiveMessageOutput.self,
+            timeout: receiveTimeout(waitTimeSeconds: waitTimeSeconds))
         var messages: [SQSMessage] = []
         for wire in output.messages ?? [] {
             let body = wire.body ?? ""
@@ -251,8 +286,10 @@ extension SQSClient {
             if !attributes.isEmpty, let expected = wire.md5OfMessageAttributes {
                 try verifyAttributesMD5(attributes, expected: expected, operation, messageID: wire.messageId)
             }
-            messages.append(SQSMessage(messageID: wire.messageId, receiptHandle: wire.receiptHandle, body: body, md5OfBody: digest,
-                                       attributes: wire.attributes ?? [:], messageAttributes: attributes))
+            messages.append(
+                SQSMessage(
+                    messageID: wire.messageId, receiptHandle: wire.receiptHandle, body: body, md5OfBody: digest,
+                    attributes: wire.attributes ?? [:], messageAttributes: attributes))
         }
         return messages
     }
@@ -271,30 +308,41 @@ extension SQSClient {
     /// Deletes up to 10 messages in one call, reporting each entry that failed (e.g. `ReceiptHandleIsInvalid`).
     ///
     /// - Returns: the IDs of the entries deleted, and the failures.
-    package func deleteMessageBatch(queueURL: String, entries: [SQSDeleteBatchEntry]) async throws(AWSError) -> SQSBatchResult<String> {
+    package func deleteMessageBatch(queueURL: String, entries: [SQSDeleteBatchEntry]) async throws(AWSError)
+        -> SQSBatchResult<String>
+    {
         let operation = Operations.deleteMessageBatch
         try validateBatch(entries.map(\.id), operation)
-        let input = DeleteMessageBatchInput(queueUrl: queueURL, entries: entries.map {
-            DeleteMessageBatchInput.Entry(id: $0.id, receiptHandle: $0.receiptHandle)
-        })
+        let input = DeleteMessageBatchInput(
+            queueUrl: queueURL,
+            entries: entries.map {
+                DeleteMessageBatchInput.Entry(id: $0.id, receiptHandle: $0.receiptHandle)
+            })
         let output = try await client.json(operation, input, as: DeleteMessageBatchOutput.self)
         return SQSBatchResult(successful: (output.successful ?? []).map(\.id), failed: output.failed ?? [])
     }
 
     /// Deletes up to 10 received messages, each entry named by its position (`"0"`, `"1"`, …).
-    package func deleteMessageBatch(queueURL: String, messages: [SQSMessage]) async throws(AWSError) -> SQSBatchResult<String> {
-        try await deleteMessageBatch(queueURL: queueURL, entries: messages.enumerated().map {
-            SQSDeleteBatchEntry(id: String($0.offset), receiptHandle: $0.element.receiptHandle)
-        })
+    package func deleteMessageBatch(queueURL: String, messages: [SQSMessage]) async throws(AWSError) -> SQSBatchResult<
+        String
+    > {
+        try await deleteMessageBatch(
+            queueURL: queueURL,
+            entries: messages.enumerated().map {
+                SQSDeleteBatchEntry(id: String($0.offset), receiptHandle: $0.element.receiptHandle)
+            })
     }
 
     /// Hides (or re-shows, with 0) a received message for `visibilityTimeout` seconds from now.
     ///
     /// - Throws: ``AWSError``; `MessageNotInflight` when the message is not currently received.
-    package func changeMessageVisibility(queueURL: String, receiptHandle: String, visibilityTimeout: Int) async throws(AWSError) {
+    package func changeMessageVisibility(queueURL: String, receiptHandle: String, visibilityTimeout: Int)
+        async throws(AWSError)
+    {
         let operation = Operations.changeMessageVisibility
         guard (0...Self.maxVisibilityTimeout).contains(visibilityTimeout) else {
-            throw refused(operation, "VisibilityTimeout must be 0 to \(Self.maxVisibilityTimeout), not \(visibilityTimeout)")
+            throw refused(
+                operation, "VisibilityTimeout must be 0 to \(Self.maxVisibilityTimeout), not \(visibilityTimeout)")
         }
         let input = ReceiptInput(queueUrl: queueURL, receiptHandle: receiptHandle, visibilityTimeout: visibilityTimeout)
         _ = try await client.json(operation, input, as: EmptyOutput.self)
@@ -329,20 +377,26 @@ extension SQSClient {
         return Hex.encode(MD5.hash(bytes))
     }
 
-    private func verifyMD5(of body: String, expected: String, _ operation: AWSOperation, messageID: String) throws(AWSError) {
+    private func verifyMD5(of body: String, expected: String, _ operation: AWSOperation, messageID: String)
+        throws(AWSError)
+    {
         let actual = Self.md5OfBody(body)
         guard actual == expected.lowercased() else {
-            throw AWSError(kind: .malformedResponse, service: client.service.id, operation: operation.name, code: "MD5Mismatch",
-                           message: "message \(messageID): body MD5 is \(actual) but SQS says \(expected)")
+            throw AWSError(
+                kind: .malformedResponse, service: client.service.id, operation: operation.name, code: "MD5Mismatch",
+                message: "message \(messageID): body MD5 is \(actual) but SQS says \(expected)")
         }
     }
 
-    private func verifyAttributesMD5(_ attributes: [String: SQSMessageAttribute], expected: String, _ operation: AWSOperation,
-                                     messageID: String) throws(AWSError) {
+    private func verifyAttributesMD5(
+        _ attributes: [String: SQSMessageAttribute], expected: String, _ operation: AWSOperation,
+        messageID: String
+    ) throws(AWSError) {
         let actual = Self.md5OfMessageAttributes(attributes)
         guard actual == expected.lowercased() else {
-            throw AWSError(kind: .malformedResponse, service: client.service.id, operation: operation.name, code: "MD5Mismatch",
-                           message: "message \(messageID): attributes MD5 is \(actual) but SQS says \(expected)")
+            throw AWSError(
+                kind: .malformedResponse, service: client.service.id, operation: operation.name, code: "MD5Mismatch",
+                message: "message \(messageID): attributes MD5 is \(actual) but SQS says \(expected)")
         }
     }
 
@@ -374,7 +428,10 @@ private struct SendMessageInput: Encodable {
     var delaySeconds: Int?
     var messageAttributes: [String: SQSMessageAttribute]?
     enum CodingKeys: String, CodingKey {
-        case queueUrl = "QueueUrl", messageBody = "MessageBody", delaySeconds = "DelaySeconds", messageAttributes = "MessageAttributes"
+        case queueUrl = "QueueUrl"
+        case messageBody = "MessageBody"
+        case delaySeconds = "DelaySeconds"
+        case messageAttributes = "MessageAttributes"
     }
 }
 
@@ -384,7 +441,9 @@ private struct SendMessageOutput: Decodable {
     var md5OfMessageAttributes: String?
     var sequenceNumber: String?
     enum CodingKeys: String, CodingKey {
-        case messageId = "MessageId", md5OfMessageBody = "MD5OfMessageBody", md5OfMessageAttributes = "MD5OfMessageAttributes"
+        case messageId = "MessageId"
+        case md5OfMessageBody = "MD5OfMessageBody"
+        case md5OfMessageAttributes = "MD5OfMessageAttributes"
         case sequenceNumber = "SequenceNumber"
     }
 }
@@ -396,13 +455,19 @@ private struct SendMessageBatchInput: Encodable {
         var delaySeconds: Int?
         var messageAttributes: [String: SQSMessageAttribute]?
         enum CodingKeys: String, CodingKey {
-            case id = "Id", messageBody = "MessageBody", delaySeconds = "DelaySeconds", messageAttributes = "MessageAttributes"
+            case id = "Id"
+            case messageBody = "MessageBody"
+            case delaySeconds = "DelaySeconds"
+            case messageAttributes = "MessageAttributes"
         }
     }
 
     var queueUrl: String
     var entries: [Entry]
-    enum CodingKeys: String, CodingKey { case queueUrl = "QueueUrl", entries = "Entries" }
+    enum CodingKeys: String, CodingKey {
+        case queueUrl = "QueueUrl"
+        case entries = "Entries"
+    }
 }
 
 private struct SendMessageBatchOutput: Decodable {
@@ -412,13 +477,19 @@ private struct SendMessageBatchOutput: Decodable {
         var md5OfMessageBody: String
         var sequenceNumber: String?
         enum CodingKeys: String, CodingKey {
-            case id = "Id", messageId = "MessageId", md5OfMessageBody = "MD5OfMessageBody", sequenceNumber = "SequenceNumber"
+            case id = "Id"
+            case messageId = "MessageId"
+            case md5OfMessageBody = "MD5OfMessageBody"
+            case sequenceNumber = "SequenceNumber"
         }
     }
 
     var successful: [Success]?
     var failed: [SQSBatchFailure]?
-    enum CodingKeys: String, CodingKey { case successful = "Successful", failed = "Failed" }
+    enum CodingKeys: String, CodingKey {
+        case successful = "Successful"
+        case failed = "Failed"
+    }
 }
 
 private struct ReceiveMessageInput: Encodable {
@@ -429,8 +500,11 @@ private struct ReceiveMessageInput: Encodable {
     var messageSystemAttributeNames = ["All"]
     var messageAttributeNames = ["All"]
     enum CodingKeys: String, CodingKey {
-        case queueUrl = "QueueUrl", maxNumberOfMessages = "MaxNumberOfMessages", waitTimeSeconds = "WaitTimeSeconds"
-        case visibilityTimeout = "VisibilityTimeout", messageSystemAttributeNames = "MessageSystemAttributeNames"
+        case queueUrl = "QueueUrl"
+        case maxNumberOfMessages = "MaxNumberOfMessages"
+        case waitTimeSeconds = "WaitTimeSeconds"
+        case visibilityTimeout = "VisibilityTimeout"
+        case messageSystemAttributeNames = "MessageSystemAttributeNames"
         case messageAttributeNames = "MessageAttributeNames"
     }
 }
@@ -445,8 +519,13 @@ private struct ReceiveMessageOutput: Decodable {
         var md5OfMessageAttributes: String?
         var messageAttributes: [String: SQSMessageAttribute]?
         enum CodingKeys: String, CodingKey {
-            case messageId = "MessageId", receiptHandle = "ReceiptHandle", md5OfBody = "MD5OfBody", body = "Body", attributes = "Attributes"
-            case md5OfMessageAttributes = "MD5OfMessageAttributes", messageAttributes = "MessageAttributes"
+            case messageId = "MessageId"
+            case receiptHandle = "ReceiptHandle"
+            case md5OfBody = "MD5OfBody"
+            case body = "Body"
+            case attributes = "Attributes"
+            case md5OfMessageAttributes = "MD5OfMessageAttributes"
+            case messageAttributes = "MessageAttributes"
         }
     }
 
@@ -458,19 +537,29 @@ private struct ReceiptInput: Encodable {
     var queueUrl: String
     var receiptHandle: String
     var visibilityTimeout: Int?
-    enum CodingKeys: String, CodingKey { case queueUrl = "QueueUrl", receiptHandle = "ReceiptHandle", visibilityTimeout = "VisibilityTimeout" }
+    enum CodingKeys: String, CodingKey {
+        case queueUrl = "QueueUrl"
+        case receiptHandle = "ReceiptHandle"
+        case visibilityTimeout = "VisibilityTimeout"
+    }
 }
 
 private struct DeleteMessageBatchInput: Encodable {
     struct Entry: Encodable {
         var id: String
         var receiptHandle: String
-        enum CodingKeys: String, CodingKey { case id = "Id", receiptHandle = "ReceiptHandle" }
+        enum CodingKeys: String, CodingKey {
+            case id = "Id"
+            case receiptHandle = "ReceiptHandle"
+        }
     }
 
     var queueUrl: String
     var entries: [Entry]
-    enum CodingKeys: String, CodingKey { case queueUrl = "QueueUrl", entries = "Entries" }
+    enum CodingKeys: String, CodingKey {
+        case queueUrl = "QueueUrl"
+        case entries = "Entries"
+    }
 }
 
 private struct DeleteMessageBatchOutput: Decodable {
@@ -481,5 +570,8 @@ private struct DeleteMessageBatchOutput: Decodable {
 
     var successful: [Success]?
     var failed: [SQSBatchFailure]?
-    enum CodingKeys: String, CodingKey { case successful = "Successful", failed = "Failed" }
+    enum CodingKeys: String, CodingKey {
+        case successful = "Successful"
+        case failed = "Failed"
+    }
 }

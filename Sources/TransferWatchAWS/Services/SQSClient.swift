@@ -44,7 +44,8 @@ package struct SQSClient: Sendable {
 
         /// Every operation above.
         package static let all: [AWSOperation] = [
-            createQueue, getQueueURL, getQueueAttributes, setQueueAttributes, deleteQueue, purgeQueue, sendMessage, sendMessageBatch,
+            createQueue, getQueueURL, getQueueAttributes, setQueueAttributes, deleteQueue, purgeQueue, sendMessage,
+            sendMessageBatch,
             receiveMessage, deleteMessage, deleteMessageBatch, changeMessageVisibility,
         ]
     }
@@ -122,8 +123,10 @@ package struct SQSClient: Sendable {
     }
 
     /// Reads queue attributes (all of them by default).
-    package func getQueueAttributes(queueURL: String,
-                                    names: [String] = [QueueAttribute.all]) async throws(AWSError) -> SQSQueueAttributes {
+    package func getQueueAttributes(
+        queueURL: String,
+        names: [String] = [QueueAttribute.all]
+    ) async throws(AWSError) -> SQSQueueAttributes {
         let input = GetQueueAttributesInput(queueUrl: queueURL, attributeNames: names)
         let output = try await client.json(Operations.getQueueAttributes, input, as: AttributesOutput.self)
         return SQSQueueAttributes(output.attributes ?? [:])
@@ -147,8 +150,9 @@ package struct SQSClient: Sendable {
 
     /// The error for input refused before anything was sent.
     func refused(_ operation: AWSOperation, _ message: String) -> AWSError {
-        AWSError(service: client.service.id, operation: operation.name, code: "ParamValidationError",
-                 message: "refused before sending: \(message)", attempts: 0)
+        AWSError(
+            kind: .invalidRequest, service: client.service.id, operation: operation.name, code: "ParamValidationError",
+            message: message, attempts: 0)
     }
 }
 
@@ -166,7 +170,9 @@ package struct SQSQueueAttributes: Sendable, Equatable {
     /// `QueueArn`.
     package var queueARN: String? { values[SQSClient.QueueAttribute.queueARN] }
     /// `ApproximateNumberOfMessages`: messages available to receive.
-    package var approximateNumberOfMessages: Int? { values[SQSClient.QueueAttribute.approximateNumberOfMessages].flatMap { Int($0) } }
+    package var approximateNumberOfMessages: Int? {
+        values[SQSClient.QueueAttribute.approximateNumberOfMessages].flatMap { Int($0) }
+    }
     /// `ApproximateNumberOfMessagesNotVisible`: messages received and not yet deleted.
     package var approximateNumberOfMessagesNotVisible: Int? {
         values[SQSClient.QueueAttribute.approximateNumberOfMessagesNotVisible].flatMap { Int($0) }
@@ -178,7 +184,9 @@ package struct SQSQueueAttributes: Sendable, Equatable {
     /// `VisibilityTimeout`, in seconds.
     package var visibilityTimeout: Int? { values[SQSClient.QueueAttribute.visibilityTimeout].flatMap { Int($0) } }
     /// The dead-letter redrive policy, when one is set and parses.
-    package var redrivePolicy: SQSRedrivePolicy? { values[SQSClient.QueueAttribute.redrivePolicy].flatMap(SQSRedrivePolicy.init(json:)) }
+    package var redrivePolicy: SQSRedrivePolicy? {
+        values[SQSClient.QueueAttribute.redrivePolicy].flatMap(SQSRedrivePolicy.init(json:))
+    }
 }
 
 /// A queue's `RedrivePolicy`: after `maxReceiveCount` receives, a message moves to the dead-letter queue.
@@ -197,7 +205,8 @@ package struct SQSRedrivePolicy: Sendable, Equatable {
     /// Parses the attribute's JSON text; `maxReceiveCount` may be a number or a string (both are seen).
     package init?(json: String) {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any],
-              let arn = object["deadLetterTargetArn"] as? String else { return nil }
+            let arn = object["deadLetterTargetArn"] as? String
+        else { return nil }
         let count: Int?
         switch object["maxReceiveCount"] {
         case let number as NSNumber: count = number.intValue
@@ -222,13 +231,19 @@ private struct EmptyOutput: Decodable {}
 private struct CreateQueueInput: Encodable {
     var queueName: String
     var attributes: [String: String]?
-    enum CodingKeys: String, CodingKey { case queueName = "QueueName", attributes = "Attributes" }
+    enum CodingKeys: String, CodingKey {
+        case queueName = "QueueName"
+        case attributes = "Attributes"
+    }
 }
 
 private struct GetQueueURLInput: Encodable {
     var queueName: String
     var queueOwnerAWSAccountId: String?
-    enum CodingKeys: String, CodingKey { case queueName = "QueueName", queueOwnerAWSAccountId = "QueueOwnerAWSAccountId" }
+    enum CodingKeys: String, CodingKey {
+        case queueName = "QueueName"
+        case queueOwnerAWSAccountId = "QueueOwnerAWSAccountId"
+    }
 }
 
 private struct QueueURLOutput: Decodable {
@@ -244,7 +259,10 @@ private struct QueueURLInput: Encodable {
 private struct GetQueueAttributesInput: Encodable {
     var queueUrl: String
     var attributeNames: [String]
-    enum CodingKeys: String, CodingKey { case queueUrl = "QueueUrl", attributeNames = "AttributeNames" }
+    enum CodingKeys: String, CodingKey {
+        case queueUrl = "QueueUrl"
+        case attributeNames = "AttributeNames"
+    }
 }
 
 private struct AttributesOutput: Decodable {
@@ -255,5 +273,8 @@ private struct AttributesOutput: Decodable {
 private struct SetQueueAttributesInput: Encodable {
     var queueUrl: String
     var attributes: [String: String]
-    enum CodingKeys: String, CodingKey { case queueUrl = "QueueUrl", attributes = "Attributes" }
+    enum CodingKeys: String, CodingKey {
+        case queueUrl = "QueueUrl"
+        case attributes = "Attributes"
+    }
 }

@@ -53,7 +53,9 @@ package struct STSClient: Sendable {
     package func getCallerIdentity() async throws(AWSError) -> STSCallerIdentity {
         let operation = Operations.getCallerIdentity
         let result = try await client.queryCall(operation, [])
-        guard let account = result.string("Account"), let arn = result.string("Arn"), let userID = result.string("UserId") else {
+        guard let account = result.string("Account"), let arn = result.string("Arn"),
+            let userID = result.string("UserId")
+        else {
             throw malformed(operation, "the response lacks Account, Arn or UserId")
         }
         return STSCallerIdentity(account: account, arn: arn, userID: userID)
@@ -64,13 +66,17 @@ package struct STSClient: Sendable {
     /// - Parameters:
     ///   - sessionName: 2–64 characters of `[\w+=,.@-]`.
     ///   - durationSeconds: 900–43200; `nil` for the role's default (1 hour).
-    /// - Throws: ``AWSError``; `ParamValidationError` (nothing sent) for a bad session name or duration,
+    /// - Throws: ``AWSError``; `ParamValidationError` of kind `invalidRequest` (nothing sent) for a bad session name or duration,
     ///   `InvalidIdentityToken`/`ExpiredTokenException` from STS, `IDPCommunicationError` after retries.
-    package func assumeRoleWithWebIdentity(roleARN: String, sessionName: String, webIdentityToken: String,
-                                           durationSeconds: Int? = nil) async throws(AWSError) -> AWSCredentials {
+    package func assumeRoleWithWebIdentity(
+        roleARN: String, sessionName: String, webIdentityToken: String,
+        durationSeconds: Int? = nil
+    ) async throws(AWSError) -> AWSCredentials {
         let operation = Operations.assumeRoleWithWebIdentity
         try validate(sessionName: sessionName, durationSeconds: durationSeconds, operation)
-        var parameters = [("RoleArn", roleARN), ("RoleSessionName", sessionName), ("WebIdentityToken", webIdentityToken)]
+        var parameters = [
+            ("RoleArn", roleARN), ("RoleSessionName", sessionName), ("WebIdentityToken", webIdentityToken),
+        ]
         if let durationSeconds { parameters.append(("DurationSeconds", String(durationSeconds))) }
         let result = try await client.queryCall(operation, parameters, unsigned: true)
         return try credentials(from: result, operation, source: "web identity \(roleARN)")
@@ -81,8 +87,10 @@ package struct STSClient: Sendable {
     /// - Parameters:
     ///   - sessionName: 2–64 characters of `[\w+=,.@-]`.
     ///   - durationSeconds: 900–43200; `nil` for 1 hour.
-    package func assumeRole(roleARN: String, sessionName: String, durationSeconds: Int? = nil,
-                            externalID: String? = nil) async throws(AWSError) -> AWSCredentials {
+    package func assumeRole(
+        roleARN: String, sessionName: String, durationSeconds: Int? = nil,
+        externalID: String? = nil
+    ) async throws(AWSError) -> AWSCredentials {
         let operation = Operations.assumeRole
         try validate(sessionName: sessionName, durationSeconds: durationSeconds, operation)
         var parameters = [("RoleArn", roleARN), ("RoleSessionName", sessionName)]
@@ -92,33 +100,47 @@ package struct STSClient: Sendable {
         return try credentials(from: result, operation, source: "assume role \(roleARN)")
     }
 
-    private func credentials(from result: XMLNode, _ operation: AWSOperation, source: String) throws(AWSError) -> AWSCredentials {
-        guard let node = result["Credentials"], let keyID = node.string("AccessKeyId"), let secret = node.string("SecretAccessKey"),
-              let token = node.string("SessionToken"), let expirationText = node.string("Expiration") else {
+    private func credentials(from result: XMLNode, _ operation: AWSOperation, source: String) throws(AWSError)
+        -> AWSCredentials
+    {
+        guard let node = result["Credentials"], let keyID = node.string("AccessKeyId"),
+            let secret = node.string("SecretAccessKey"),
+            let token = node.string("SessionToken"), let expirationText = node.string("Expiration")
+        else {
             throw malformed(operation, "the response has no complete Credentials")
         }
         guard let expiration = AWSDate.parseISO8601(expirationText) else {
             throw malformed(operation, "Expiration '\(expirationText)' is not an ISO-8601 time")
         }
-        return AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token, expiration: expiration, source: source)
+        return AWSCredentials(
+            accessKeyID: keyID, secretAccessKey: secret, sessionToken: token, expiration: expiration, source: source)
     }
 
     private func validate(sessionName: String, durationSeconds: Int?, _ operation: AWSOperation) throws(AWSError) {
         let allowedPunctuation = Set("_+=,.@-")
-        let validName = (2...64).contains(sessionName.count)
-            && sessionName.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || allowedPunctuation.contains($0) }
+        let validName =
+            (2...64).contains(sessionName.count)
+            && sessionName.allSatisfy {
+                ($0.isASCII && ($0.isLetter || $0.isNumber)) || allowedPunctuation.contains($0)
+            }
         guard validName else {
-            throw AWSError(service: client.service.id, operation: operation.name, code: "ParamValidationError",
-                           message: "refused before sending: RoleSessionName '\(sessionName)' must be 2 to 64 characters of letters, digits and _+=,.@-",
-                           attempts: 0)
+            throw AWSError(
+                kind: .invalidRequest, service: client.service.id, operation: operation.name,
+                code: "ParamValidationError",
+                message: "RoleSessionName '\(sessionName)' must be 2 to 64 characters of letters, digits and _+=,.@-",
+                attempts: 0)
         }
         if let durationSeconds, !Self.durationRange.contains(durationSeconds) {
-            throw AWSError(service: client.service.id, operation: operation.name, code: "ParamValidationError",
-                           message: "refused before sending: DurationSeconds must be 900 to 43200, not \(durationSeconds)", attempts: 0)
+            throw AWSError(
+                kind: .invalidRequest, service: client.service.id, operation: operation.name,
+                code: "ParamValidationError",
+                message: "DurationSeconds must be 900 to 43200, not \(durationSeconds)", attempts: 0)
         }
     }
 
     private func malformed(_ operation: AWSOperation, _ detail: String) -> AWSError {
-        AWSError(kind: .malformedResponse, service: client.service.id, operation: operation.name, code: "MalformedResponse", message: detail)
+        AWSError(
+            kind: .malformedResponse, service: client.service.id, operation: operation.name, code: "MalformedResponse",
+            message: detail)
     }
 }
