@@ -19,10 +19,11 @@ struct ConfigCommand: AsyncParsableCommand {
             abstract: "Validate the configuration file; print every problem as file:line:col (exit 2), or the resolved settings."
         )
 
-        @OptionGroup var global: GlobalOptions
+        @ParentCommand var root: TransferWatchCommand
         @Flag(name: .long, help: "Print the resolved settings as JSON.") var json = false
 
         func run() async throws {
+            let global = root.global
             let environment = ProcessInfo.processInfo.environment
             let path = global.configurationPath(environment: environment)
             let configuration = try Configuration.load(contentsOf: path, environment: environment)
