@@ -65,10 +65,11 @@ package struct AWSClient: Sendable {
     /// - Parameters:
     ///   - signing: the signing rules (S3's differ).
     ///   - unsigned: send without a signature (STS AssumeRoleWithWebIdentity).
+    ///   - timeout: each attempt's deadline for this call only (a long poll must outlast its wait); `nil` uses the context's.
     ///   - decodeError: the protocol's error decoder.
     /// - Throws: ``AWSError`` carrying the attempts made.
     package func send(_ operation: AWSOperation, _ request: HTTPRequest, signing: SigV4Signer.Options = .standard, unsigned: Bool = false,
-                      decodeError: ErrorDecoder) async throws(AWSError) -> HTTPResponse {
+                      timeout: Duration? = nil, decodeError: ErrorDecoder) async throws(AWSError) -> HTTPResponse {
         let strategy = context.retry
         var attempt = 0
         var lastRetryCost: Int?
@@ -91,7 +92,7 @@ package struct AWSClient: Sendable {
             }
             var failure: AWSError
             do {
-                let response = try await context.transport.send(wire, timeout: context.timeout)
+                let response = try await context.transport.send(wire, timeout: timeout ?? context.timeout)
                 if let error = decodeError(response) {
                     failure = withAttempts(error, attempt)
                 } else {

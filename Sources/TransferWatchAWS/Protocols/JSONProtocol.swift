@@ -3,8 +3,11 @@ import Foundation
 extension AWSClient {
     /// Calls a JSON 1.0/1.1 operation with a raw JSON body and returns the raw JSON response body.
     ///
-    /// - Parameter compressible: gzip the body when it is at least the configured minimum (PutMetricData).
-    package func jsonCall(_ operation: AWSOperation, body: Data, compressible: Bool = false) async throws(AWSError) -> Data {
+    /// - Parameters:
+    ///   - compressible: gzip the body when it is at least the configured minimum (PutMetricData).
+    ///   - timeout: each attempt's deadline for this call only; `nil` uses the context's.
+    package func jsonCall(_ operation: AWSOperation, body: Data, compressible: Bool = false,
+                          timeout: Duration? = nil) async throws(AWSError) -> Data {
         guard case .json(let version, let targetPrefix, let queryCompatible) = service.wireProtocol else {
             preconditionFailure("\(service.id) does not speak JSON")
         }
@@ -21,7 +24,7 @@ extension AWSClient {
         let request = HTTPRequest(method: "POST", endpoint: endpoint, path: "/", headers: headers, body: payload)
         let service = self.service
         let verifyCRC = service == .dynamoDB
-        let response = try await send(operation, request) { response in
+        let response = try await send(operation, request, timeout: timeout) { response in
             Self.decodeJSONError(response, service: service, operation: operation, verifyCRC: verifyCRC)
         }
         return response.body
@@ -29,14 +32,14 @@ extension AWSClient {
 
     /// Calls a JSON operation with typed input and output.
     package func json<Input: Encodable, Output: Decodable>(_ operation: AWSOperation, _ input: Input, as output: Output.Type = Output.self,
-                                                         compressible: Bool = false) async throws(AWSError) -> Output {
+                                                         compressible: Bool = false, timeout: Duration? = nil) async throws(AWSError) -> Output {
         let body: Data
         do {
             body = try AWSJSON.encoder.encode(input)
         } catch {
             throw AWSError(kind: .malformedResponse, service: service.id, operation: operation.name, code: "SerializationError", message: "\(error)")
         }
-        let data = try await jsonCall(operation, body: body, compressible: compressible)
+        let data = try await jsonCall(operation, body: body, compressible: compressible, timeout: timeout)
         do {
             return try AWSJSON.decoder.decode(Output.self, from: data.isEmpty ? Data("{}".utf8) : data)
         } catch {
@@ -70,8 +73,13 @@ extension AWSClient {
         if let queryError = response.headers["x-amzn-query-error"], let legacy = queryError.split(separator: ";").first, !legacy.isEmpty {
             code = String(legacy)
         }
+        // A front end (or moto's signature and policy checks) may answer a JSON service with an XML error.
+        let xmlError = object == nil && response.body.first == UInt8(ascii: "<")
+            ? (try? XMLNode.parse(response.body)).flatMap { $0.localName == "Error" ? $0 : ($0["Error"] ?? $0["Errors"]?["Error"]) } : nil
+        if code.isEmpty, let xmlCode = xmlError?.string("Code") { code = xmlCode }
         if code.isEmpty { code = "HTTP\(response.status)" }
-        let message = (object?["message"] as? String) ?? (object?["Message"] as? String) ?? (object == nil ? String(response.bodyText.prefix(200)) : "")
+        let message = (object?["message"] as? String) ?? (object?["Message"] as? String) ?? xmlError?.string("Message")
+            ?? (object == nil ? String(response.bodyText.prefix(200)) : "")
         return AWSError(service: service.id, operation: operation.name, statusCode: response.status, code: code,
                         message: message, requestID: requestID, body: response.body)
     }
