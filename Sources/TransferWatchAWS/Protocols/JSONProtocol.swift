@@ -60,7 +60,7 @@ extension AWSClient {
             return nil
         }
         let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]
-        // Some fronts (proxies, emulators, the auth layer) answer a JSON service with an XML error document.
+        // A front end (a proxy, or moto's signature and policy checks) may answer a JSON service with an XML error.
         if object == nil, response.body.first == UInt8(ascii: "<"), var xmlError = decodeXMLError(response, service: service, operation: operation) {
             if let queryError = response.headers["x-amzn-query-error"], let legacy = queryError.split(separator: ";").first, !legacy.isEmpty {
                 xmlError.code = String(legacy)
@@ -73,13 +73,8 @@ extension AWSClient {
         if let queryError = response.headers["x-amzn-query-error"], let legacy = queryError.split(separator: ";").first, !legacy.isEmpty {
             code = String(legacy)
         }
-        // A front end (or moto's signature and policy checks) may answer a JSON service with an XML error.
-        let xmlError = object == nil && response.body.first == UInt8(ascii: "<")
-            ? (try? XMLNode.parse(response.body)).flatMap { $0.localName == "Error" ? $0 : ($0["Error"] ?? $0["Errors"]?["Error"]) } : nil
-        if code.isEmpty, let xmlCode = xmlError?.string("Code") { code = xmlCode }
         if code.isEmpty { code = "HTTP\(response.status)" }
-        let message = (object?["message"] as? String) ?? (object?["Message"] as? String) ?? xmlError?.string("Message")
-            ?? (object == nil ? String(response.bodyText.prefix(200)) : "")
+        let message = (object?["message"] as? String) ?? (object?["Message"] as? String) ?? (object == nil ? String(response.bodyText.prefix(200)) : "")
         return AWSError(service: service.id, operation: operation.name, statusCode: response.status, code: code,
                         message: message, requestID: requestID, body: response.body)
     }
