@@ -76,7 +76,7 @@ extension S3Client {
         let operation = Operations.getBucketNotificationConfiguration
         try validate(operation, bucket: bucket)
         let response = try await send(operation, makeRequest(method: "GET", bucket: bucket, query: [("notification", nil)]))
-        let root = try parseResult(response, operation, root: "NotificationConfiguration")
+        let root = try parseResult(response, operation)
         var rules: [S3QueueNotification] = []
         for entry in root.all("QueueConfiguration") {
             guard let queue = entry.string("Queue") else { throw client.malformed(operation, response, "a QueueConfiguration has no Queue") }

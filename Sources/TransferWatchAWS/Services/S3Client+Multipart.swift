@@ -27,7 +27,7 @@ extension S3Client {
         var headers: HTTPHeaders = [:]
         try addObjectHeaders(&headers, operation, contentType: contentType, metadata: metadata)
         let response = try await send(operation, makeRequest(method: "POST", bucket: bucket, key: key, query: [("uploads", nil)], headers: headers))
-        let root = try parseResult(response, operation, root: "InitiateMultipartUploadResult")
+        let root = try parseResult(response, operation)
         guard let uploadID = root.string("UploadId"), !uploadID.isEmpty else {
             throw client.malformed(operation, response, "InitiateMultipartUploadResult has no UploadId")
         }
@@ -67,7 +67,7 @@ extension S3Client {
         let query: [(String, String?)] = [("partNumber", String(partNumber)), ("uploadId", uploadID)]
         let response = try await send(operation, makeRequest(method: "PUT", bucket: destinationBucket, key: destinationKey,
                                                              query: query, headers: headers))
-        let root = try parseResult(response, operation, root: "CopyPartResult")
+        let root = try parseResult(response, operation)
         guard let eTag = root.string("ETag"), !eTag.isEmpty else { throw client.malformed(operation, response, "CopyPartResult has no ETag") }
         return S3CompletedPart(partNumber: partNumber, eTag: S3ETag(eTag))
     }
@@ -92,7 +92,7 @@ extension S3Client {
         }
         let response = try await send(operation, makeRequest(method: "POST", bucket: bucket, key: key, query: [("uploadId", uploadID)],
                                                              body: Self.completeMultipartUploadBody(sorted)))
-        let root = try parseResult(response, operation, root: "CompleteMultipartUploadResult")
+        let root = try parseResult(response, operation)
         guard let eTag = root.string("ETag"), !eTag.isEmpty else {
             throw client.malformed(operation, response, "CompleteMultipartUploadResult has no ETag")
         }
@@ -139,7 +139,7 @@ extension S3Client {
             }
             query.append(("encoding-type", "url"))
             let response = try await send(operation, makeRequest(method: "GET", bucket: bucket, query: query))
-            let root = try parseResult(response, operation, root: "ListMultipartUploadsResult")
+            let root = try parseResult(response, operation)
             let isURLEncoded = root.string("EncodingType") == "url"
             func decode(_ text: String) -> String { isURLEncoded ? URIEncoding.decode(text, plusAsSpace: true) : text }
             for entry in root.all("Upload") {

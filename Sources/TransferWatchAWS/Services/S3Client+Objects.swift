@@ -91,7 +91,7 @@ extension S3Client {
         if let ifSourceETagMatches { headers.add("x-amz-copy-source-if-match", Self.quoted(ifSourceETagMatches)) }
         try addObjectHeaders(&headers, operation, contentType: contentType, metadata: metadata)
         let response = try await send(operation, makeRequest(method: "PUT", bucket: destinationBucket, key: destinationKey, headers: headers))
-        let root = try parseResult(response, operation, root: "CopyObjectResult")
+        let root = try parseResult(response, operation)
         guard let eTag = root.string("ETag"), !eTag.isEmpty else {
             throw client.malformed(operation, response, "CopyObjectResult has no ETag")
         }
@@ -135,7 +135,7 @@ extension S3Client {
         if let startAfter { query.append(("start-after", startAfter)) }
         query.append(("encoding-type", "url"))
         let response = try await send(operation, makeRequest(method: "GET", bucket: bucket, query: query))
-        let root = try parseResult(response, operation, root: "ListBucketResult")
+        let root = try parseResult(response, operation)
         return try Self.objectPage(from: root) { client.malformed(operation, response, $0) }
     }
 

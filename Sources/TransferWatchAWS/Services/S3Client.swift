@@ -213,18 +213,17 @@ package struct S3Client: Sendable {
         return Data((text[..<open.upperBound] + "<redacted>" + text[close.lowerBound...]).utf8)
     }
 
-    /// Parses a successful XML answer and checks its root element.
-    func parseResult(_ response: HTTPResponse, _ operation: AWSOperation, root expected: String) throws(AWSError) -> XMLNode {
-        let root: XMLNode
+    /// Parses a successful XML answer.
+    ///
+    /// The root element's name is not checked, as botocore does not check it: members are read from its
+    /// children, and S3-compatible servers differ (moto answers `<CompleteMultipartUploadResponse>` where S3
+    /// sends `<CompleteMultipartUploadResult>`). Each caller checks the members it needs.
+    func parseResult(_ response: HTTPResponse, _ operation: AWSOperation) throws(AWSError) -> XMLNode {
         do {
-            root = try Self.parseBody(response.body)
+            return try Self.parseBody(response.body)
         } catch {
             throw client.malformed(operation, response, "\(error)")
         }
-        guard root.localName == expected else {
-            throw client.malformed(operation, response, "expected <\(expected)>, got <\(root.name)>")
-        }
-        return root
     }
 
     // MARK: - Validation
