@@ -46,11 +46,21 @@ var package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The workflows: copy (move each upload once, count each delivery once), provisioning, teardown.
+        .target(
+            name: "TransferWatchWorkflows",
+            dependencies: [
+                "TransferWatchAWS",
+                "TransferWatchConfig",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The command line (one file per command); `transferwatch` only calls into it.
         .target(
             name: "TransferWatchCommands",
             dependencies: [
                 "TransferWatchAWS",
+                "TransferWatchWorkflows",
                 "TransferWatchConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -81,6 +91,10 @@ var package = Package(
         .testTarget(
             name: "TransferWatchIntegrationTests",
             dependencies: ["TransferWatchAWS", "TransferWatchTestSupport"]
+        ),
+        .testTarget(
+            name: "TransferWatchWorkflowsTests",
+            dependencies: ["TransferWatchWorkflows", "TransferWatchTestSupport"]
         ),
         .testTarget(
             name: "TransferWatchCommandsTests",

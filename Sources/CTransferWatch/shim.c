@@ -1,3 +1,4 @@
+#define OPENSSL_SUPPRESS_DEPRECATED 1
 #include "CTransferWatch.h"
 
 #include <pthread.h>
@@ -6,6 +7,7 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/sha.h>
 #include <zlib.h>
 
 CURLcode tw_easy_setopt_long(CURL *handle, CURLoption option, long value) { return curl_easy_setopt(handle, option, value); }
@@ -21,13 +23,11 @@ CURLcode tw_message_result(const CURLMsg *message) { return message->data.result
 // --- OpenSSL -------------------------------------------------------------------------------------
 
 static pthread_once_t tw_crypto_once = PTHREAD_ONCE_INIT;
-static EVP_MD *tw_sha256_md = NULL;
 static EVP_MD *tw_md5_md = NULL;
 static EVP_MAC *tw_hmac_mac = NULL;
 static char tw_digest_name[] = "SHA256"; // OSSL_PARAM keeps this pointer: it must live forever.
 
 static void tw_crypto_init(void) {
-    tw_sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
     tw_md5_md = EVP_MD_fetch(NULL, "MD5", NULL);
     tw_hmac_mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
 }
@@ -48,8 +48,47 @@ static int tw_digest(const EVP_MD *md, const void *data, size_t length, uint8_t 
 }
 
 int tw_sha256(const void *data, size_t length, uint8_t *out) {
-    pthread_once(&tw_crypto_once, tw_crypto_init);
-    return tw_digest(tw_sha256_md, data, length, out);
+    // libcrypto's SHA-256 directly: no provider dispatch, no context, for the hot path of every signature.
+    // (The one-shot SHA256() fetches an EVP_MD on every call in OpenSSL 3; the block functions do not.)
+    SHA256_CTX context;
+    if (SHA256_Init(&context) != 1) return 0;
+    if (length > 0 && SHA256_Update(&context, data, length) != 1) return 0;
+    return SHA256_Final(out, &context);
+}
+
+// The prepared-key HMAC uses libcrypto's SHA-256 block functions directly: the two pad blocks are absorbed once,
+// and each signature copies the two states (a struct copy) instead of re-keying.
+_Static_assert(sizeof(SHA256_CTX) <= 112, "SHA256_CTX must fit tw_hmac_key");
+
+int tw_hmac_key_init(tw_hmac_key *prepared, const void *key, size_t key_length) {
+    unsigned char block[64];
+    unsigned char hashed[32];
+    memset(block, 0, sizeof(block));
+    if (key_length > 64) {
+        if (tw_sha256(key, key_length, hashed) != 1) return 0;
+        memcpy(block, hashed, 32);
+    } else if (key_length > 0) {
+        memcpy(block, key, key_length);
+    }
+    unsigned char pad[64];
+    SHA256_CTX *inner = (SHA256_CTX *)prepared->state[0];
+    SHA256_CTX *outer = (SHA256_CTX *)prepared->state[1];
+    for (int i = 0; i < 64; i++) pad[i] = block[i] ^ 0x36;
+    if (SHA256_Init(inner) != 1 || SHA256_Update(inner, pad, 64) != 1) return 0;
+    for (int i = 0; i < 64; i++) pad[i] = block[i] ^ 0x5c;
+    if (SHA256_Init(outer) != 1 || SHA256_Update(outer, pad, 64) != 1) return 0;
+    return 1;
+}
+
+int tw_hmac_key_sign(const tw_hmac_key *prepared, const void *data, size_t length, uint8_t *out) {
+    SHA256_CTX context;
+    unsigned char inner_digest[32];
+    memcpy(&context, prepared->state[0], sizeof(SHA256_CTX));
+    if (length > 0 && SHA256_Update(&context, data, length) != 1) return 0;
+    if (SHA256_Final(inner_digest, &context) != 1) return 0;
+    memcpy(&context, prepared->state[1], sizeof(SHA256_CTX));
+    if (SHA256_Update(&context, inner_digest, 32) != 1) return 0;
+    return SHA256_Final(out, &context);
 }
 
 int tw_md5(const void *data, size_t length, uint8_t *out) {

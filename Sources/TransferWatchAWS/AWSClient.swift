@@ -73,6 +73,7 @@ package struct AWSClient: Sendable {
         var attempt = 0
         var lastRetryCost: Int?
         var skewRetried = false
+        var secrets: [String] = []
         context.requestCounter.count(operation)
         while true {
             attempt += 1
@@ -86,8 +87,9 @@ package struct AWSClient: Sendable {
                                    message: "\(error)", attempts: attempt)
                 }
                 signer.sign(&wire, credentials: credentials, at: context.now().addingTimeInterval(clockSkew.offset), options: signing)
+                secrets = [credentials.secretAccessKey, credentials.sessionToken ?? ""]
             }
-            let failure: AWSError
+            var failure: AWSError
             do {
                 let response = try await context.transport.send(wire, timeout: context.timeout)
                 if let error = decodeError(response) {
@@ -115,6 +117,8 @@ package struct AWSClient: Sendable {
                                    message: "\(error)", attempts: attempt)
             }
 
+            // What a server echoes back must not carry our secrets into logs or error messages.
+            failure.message = Redaction.scrub(failure.message, secrets: secrets)
             let classification = RetryStrategy.classify(failure)
             guard classification != .notRetryable, attempt < strategy.maxAttempts else { throw failure }
             guard let cost = strategy.quota.acquire(isTimeout: classification == .timeout) else {

@@ -16,6 +16,8 @@ package struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
         case credentials
         /// The response could not be understood.
         case malformedResponse
+        /// The request was refused before it was sent: a parameter breaks the operation's documented rules.
+        case invalidRequest
     }
 
     package var kind: Kind
@@ -48,6 +50,7 @@ package struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     package var description: String {
+        if kind == .invalidRequest { return "\(service).\(operation) not sent: \(code): \(message)" }
         var details: [String] = []
         if let statusCode { details.append("HTTP \(statusCode)") }
         if let requestID, !requestID.isEmpty { details.append("request \(requestID)") }

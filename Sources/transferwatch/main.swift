@@ -1,1 +1,3 @@
-print("transferwatch")
+import TransferWatchCommands
+
+await TransferWatchCommand.main()

@@ -30,6 +30,13 @@ CURLcode tw_message_result(const CURLMsg *message);
 int tw_sha256(const void *data, size_t length, uint8_t *out);
 /// Writes HMAC-SHA-256(key, data) to `out` (32 bytes). Returns 1 on success.
 int tw_hmac_sha256(const void *key, size_t key_length, const void *data, size_t length, uint8_t *out);
+/// An HMAC-SHA-256 key with its inner and outer pad blocks already absorbed: signing with it costs no key
+/// processing. (SigV4's derived key signs every request of a day.)
+typedef struct tw_hmac_key { unsigned char state[2][112]; } tw_hmac_key;
+/// Prepares `key` for repeated HMACs. Returns 1 on success.
+int tw_hmac_key_init(tw_hmac_key *prepared, const void *key, size_t key_length);
+/// Writes HMAC-SHA-256(prepared key, data) to `out` (32 bytes). Returns 1 on success.
+int tw_hmac_key_sign(const tw_hmac_key *prepared, const void *data, size_t length, uint8_t *out);
 /// Writes MD5(data) to `out` (16 bytes), for Content-MD5 and SQS body checks. Returns 1 on success.
 int tw_md5(const void *data, size_t length, uint8_t *out);
 

@@ -49,6 +49,29 @@ package enum HMACSHA256 {
     }
 }
 
+/// An HMAC-SHA-256 key prepared once (pad blocks absorbed by libcrypto's SHA-256), for many signatures.
+package struct PreparedHMACKey: Sendable {
+    private let prepared: tw_hmac_key
+
+    package init(_ key: [UInt8]) {
+        var prepared = tw_hmac_key()
+        let ok = key.withUnsafeBytes { tw_hmac_key_init(&prepared, $0.baseAddress, $0.count) }
+        precondition(ok == 1, "libcrypto SHA-256 failed")
+        self.prepared = prepared
+    }
+
+    /// HMAC-SHA-256 of `bytes` under this key.
+    package func authenticationCode(_ bytes: [UInt8]) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 32)
+        var prepared = self.prepared
+        let ok = bytes.withUnsafeBytes { input in
+            out.withUnsafeMutableBufferPointer { tw_hmac_key_sign(&prepared, input.baseAddress, input.count, $0.baseAddress) }
+        }
+        precondition(ok == 1, "libcrypto SHA-256 failed")
+        return out
+    }
+}
+
 /// MD5 over libcrypto: S3 ETags of single-part objects and SQS `MD5OfBody` are MD5s.
 package enum MD5 {
     /// The 16-byte digest of `bytes`.

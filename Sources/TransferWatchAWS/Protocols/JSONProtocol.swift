@@ -57,6 +57,13 @@ extension AWSClient {
             return nil
         }
         let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]
+        // Some fronts (proxies, emulators, the auth layer) answer a JSON service with an XML error document.
+        if object == nil, response.body.first == UInt8(ascii: "<"), var xmlError = decodeXMLError(response, service: service, operation: operation) {
+            if let queryError = response.headers["x-amzn-query-error"], let legacy = queryError.split(separator: ";").first, !legacy.isEmpty {
+                xmlError.code = String(legacy)
+            }
+            return xmlError
+        }
         var code = (object?["__type"] as? String) ?? (object?["code"] as? String) ?? response.headers["x-amzn-ErrorType"] ?? ""
         if let colon = code.firstIndex(of: ":") { code = String(code[..<colon]) }
         if let hash = code.lastIndex(of: "#") { code = String(code[code.index(after: hash)...]) }

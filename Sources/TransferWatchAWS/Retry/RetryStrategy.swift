@@ -58,7 +58,7 @@ package struct RetryStrategy: Sendable {
     /// How `error` should be treated.
     package static func classify(_ error: AWSError) -> Classification {
         switch error.kind {
-        case .credentials, .malformedResponse:
+        case .credentials, .malformedResponse, .invalidRequest:
             return .notRetryable
         case .transport(let kind):
             switch kind {

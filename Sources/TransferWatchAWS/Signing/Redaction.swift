@@ -34,12 +34,25 @@ package enum Redaction {
         id.count <= 4 ? id : id.prefix(4) + "…"
     }
 
-    /// Removes any known secret substrings from free text (e.g. an error body echoing a header).
+    /// Removes known secrets from free text (e.g. an error body echoing a header): the given strings, and any
+    /// SigV4 signature (`Signature=<64 hex>`, `X-Amz-Signature=<64 hex>`).
     package static func scrub(_ text: String, secrets: [String]) -> String {
         var text = text
         for secret in secrets where secret.count >= 8 {
             text = text.replacingOccurrences(of: secret, with: "<redacted>")
         }
-        return text
+        guard text.contains("Signature=") else { return text }
+        var output = ""
+        var rest = Substring(text)
+        while let range = rest.range(of: "Signature=") {
+            output += rest[..<range.upperBound]
+            rest = rest[range.upperBound...]
+            let hex = rest.prefix { $0.isHexDigit }
+            if !hex.isEmpty {
+                output += "<redacted>"
+                rest = rest.dropFirst(hex.count)
+            }
+        }
+        return output + rest
     }
 }

@@ -51,13 +51,16 @@ package struct SigV4Signer: Sendable {
         package static let s3Unsigned = Options(doubleURIEncode: false, normalizePath: false, addContentSHA256Header: true, payload: .unsigned)
     }
 
-    /// The intermediate products of one signature, for tests and debugging.
+    /// The intermediate products of one signature, for tests and debugging (kept as bytes; decoded on demand).
     package struct Signature: Sendable, Equatable {
-        package var canonicalRequest: String
-        package var stringToSign: String
+        package var canonicalRequestBytes: [UInt8]
+        package var stringToSignBytes: [UInt8]
         package var signedHeaders: String
         package var signature: String
         package var credentialScope: String
+
+        package var canonicalRequest: String { String(decoding: canonicalRequestBytes, as: UTF8.self) }
+        package var stringToSign: String { String(decoding: stringToSignBytes, as: UTF8.self) }
     }
 
     /// Headers botocore never signs (hop-by-hop, or changed by proxies).
@@ -65,6 +68,7 @@ package struct SigV4Signer: Sendable {
         "authorization", "connection", "expect", "keep-alive", "proxy-authenticate", "proxy-authorization",
         "te", "trailer", "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id",
     ]
+    fileprivate static let unsignedHeaderBytes: [[UInt8]] = unsignedHeaders.map { Array($0.utf8) }
 
     package let region: String
     package let service: String
@@ -93,16 +97,29 @@ package struct SigV4Signer: Sendable {
                 request.headers.remove("X-Amz-Security-Token")
             }
         }
-        let headers = canonicalHeaders(request.headers)
-        let canonicalRequest = [
-            request.method, canonicalURI(request.path, options), canonicalQuery(request.query),
-            headers.block, headers.signed, payloadHash,
-        ].joined(separator: "\n")
-        let result = finish(canonicalRequest: canonicalRequest, signedHeaders: headers.signed, amzDate: amzDate, credentials: credentials)
-        request.headers.add(
-            "Authorization",
-            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(result.credentialScope), SignedHeaders=\(headers.signed), Signature=\(result.signature)"
-        )
+        var canonical = CanonicalBuffer()
+        canonical.append(request.method)
+        canonical.newline()
+        canonical.append(canonicalURI(request.path, options))
+        canonical.newline()
+        canonical.append(canonicalQuery(request.query))
+        canonical.newline()
+        let signedHeaders = canonical.appendCanonicalHeaders(request.headers)
+        canonical.newline()
+        canonical.append(signedHeaders)
+        canonical.newline()
+        canonical.append(payloadHash)
+        let result = finish(canonical: canonical.bytes, signedHeaders: signedHeaders, amzDate: amzDate, credentials: credentials)
+        var authorization = "AWS4-HMAC-SHA256 Credential="
+        authorization.reserveCapacity(200)
+        authorization += credentials.accessKeyID
+        authorization += "/"
+        authorization += result.credentialScope
+        authorization += ", SignedHeaders="
+        authorization += signedHeaders
+        authorization += ", Signature="
+        authorization += result.signature
+        request.headers.add("Authorization", authorization)
         if let token = credentials.sessionToken, !options.signSessionToken {
             request.headers.add("X-Amz-Security-Token", token)
         }
@@ -117,23 +134,32 @@ package struct SigV4Signer: Sendable {
         var request = request
         let amzDate = AWSDate.amzDate(date)
         if !request.headers.contains("Host") { request.headers.add("Host", request.hostHeader) }
-        let headers = canonicalHeaders(request.headers)
+        var headerBlock = CanonicalBuffer()
+        let signedHeaders = headerBlock.appendCanonicalHeaders(request.headers)
         let scope = credentialScope(amzDate)
         var items: [(String, String?)] = [
             ("X-Amz-Algorithm", "AWS4-HMAC-SHA256"),
             ("X-Amz-Credential", "\(credentials.accessKeyID)/\(scope)"),
             ("X-Amz-Date", amzDate),
             ("X-Amz-Expires", String(expires)),
-            ("X-Amz-SignedHeaders", headers.signed),
+            ("X-Amz-SignedHeaders", signedHeaders),
         ]
         if let token = credentials.sessionToken, options.signSessionToken { items.append(("X-Amz-Security-Token", token)) }
         let added = URIEncoding.queryString(items)
         request.query = request.query.isEmpty ? added : request.query + "&" + added
-        let canonicalRequest = [
-            request.method, canonicalURI(request.path, options), canonicalQuery(request.query),
-            headers.block, headers.signed, payloadHash(of: request, options.payload),
-        ].joined(separator: "\n")
-        let result = finish(canonicalRequest: canonicalRequest, signedHeaders: headers.signed, amzDate: amzDate, credentials: credentials)
+        var canonical = CanonicalBuffer()
+        canonical.append(request.method)
+        canonical.newline()
+        canonical.append(canonicalURI(request.path, options))
+        canonical.newline()
+        canonical.append(canonicalQuery(request.query))
+        canonical.newline()
+        canonical.append(headerBlock.bytes)
+        canonical.newline()
+        canonical.append(signedHeaders)
+        canonical.newline()
+        canonical.append(payloadHash(of: request, options.payload))
+        let result = finish(canonical: canonical.bytes, signedHeaders: signedHeaders, amzDate: amzDate, credentials: credentials)
         request.query += "&X-Amz-Signature=" + result.signature
         if let token = credentials.sessionToken, !options.signSessionToken {
             request.query += "&" + URIEncoding.queryString([("X-Amz-Security-Token", token)])
@@ -143,13 +169,19 @@ package struct SigV4Signer: Sendable {
 
     // MARK: - Steps
 
-    private func finish(canonicalRequest: String, signedHeaders: String, amzDate: String, credentials: AWSCredentials) -> Signature {
+    private func finish(canonical: [UInt8], signedHeaders: String, amzDate: String, credentials: AWSCredentials) -> Signature {
         let scope = credentialScope(amzDate)
-        let stringToSign = "AWS4-HMAC-SHA256\n\(amzDate)\n\(scope)\n\(SHA256.hexHash(Array(canonicalRequest.utf8)))"
-        let key = keys.key(secret: credentials.secretAccessKey, date: String(amzDate.prefix(8)), region: region, service: service)
-        let signature = Hex.encode(HMACSHA256.authenticationCode(key: key, string: stringToSign))
-        return Signature(canonicalRequest: canonicalRequest, stringToSign: stringToSign, signedHeaders: signedHeaders,
-                         signature: signature, credentialScope: scope)
+        var toSign = CanonicalBuffer()
+        toSign.append("AWS4-HMAC-SHA256\n")
+        toSign.append(amzDate)
+        toSign.newline()
+        toSign.append(scope)
+        toSign.newline()
+        toSign.appendHex(SHA256.hash(canonical))
+        let key = keys.key(secret: credentials.secretAccessKey, amzDate: amzDate, region: region, service: service)
+        let signature = Hex.encode(key.authenticationCode(toSign.bytes))
+        return Signature(canonicalRequestBytes: canonical, stringToSignBytes: toSign.bytes,
+                         signedHeaders: signedHeaders, signature: signature, credentialScope: scope)
     }
 
     private func credentialScope(_ amzDate: String) -> String {
@@ -199,65 +231,108 @@ package struct SigV4Signer: Sendable {
         pairs.sort { $0.0 == $1.0 ? $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) : $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
         return pairs.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
     }
-
-    /// The canonical header block (each `name:value\n`) and the `;`-joined signed header names.
-    package func canonicalHeaders(_ headers: HTTPHeaders) -> (block: String, signed: String) {
-        var merged: [String: String] = [:]
-        var order: [String] = []
-        for field in headers {
-            let name = field.name.lowercased()
-            if Self.unsignedHeaders.contains(name) { continue }
-            let value = Self.trimAndCollapse(field.value)
-            if let existing = merged[name] {
-                merged[name] = existing + "," + value
-            } else {
-                merged[name] = value
-                order.append(name)
-            }
-        }
-        order.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        var block = ""
-        for name in order { block += name + ":" + merged[name]! + "\n" }
-        return (block, order.joined(separator: ";"))
-    }
-
-    /// Trims a header value and collapses runs of spaces and tabs to one space.
-    package static func trimAndCollapse(_ value: String) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(value.utf8.count)
-        var pendingSpace = false
-        for byte in value.utf8 {
-            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
-                pendingSpace = !out.isEmpty
-            } else {
-                if pendingSpace { out.append(0x20) }
-                pendingSpace = false
-                out.append(byte)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 }
 
 /// Caches the derived signing key: it depends only on (secret, date, region, service), so a signature costs one
-/// HMAC instead of five.
+/// HMAC (with the key's pad blocks already absorbed) instead of five.
 final class SigningKeyCache: Sendable {
     private struct Entry {
         var secret: String
         var date: String
-        var key: [UInt8]
+        var key: PreparedHMACKey
     }
 
     // Mutex-protected: signers are shared across tasks.
     private let entry = Mutex<Entry?>(nil)
 
-    func key(secret: String, date: String, region: String, service: String) -> [UInt8] {
-        if let cached = entry.withLock({ $0 }), cached.secret == secret, cached.date == date { return cached.key }
+    func key(secret: String, amzDate: String, region: String, service: String) -> PreparedHMACKey {
+        if let cached = entry.withLock({ $0 }), amzDate.utf8.starts(with: cached.date.utf8), cached.secret == secret { return cached.key }
+        let date = String(amzDate.utf8.prefix(8))!
         let kDate = HMACSHA256.authenticationCode(key: Array(("AWS4" + secret).utf8), string: date)
         let kRegion = HMACSHA256.authenticationCode(key: kDate, string: region)
         let kService = HMACSHA256.authenticationCode(key: kRegion, string: service)
         let kSigning = HMACSHA256.authenticationCode(key: kService, string: "aws4_request")
-        entry.withLock { $0 = Entry(secret: secret, date: date, key: kSigning) }
-        return kSigning
+        let prepared = PreparedHMACKey(kSigning)
+        entry.withLock { $0 = Entry(secret: secret, date: date, key: prepared) }
+        return prepared
+    }
+}
+
+/// A byte buffer the canonical request and string to sign are built in, without intermediate strings.
+struct CanonicalBuffer {
+    private(set) var bytes: [UInt8] = []
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    init() { bytes.reserveCapacity(768) }
+
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func newline() { bytes.append(0x0A) }
+
+    mutating func append(_ raw: [UInt8]) { bytes.append(contentsOf: raw) }
+
+    mutating func appendHex(_ data: [UInt8]) {
+        for byte in data {
+            bytes.append(Self.hexDigits[Int(byte >> 4)])
+            bytes.append(Self.hexDigits[Int(byte & 0x0F)])
+        }
+    }
+
+    /// Appends the canonical header block (`name:value\n` per signed header, names lowercased and sorted,
+    /// values trimmed with runs of whitespace collapsed, repeats joined by `,` in arrival order) and returns the
+    /// signed header list. Names and values are staged in one arena, so no header costs an allocation.
+    mutating func appendCanonicalHeaders(_ headers: HTTPHeaders) -> String {
+        var arena: [UInt8] = []
+        arena.reserveCapacity(512)
+        var entries: [(name: Range<Int>, value: Range<Int>, order: Int)] = []
+        entries.reserveCapacity(headers.fields.count)
+        for (order, field) in headers.fields.enumerated() {
+            let nameStart = arena.count
+            for byte in field.name.utf8 { arena.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) }
+            let nameRange = nameStart..<arena.count
+            if SigV4Signer.unsignedHeaderBytes.contains(where: { $0.elementsEqual(arena[nameRange]) }) {
+                arena.removeSubrange(nameRange)
+                continue
+            }
+            let valueStart = arena.count
+            var pendingSpace = false
+            for byte in field.value.utf8 {
+                if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                    pendingSpace = arena.count > valueStart
+                } else {
+                    if pendingSpace { arena.append(0x20) }
+                    pendingSpace = false
+                    arena.append(byte)
+                }
+            }
+            entries.append((nameRange, valueStart..<arena.count, order))
+        }
+        entries.sort { a, b in
+            let ordered = arena[a.name].lexicographicallyPrecedes(arena[b.name])
+            if ordered { return true }
+            if arena[b.name].lexicographicallyPrecedes(arena[a.name]) { return false }
+            return a.order < b.order
+        }
+        var signed: [UInt8] = []
+        signed.reserveCapacity(128)
+        var previous: Range<Int>?
+        for entry in entries {
+            if let previous, arena[previous].elementsEqual(arena[entry.name]) {
+                bytes.removeLast()
+                bytes.append(0x2C)
+            } else {
+                if previous != nil { signed.append(0x3B) }
+                signed.append(contentsOf: arena[entry.name])
+                bytes.append(contentsOf: arena[entry.name])
+                bytes.append(0x3A)
+                previous = entry.name
+            }
+            bytes.append(contentsOf: arena[entry.value])
+            bytes.append(0x0A)
+        }
+        return String(decoding: signed, as: UTF8.self)
     }
 }

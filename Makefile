@@ -1,0 +1,66 @@
+# TransferWatch: developer and CI entry points. CI runs `make test` (see .ci/run).
+#
+#   make deps     Debian -dev packages for libcurl, libcrypto and zlib (only if missing)
+#   make venv     .venv with the pinned emulator tier (scripts/requirements-test.txt)
+#   make build    debug build            make release   release build
+#   make test     every test, with the moto emulator REQUIRED (a missing moto fails)
+#   make bench    the SigV4 benchmark, release build
+#   make clean    build products         make distclean  also .build and .venv
+
+SHELL := /bin/bash
+PYTHON ?= python3
+SWIFT ?= swift
+
+VENV := .venv
+VENV_PYTHON := $(CURDIR)/$(VENV)/bin/python3
+REQUIREMENTS := scripts/requirements-test.txt
+LAUNCHER := Sources/TransferWatchTestSupport/Resources/moto_launcher.py
+DEB_PACKAGES := libcurl4-openssl-dev libssl-dev zlib1g-dev
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: all deps venv build release test bench clean distclean
+
+all: build
+
+deps:
+	@if [ "$$(dpkg -s $(DEB_PACKAGES) 2>/dev/null | grep -c '^Status: install ok installed')" -ne 3 ]; then \
+		echo "==> installing $(DEB_PACKAGES)"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PACKAGES); \
+	fi
+
+venv: $(VENV)/.stamp
+
+# Rebuilt from scratch whenever the requirements change, so .venv holds exactly what they list.
+$(VENV)/.stamp: $(REQUIREMENTS)
+	@echo "==> creating $(VENV) from $(REQUIREMENTS)"
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python3 -m pip install --quiet --disable-pip-version-check -r $(REQUIREMENTS)
+	$(VENV)/bin/python3 $(LAUNCHER) --check
+	touch $@
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: deps venv
+	@echo "======================================================================"
+	@echo " make test: swift test with the moto emulator REQUIRED"
+	@echo "   TRANSFERWATCH_REQUIRE_EMULATOR=1"
+	@echo "   TRANSFERWATCH_PYTHON=$(VENV_PYTHON)"
+	@echo "   $$($(VENV_PYTHON) $(LAUNCHER) --check)"
+	@echo "======================================================================"
+	TRANSFERWATCH_REQUIRE_EMULATOR=1 TRANSFERWATCH_PYTHON=$(VENV_PYTHON) $(SWIFT) test
+
+# bench/SigV4Bench is still a stub; the venv Python is exported for its botocore comparison.
+bench: deps venv
+	TRANSFERWATCH_PYTHON=$(VENV_PYTHON) $(SWIFT) run -c release SigV4Bench
+
+clean:
+	$(SWIFT) package clean
+
+distclean: clean
+	rm -rf .build $(VENV)

@@ -1,0 +1,174 @@
+"""Runs moto (`moto[server]` 5.2.1) for TransferWatch's integration tests.
+
+Started by `MotoServer.swift`; not meant to be run by hand (but `python3 moto_launcher.py`
+works, and stops when you press Ctrl-D).
+
+    python3 moto_launcher.py --host 127.0.0.1 --port 0 [--no-gzip-fix]
+    python3 moto_launcher.py --check     # exit 0 when this interpreter can run it
+
+
+What it does, and nothing more:
+
+1. Fixes moto's double gunzip of `Content-Encoding: gzip` request bodies (see
+   `install_gzip_fix`), unless `--no-gzip-fix` is given (tests use that flag to show the bug).
+2. Serves moto's WSGI app with werkzeug's threaded server, the way
+   `moto.moto_server.threaded_moto_server.ThreadedMotoServer` does, on `--port`
+   (0: the kernel picks a free port).
+3. Prints exactly one line, `MOTO_READY port=<port>`, once the socket is listening. Anything
+   printed to stdout after that goes to stderr, so the parent may stop reading stdout.
+4. Exits when its parent goes away: when stdin reaches EOF (the parent holds the write end
+   of a pipe, which the kernel closes if the parent dies), or when `os.getppid()` changes
+   (the parent died and we were re-parented), whichever comes first.
+
+`INITIAL_NO_AUTH_ACTION_COUNT` (moto's SigV4/IAM enforcement: that many requests pass
+unauthenticated, later ones are verified) is read by `moto.settings` from the environment
+this process inherits; it can be changed at run time with `POST /moto-api/reset-auth`.
+"""
+
+import argparse
+import gzip
+import io
+import os
+import sys
+import threading
+import time
+
+# The moto release whose internals `install_gzip_fix` patches; others are refused by --check.
+SUPPORTED_MOTO = "5.2."
+
+# Key in the WSGI environ under which the fixed hook keeps the bytes that came off the wire.
+RAW_BODY_KEY = "transferwatch.raw_gzip_body"
+
+
+def install_gzip_fix() -> None:
+    """Makes moto inflate a gzip request body once and verify SigV4 over the raw bytes.
+
+    moto 5.2.1 inflates such a body twice in server mode:
+
+    - the Flask `before_request` hook `decompress_request_body`
+      (moto/moto_server/utilities.py, installed by `create_backend_app` in
+      moto/moto_server/werkzeug_app.py) wraps `request.stream` in a `GzipFile`, so Flask's
+      `request.data` / `request.form` are already inflated;
+    - `BaseResponse.setup_class` (moto/core/responses.py) then calls `gzip_decompress` on
+      `request.data` again because `Content-Encoding` is still `gzip`, which raises
+      `BadGzipFile` (HTTP 500) for every non-form body (JSON protocols: CloudWatch JSON,
+      DynamoDB, SQS, ...). For form bodies (Query protocol) `request.data` is empty, so the
+      second inflate happens to be harmless, but `raw_body` is then empty and signature
+      checks (moto/core/authorization.py passes `raw_body` to moto/iam/access_control.py,
+      which falls back to re-encoding the parsed form) hash the *inflated* form, whereas
+      SigV4's payload hash is over the compressed bytes: SignatureDoesNotMatch.
+
+    The fix replaces the hook with one that reads the raw bytes, keeps them in the WSGI
+    environ, and presents the inflated body to Flask (stream, `data`, `form`) exactly as the
+    original hook did. `setup_class` is wrapped so that, for requests the hook inflated, it
+    skips its own inflate (moto's own switch for this step, `allow_request_decompression`,
+    which its S3 responses already use) and sets `raw_body` to the raw bytes for signature
+    verification. S3 is left alone, as moto's hook leaves it (S3 stores gzip objects as is).
+    """
+    from flask import current_app, request
+
+    import moto.moto_server.werkzeug_app as werkzeug_app
+    from moto.core.responses import BaseResponse
+
+    def decompress_request_body_once() -> None:
+        """Replacement for moto's `decompress_request_body` before_request hook."""
+        if current_app.service == "s3":  # as moto's hook: S3 handles its own encodings
+            return
+        if request.content_encoding != "gzip":
+            return
+        raw = request.stream.read()  # werkzeug's stream stops at Content-Length
+        request.environ[RAW_BODY_KEY] = raw
+        request.stream = io.BytesIO(gzip.decompress(raw))
+        request.get_data(parse_form_data=True)  # fills request.form / request.data, as moto's hook
+
+    original_setup_class = BaseResponse.setup_class
+
+    def setup_class(self, request, full_url, headers, use_raw_body=False):  # noqa: ANN001
+        raw = getattr(request, "environ", {}).get(RAW_BODY_KEY)
+        if raw is None:
+            return original_setup_class(self, request, full_url, headers, use_raw_body)
+        self.allow_request_decompression = False  # already inflated by the hook
+        result = original_setup_class(self, request, full_url, headers, use_raw_body)
+        self.raw_body = raw  # what the client hashed for x-amz-content-sha256 / SigV4
+        return result
+
+    # `create_backend_app` refers to the hook by this module-level name and builds each
+    # service's Flask app lazily, on that service's first request: patching here, before
+    # the server starts, covers every app.
+    werkzeug_app.decompress_request_body = decompress_request_body_once
+    BaseResponse.setup_class = setup_class
+
+
+def check() -> int:
+    """Reports whether moto, its server extras and botocore import here; 0 when they do."""
+    try:
+        import botocore
+        import flask  # noqa: F401  (moto[server])
+        import moto
+        import moto.moto_server.werkzeug_app  # noqa: F401
+    except ImportError as error:
+        print(f"cannot import {error.name}: install moto[server]==5.2.1", file=sys.stderr)
+        return 1
+    if not moto.__version__.startswith(SUPPORTED_MOTO):
+        print(f"moto {moto.__version__} found, {SUPPORTED_MOTO}x needed", file=sys.stderr)
+        return 1
+    print(f"moto {moto.__version__}, botocore {botocore.__version__}, {sys.executable}")
+    return 0
+
+
+def exit_when_parent_goes_away(poll_seconds: float = 0.5) -> None:
+    """Starts two daemon threads that end the process when the parent is gone."""
+    parent = os.getppid()
+
+    def watch_stdin() -> None:
+        try:
+            while sys.stdin.buffer.read(4096):
+                pass  # the parent sends nothing; anything it does send is ignored
+        except (OSError, ValueError):
+            pass
+        os._exit(0)
+
+    def watch_parent_pid() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_seconds)
+        os._exit(0)
+
+    threading.Thread(target=watch_stdin, name="stdin-eof", daemon=True).start()
+    threading.Thread(target=watch_parent_pid, name="ppid-poll", daemon=True).start()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0: pick a free port")
+    parser.add_argument(
+        "--no-gzip-fix",
+        action="store_true",
+        help="run moto unpatched (tests only: shows the double-gunzip bug)",
+    )
+    parser.add_argument("--check", action="store_true", help="only check that moto can run")
+    args = parser.parse_args()
+    if args.check:
+        sys.exit(check())
+
+    exit_when_parent_goes_away()
+    if not args.no_gzip_fix:
+        install_gzip_fix()
+
+    from werkzeug.serving import make_server
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    app = DomainDispatcherApplication(create_backend_app)
+    server = make_server(args.host, args.port, app, threaded=True)  # binds and listens
+    port = server.server_address[1]
+    os.environ["MOTO_PORT"] = str(port)  # as `moto_server` does, for moto's calls to itself
+
+    print(f"MOTO_READY port={port}", flush=True)
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # later prints must not fill a pipe
+
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
