@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import TransferWatchAWS
 import TransferWatchTestSupport
+
+@testable import TransferWatchAWS
 
 /// Decoding S3's answers: object metadata headers, copy and multipart results, list pages with URL-encoded
 /// keys, pagination, and ETags.
@@ -9,23 +10,24 @@ import TransferWatchTestSupport
     // MARK: - HeadObject / GetObject metadata
 
     @Test func headObjectReadsEveryMetadataHeader() async throws {
-        let transport = S3ScriptedTransport(.ok(headers: [
-            ("x-amz-id-2", "ef8yU9AS1ed4OpIszj7UDNEHGran"),
-            ("x-amz-request-id", "318BC8BC143432E5"),
-            ("x-amz-version-id", "3HL4kqtJlcpXroDTDmjVBH40Nrjfkd"),
-            ("Date", "Wed, 28 Oct 2009 22:32:00 GMT"),
-            ("Last-Modified", "Sun, 01 Jan 2006 12:00:00 GMT"),
-            ("ETag", "\"fba9dede5f27731c9771645a39863328\""),
-            ("Content-Length", "434234"),
-            ("Content-Type", "text/csv"),
-            ("x-amz-meta-Client-Id", "ACME 42"),
-            ("X-Amz-Meta-stage", "inbox"),
-            ("x-amz-checksum-crc32", "i9aeUg=="),
-            ("x-amz-checksum-type", "FULL_OBJECT"),
-            ("x-amz-server-side-encryption", "aws:kms"),
-            ("x-amz-storage-class", "STANDARD_IA"),
-            ("Server", "AmazonS3"),
-        ]))
+        let transport = ScriptedTransport.s3(
+            .s3OK(headers: [
+                ("x-amz-id-2", "ef8yU9AS1ed4OpIszj7UDNEHGran"),
+                ("x-amz-request-id", "318BC8BC143432E5"),
+                ("x-amz-version-id", "3HL4kqtJlcpXroDTDmjVBH40Nrjfkd"),
+                ("Date", "Wed, 28 Oct 2009 22:32:00 GMT"),
+                ("Last-Modified", "Sun, 01 Jan 2006 12:00:00 GMT"),
+                ("ETag", "\"fba9dede5f27731c9771645a39863328\""),
+                ("Content-Length", "434234"),
+                ("Content-Type", "text/csv"),
+                ("x-amz-meta-Client-Id", "ACME 42"),
+                ("X-Amz-Meta-stage", "inbox"),
+                ("x-amz-checksum-crc32", "i9aeUg=="),
+                ("x-amz-checksum-type", "FULL_OBJECT"),
+                ("x-amz-server-side-encryption", "aws:kms"),
+                ("x-amz-storage-class", "STANDARD_IA"),
+                ("Server", "AmazonS3"),
+            ]))
         let metadata = try #require(try await makeS3(transport).headObject(bucket: "bkt", key: "k"))
         #expect(metadata.contentLength == 434_234)
         #expect(metadata.eTag?.rawValue == "\"fba9dede5f27731c9771645a39863328\"")
@@ -43,7 +45,7 @@ import TransferWatchTestSupport
 
     @Test func headObjectOfAMissingKeyIsNilAndNotRetried() async throws {
         let sleeper = RecordingSleeper()
-        let transport = S3ScriptedTransport(.status(404, headers: [("x-amz-delete-marker", "true")]))
+        let transport = ScriptedTransport.s3(.s3Status(404, headers: [("x-amz-delete-marker", "true")]))
         let metadata = try await makeS3(transport, sleeper: sleeper).headObject(bucket: "bkt", key: "gone")
         #expect(metadata == nil)
         #expect(transport.requests.count == 1)
@@ -81,24 +83,32 @@ import TransferWatchTestSupport
     // MARK: - Copy and multipart results
 
     @Test func copyObjectResultIsParsed() async throws {
-        let transport = S3ScriptedTransport(.ok(body: S3Bodies.copyObjectResult, headers: [("x-amz-version-id", "dst-v2")]))
-        let result = try await makeS3(transport).copyObject(sourceBucket: "a", sourceKey: "k", destinationBucket: "b", destinationKey: "k")
-        #expect(result == S3CopyResult(eTag: S3ETag("\"9b2cf535f27731c974343645a3985328\""),
-                                       lastModified: Date(timeIntervalSince1970: 1_255_369_830), versionID: "dst-v2"))
+        let transport = ScriptedTransport.s3(
+            .s3OK(body: S3Bodies.copyObjectResult, headers: [("x-amz-version-id", "dst-v2")]))
+        let result = try await makeS3(transport).copyObject(
+            sourceBucket: "a", sourceKey: "k", destinationBucket: "b", destinationKey: "k")
+        #expect(
+            result
+                == S3CopyResult(
+                    eTag: S3ETag("\"9b2cf535f27731c974343645a3985328\""),
+                    lastModified: Date(timeIntervalSince1970: 1_255_369_830), versionID: "dst-v2"))
     }
 
     /// S3 may send whitespace while a long copy runs, to keep the connection open; the result follows it.
     @Test func copyObjectResultAfterKeepAliveWhitespaceIsParsed() async throws {
-        let transport = S3ScriptedTransport(.ok(body: "\n \n  \r\n" + S3Bodies.copyObjectResult))
-        let result = try await makeS3(transport).copyObject(sourceBucket: "a", sourceKey: "k", destinationBucket: "b", destinationKey: "k")
+        let transport = ScriptedTransport.s3(.s3OK(body: "\n \n  \r\n" + S3Bodies.copyObjectResult))
+        let result = try await makeS3(transport).copyObject(
+            sourceBucket: "a", sourceKey: "k", destinationBucket: "b", destinationKey: "k")
         #expect(result.eTag.normalized == "9b2cf535f27731c974343645a3985328")
         #expect(transport.requests.count == 1)
     }
 
     @Test func aCopyResultWithoutAnETagIsMalformedAndNotRetried() async throws {
-        let transport = S3ScriptedTransport(.ok(body: "<CopyObjectResult><LastModified>2009-10-12T17:50:30.000Z</LastModified></CopyObjectResult>"))
+        let transport = ScriptedTransport.s3(
+            .s3OK(body: "<CopyObjectResult><LastModified>2009-10-12T17:50:30.000Z</LastModified></CopyObjectResult>"))
         let error = try await #require(throws: AWSError.self) {
-            _ = try await makeS3(transport).copyObject(sourceBucket: "a", sourceKey: "k", destinationBucket: "b", destinationKey: "k")
+            _ = try await makeS3(transport).copyObject(
+                sourceBucket: "a", sourceKey: "k", destinationBucket: "b", destinationKey: "k")
         }
         #expect(error.kind == .malformedResponse)
         #expect(error.message == "CopyObjectResult has no ETag")
@@ -112,11 +122,18 @@ import TransferWatchTestSupport
             <CompleteMultipartUploadResponse xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Location>http://mpb.s3.amazonaws.com/k</Location>\
             <Bucket>mpb</Bucket><Key>k</Key><ETag>"af5da9f45af7a300e3aded972f8ff687-1"</ETag></CompleteMultipartUploadResponse>
             """
-        let transport = S3ScriptedTransport(.ok(body: motoComplete), .ok(body: "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-            + "<GetBucketNotificationResponse xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"/>"))
+        let transport = ScriptedTransport.s3(
+            .s3OK(body: motoComplete),
+            .s3OK(
+                body: "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                    + "<GetBucketNotificationResponse xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"/>"))
         let s3 = makeS3(transport)
-        let result = try await s3.completeMultipartUpload(bucket: "mpb", key: "k", uploadID: "u", parts: [S3CompletedPart(partNumber: 1, eTag: S3ETag("e"))])
-        #expect(result == S3CompleteMultipartResult(eTag: S3ETag("af5da9f45af7a300e3aded972f8ff687-1"), location: "http://mpb.s3.amazonaws.com/k"))
+        let result = try await s3.completeMultipartUpload(
+            bucket: "mpb", key: "k", uploadID: "u", parts: [S3CompletedPart(partNumber: 1, eTag: S3ETag("e"))])
+        #expect(
+            result
+                == S3CompleteMultipartResult(
+                    eTag: S3ETag("af5da9f45af7a300e3aded972f8ff687-1"), location: "http://mpb.s3.amazonaws.com/k"))
         #expect(try await s3.getBucketNotificationConfiguration(bucket: "mpb").isEmpty)
         #expect(transport.requests.count == 2)
     }
@@ -138,15 +155,20 @@ import TransferWatchTestSupport
             <ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>bkt</Bucket><EncodingType>url</EncodingType>\
             <IsTruncated>false</IsTruncated><Upload><Key>zz%2Blast</Key><UploadId>u3</UploadId></Upload></ListMultipartUploadsResult>
             """
-        let transport = S3ScriptedTransport(.ok(body: firstPage), .ok(body: lastPage))
+        let transport = ScriptedTransport.s3(.s3OK(body: firstPage), .s3OK(body: lastPage))
         let uploads = try await makeS3(transport).listMultipartUploads(bucket: "bkt", prefix: "my")
         #expect(uploads.map(\.key) == ["my divisor", "my movie.m2ts", "zz+last"])
-        #expect(uploads.map(\.uploadID) == ["XMgbGlrZSBlbHZpbmcncyBub3QgaGF2aW5nIG11Y2ggbHVjaw", "YW55IGlkZWEgd2h5IGVsdmluZydzIHVwbG9hZCBmYWlsZWQ", "u3"])
+        #expect(
+            uploads.map(\.uploadID) == [
+                "XMgbGlrZSBlbHZpbmcncyBub3QgaGF2aW5nIG11Y2ggbHVjaw", "YW55IGlkZWEgd2h5IGVsdmluZydzIHVwbG9hZCBmYWlsZWQ",
+                "u3",
+            ])
         #expect(uploads.first?.initiated == Date(timeIntervalSince1970: 1_289_422_113))
-        #expect(transport.requests.map(\.query) == [
-            "uploads&prefix=my&encoding-type=url",
-            "uploads&prefix=my&key-marker=my%20movie.m2ts&upload-id-marker=YW55IGlkZWEgd2h5IGVsdmluZydzIHVwbG9hZCBmYWlsZWQ&encoding-type=url",
-        ])
+        #expect(
+            transport.requests.map(\.query) == [
+                "uploads&prefix=my&encoding-type=url",
+                "uploads&prefix=my&key-marker=my%20movie.m2ts&upload-id-marker=YW55IGlkZWEgd2h5IGVsdmluZydzIHVwbG9hZCBmYWlsZWQ&encoding-type=url",
+            ])
     }
 
     @Test func getBucketNotificationConfigurationReadsQueueRules() async throws {
@@ -158,10 +180,14 @@ import TransferWatchTestSupport
             </FilterRule></S3Key></Filter></QueueConfiguration><TopicConfiguration><Topic>arn:aws:sns:us-east-1:1:t</Topic>\
             <Event>s3:ObjectRemoved:*</Event></TopicConfiguration></NotificationConfiguration>
             """
-        let transport = S3ScriptedTransport(.ok(body: body))
+        let transport = ScriptedTransport.s3(.s3OK(body: body))
         let rules = try await makeS3(transport).getBucketNotificationConfiguration(bucket: "inbox")
-        #expect(rules == [S3QueueNotification(id: "uploads", queueARN: "arn:aws:sqs:us-east-1:123456789012:uploads",
-                                              events: ["s3:ObjectCreated:Put", "s3:ObjectCreated:CompleteMultipartUpload"], prefix: "in/")])
+        #expect(
+            rules == [
+                S3QueueNotification(
+                    id: "uploads", queueARN: "arn:aws:sqs:us-east-1:123456789012:uploads",
+                    events: ["s3:ObjectCreated:Put", "s3:ObjectCreated:CompleteMultipartUpload"], prefix: "in/")
+            ])
         #expect(transport.requests.first?.query == "notification")
     }
 
@@ -183,7 +209,7 @@ import TransferWatchTestSupport
         """
 
     @Test func listPagesDecodeURLEncodedKeysAndPrefixes() async throws {
-        let transport = S3ScriptedTransport(.ok(body: Self.encodedPage))
+        let transport = ScriptedTransport.s3(.s3OK(body: Self.encodedPage))
         let page = try await makeS3(transport).listObjectsV2(bucket: "bkt", prefix: "in/", delimiter: "/")
         #expect(page.objects.map(\.key) == ["in/a b+c.csv", "in/ctl\u{01}char\u{7F}", "in/ü日~x%"])
         #expect(page.objects.map(\.size) == [434_234, 12_582_912, 0])
@@ -198,50 +224,66 @@ import TransferWatchTestSupport
     }
 
     @Test func keysAreTakenLiterallyWhenTheAnswerIsNotURLEncoded() throws {
-        let root = try XMLNode.parse(Data("""
-            <ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>a+b%20c</Key><Size>1</Size></Contents></ListBucketResult>
-            """.utf8))
-        let page = try S3Client.objectPage(from: root) { AWSError(service: "S3", operation: "ListObjectsV2", code: "MalformedResponse", message: $0) }
+        let root = try XMLNode.parse(
+            Data(
+                """
+                <ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>a+b%20c</Key><Size>1</Size></Contents></ListBucketResult>
+                """.utf8))
+        let page = try S3Client.objectPage(from: root) {
+            AWSError(service: "S3", operation: "ListObjectsV2", code: "MalformedResponse", message: $0)
+        }
         #expect(page.objects.map(\.key) == ["a+b%20c"])
         #expect(page.keyCount == 1)
     }
 
     @Test(arguments: [
-        ("<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>", "the page is truncated but has no NextContinuationToken"),
+        (
+            "<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>",
+            "the page is truncated but has no NextContinuationToken"
+        ),
         ("<ListBucketResult><Contents><Size>1</Size></Contents></ListBucketResult>", "a <Contents> entry has no <Key>"),
-        ("<ListBucketResult><Contents><Key>k</Key><Size>big</Size></Contents></ListBucketResult>", "object \"k\" has no valid <Size>"),
+        (
+            "<ListBucketResult><Contents><Key>k</Key><Size>big</Size></Contents></ListBucketResult>",
+            "object \"k\" has no valid <Size>"
+        ),
     ])
     func malformedListPagesAreRejected(body: String, message: String) async throws {
-        let transport = S3ScriptedTransport(.ok(body: body))
-        let error = try await #require(throws: AWSError.self) { _ = try await makeS3(transport).listObjectsV2(bucket: "bkt") }
+        let transport = ScriptedTransport.s3(.s3OK(body: body))
+        let error = try await #require(throws: AWSError.self) {
+            _ = try await makeS3(transport).listObjectsV2(bucket: "bkt")
+        }
         #expect(error.kind == .malformedResponse)
         #expect(error.message == message)
         #expect(transport.requests.count == 1)
     }
 
-    static func page(_ keys: [String], next: String?) -> S3ScriptedTransport.Reply {
-        let contents = keys.map { "<Contents><Key>\($0)</Key><ETag>\"e\"</ETag><Size>\($0.count)</Size></Contents>" }.joined()
+    static func page(_ keys: [String], next: String?) -> ScriptedTransport.Step {
+        let contents = keys.map { "<Contents><Key>\($0)</Key><ETag>\"e\"</ETag><Size>\($0.count)</Size></Contents>" }
+            .joined()
         let token = next.map { "<NextContinuationToken>\($0)</NextContinuationToken>" } ?? ""
-        return .ok(body: """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>bkt</Name><EncodingType>url</EncodingType>\
-            <IsTruncated>\(next != nil)</IsTruncated>\(token)<KeyCount>\(keys.count)</KeyCount>\(contents)</ListBucketResult>
-            """)
+        return .s3OK(
+            body: """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>bkt</Name><EncodingType>url</EncodingType>\
+                <IsTruncated>\(next != nil)</IsTruncated>\(token)<KeyCount>\(keys.count)</KeyCount>\(contents)</ListBucketResult>
+                """)
     }
 
     @Test func listAllObjectsFollowsContinuationTokens() async throws {
-        let transport = S3ScriptedTransport(Self.page(["a", "b"], next: "t/1+"), Self.page(["c", "d"], next: "t=2"), Self.page(["e"], next: nil))
+        let transport = ScriptedTransport.s3(
+            Self.page(["a", "b"], next: "t/1+"), Self.page(["c", "d"], next: "t=2"), Self.page(["e"], next: nil))
         let objects = try await makeS3(transport).listAllObjects(bucket: "bkt", prefix: "", pageSize: 2)
         #expect(objects.map(\.key) == ["a", "b", "c", "d", "e"])
-        #expect(transport.requests.map(\.query) == [
-            "list-type=2&prefix=&max-keys=2&encoding-type=url",
-            "list-type=2&prefix=&max-keys=2&continuation-token=t%2F1%2B&encoding-type=url",
-            "list-type=2&prefix=&max-keys=2&continuation-token=t%3D2&encoding-type=url",
-        ])
+        #expect(
+            transport.requests.map(\.query) == [
+                "list-type=2&prefix=&max-keys=2&encoding-type=url",
+                "list-type=2&prefix=&max-keys=2&continuation-token=t%2F1%2B&encoding-type=url",
+                "list-type=2&prefix=&max-keys=2&continuation-token=t%3D2&encoding-type=url",
+            ])
     }
 
     @Test func theObjectSequenceFetchesPagesLazily() async throws {
-        let transport = S3ScriptedTransport(Self.page(["a", "b"], next: "t1"), Self.page(["c"], next: nil))
+        let transport = ScriptedTransport.s3(Self.page(["a", "b"], next: "t1"), Self.page(["c"], next: nil))
         var seen: [String] = []
         for try await object in makeS3(transport).objects(bucket: "bkt", pageSize: 2) {
             seen.append(object.key)
@@ -252,14 +294,17 @@ import TransferWatchTestSupport
     }
 
     @Test func emptyPagesInTheMiddleAreFollowed() async throws {
-        let transport = S3ScriptedTransport(Self.page([], next: "t1"), Self.page(["only"], next: nil))
+        let transport = ScriptedTransport.s3(Self.page([], next: "t1"), Self.page(["only"], next: nil))
         let objects = try await makeS3(transport).listAllObjects(bucket: "bkt")
         #expect(objects.map(\.key) == ["only"])
     }
 
     @Test func aRepeatedContinuationTokenStopsTheListing() async throws {
-        let transport = S3ScriptedTransport(Self.page(["a"], next: "same"), Self.page(["b"], next: "same"), Self.page(["c"], next: nil))
-        let error = try await #require(throws: AWSError.self) { _ = try await makeS3(transport).listAllObjects(bucket: "bkt") }
+        let transport = ScriptedTransport.s3(
+            Self.page(["a"], next: "same"), Self.page(["b"], next: "same"), Self.page(["c"], next: nil))
+        let error = try await #require(throws: AWSError.self) {
+            _ = try await makeS3(transport).listAllObjects(bucket: "bkt")
+        }
         #expect(error.kind == .malformedResponse)
         #expect(error.message == "S3 repeated a continuation token; stopping to avoid an endless listing")
         #expect(transport.requests.count == 2)

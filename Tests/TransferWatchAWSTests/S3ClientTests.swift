@@ -1,9 +1,9 @@
 import Foundation
 import Logging
-import Synchronization
 import Testing
-@testable import TransferWatchAWS
 import TransferWatchTestSupport
+
+@testable import TransferWatchAWS
 
 /// The exact wire request of each S3 operation: method, addressing, key encoding, query, headers, body and
 /// signature (checked against the project's derived SigV4 vectors).
@@ -19,7 +19,9 @@ import TransferWatchTestSupport
     }
 
     static let keyCases: [KeyCase] = [
-        KeyCase(name: "plain nested folders", key: "inbox/2026/08/invoice-17.csv", path: "/bkt/inbox/2026/08/invoice-17.csv"),
+        KeyCase(
+            name: "plain nested folders", key: "inbox/2026/08/invoice-17.csv", path: "/bkt/inbox/2026/08/invoice-17.csv"
+        ),
         KeyCase(name: "space is %20, never +", key: "invoice 17.csv", path: "/bkt/invoice%2017.csv"),
         KeyCase(name: "plus is %2B", key: "a+b.csv", path: "/bkt/a%2Bb.csv"),
         KeyCase(name: "percent is encoded once", key: "100%.csv", path: "/bkt/100%25.csv"),
@@ -31,15 +33,18 @@ import TransferWatchTestSupport
         KeyCase(name: "dot-dot kept as is", key: "a/../b", path: "/bkt/a/../b"),
         KeyCase(name: "single dot kept as is", key: "./x", path: "/bkt/./x"),
         KeyCase(name: "trailing slash kept", key: "folder/", path: "/bkt/folder/"),
-        KeyCase(name: "reserved characters encoded", key: "x=y&z?#;:@,$'()*!", path: "/bkt/x%3Dy%26z%3F%23%3B%3A%40%2C%24%27%28%29%2A%21"),
+        KeyCase(
+            name: "reserved characters encoded", key: "x=y&z?#;:@,$'()*!",
+            path: "/bkt/x%3Dy%26z%3F%23%3B%3A%40%2C%24%27%28%29%2A%21"),
         KeyCase(name: "control characters encoded", key: "tab\there\u{01}", path: "/bkt/tab%09here%01"),
-        KeyCase(name: "1,024-byte key", key: String(repeating: "k", count: 1020) + "/é.",
-                path: "/bkt/" + String(repeating: "k", count: 1020) + "/%C3%A9."),
+        KeyCase(
+            name: "1,024-byte key", key: String(repeating: "k", count: 1020) + "/é.",
+            path: "/bkt/" + String(repeating: "k", count: 1020) + "/%C3%A9."),
     ]
 
     @Test(arguments: keyCases)
     func objectKeysAreEncodedOnceInThePath(_ testCase: KeyCase) async throws {
-        let transport = S3ScriptedTransport(.ok(headers: [("Content-Length", "0"), ("ETag", "\"e\"")]))
+        let transport = ScriptedTransport.s3(.s3OK(headers: [("Content-Length", "0"), ("ETag", "\"e\"")]))
         let s3 = makeS3(transport)
         _ = try await s3.headObject(bucket: "bkt", key: testCase.key)
         let request = try #require(transport.requests.first)
@@ -53,11 +58,17 @@ import TransferWatchTestSupport
     }
 
     @Test func keysOverOneThousandTwentyFourBytesAreRefusedBeforeSending() async throws {
-        let transport = S3ScriptedTransport()
+        let transport = ScriptedTransport.s3()
         let s3 = makeS3(transport)
-        let tooLong = String(repeating: "é", count: 513) // 1,026 bytes
-        let error = try await #require(throws: AWSError.self) { try await s3.putObject(bucket: "bkt", key: tooLong, body: Data()) }
+        let tooLong = String(repeating: "é", count: 513)  // 1,026 bytes
+        let error = try await #require(throws: AWSError.self) {
+            try await s3.putObject(bucket: "bkt", key: tooLong, body: Data())
+        }
+        #expect(error.kind == .invalidRequest)
         #expect(error.code == "ParamValidationError")
+        #expect(
+            error.description
+                == "S3.PutObject not sent: ParamValidationError: the object key is 1026 bytes; S3 allows at most 1024")
         #expect(error.message == "the object key is 1026 bytes; S3 allows at most 1024")
         let empty = try await #require(throws: AWSError.self) { _ = try await s3.headObject(bucket: "bkt", key: "") }
         #expect(empty.code == "ParamValidationError")
@@ -67,7 +78,7 @@ import TransferWatchTestSupport
     // MARK: - Addressing
 
     @Test func awsUsesVirtualHostedStyle() async throws {
-        let transport = S3ScriptedTransport(.ok(headers: [("Content-Length", "3")]))
+        let transport = ScriptedTransport.s3(.s3OK(headers: [("Content-Length", "3")]))
         let s3 = makeS3(transport, endpoint: nil, region: "eu-west-1")
         _ = try await s3.headObject(bucket: "invoice-inbox", key: "a b/c.csv")
         let request = try #require(transport.requests.first)
@@ -86,26 +97,27 @@ import TransferWatchTestSupport
         ("fine-name-1", "https://fine-name-1.s3.us-west-2.amazonaws.com/k"),
     ])
     func bucketsThatAreNotDNSLabelsUsePathStyle(bucket: String, url: String) async throws {
-        let transport = S3ScriptedTransport(.ok(headers: [("Content-Length", "1")]))
+        let transport = ScriptedTransport.s3(.s3OK(headers: [("Content-Length", "1")]))
         let s3 = makeS3(transport, endpoint: nil, region: "us-west-2")
         _ = try await s3.headObject(bucket: bucket, key: "k")
         #expect(transport.requests.first?.url == url)
     }
 
     @Test func forcePathStyleAppliesOnAWSAndBucketOperationsUseTheRoot() async throws {
-        let transport = S3ScriptedTransport(.ok(), .ok())
+        let transport = ScriptedTransport.s3(.s3OK(), .s3OK())
         var s3 = makeS3(transport, endpoint: nil, region: "us-west-2")
         _ = try await s3.headBucket("fine-name")
         s3.forcePathStyle = true
         _ = try await s3.headBucket("fine-name")
-        #expect(transport.requests.map(\.url) == [
-            "https://fine-name.s3.us-west-2.amazonaws.com/",
-            "https://s3.us-west-2.amazonaws.com/fine-name",
-        ])
+        #expect(
+            transport.requests.map(\.url) == [
+                "https://fine-name.s3.us-west-2.amazonaws.com/",
+                "https://s3.us-west-2.amazonaws.com/fine-name",
+            ])
     }
 
     @Test func customEndpointWithABasePathKeepsIt() async throws {
-        let transport = S3ScriptedTransport(.ok(headers: [("Content-Length", "1")]))
+        let transport = ScriptedTransport.s3(.s3OK(headers: [("Content-Length", "1")]))
         let s3 = makeS3(transport, endpoint: URL(string: "http://localhost:9000/s3-proxy/")!)
         _ = try await s3.headObject(bucket: "bkt", key: "a b")
         #expect(transport.requests.first?.url == "http://localhost:9000/s3-proxy/bkt/a%20b")
@@ -115,10 +127,12 @@ import TransferWatchTestSupport
 
     @Test func copyObjectMatchesTheDerivedSigV4Vector() async throws {
         let vector = try S3Vector.load("s3-copy-object")
-        let transport = S3ScriptedTransport(.ok(body: S3Bodies.copyObjectResult))
-        let s3 = makeS3(transport, endpoint: nil, region: "us-east-1", credentials: vector.credentials, now: vector.date)
-        _ = try await s3.copyObject(sourceBucket: "srcbucket", sourceKey: "src/a b+c.txt",
-                                    destinationBucket: "examplebucket", destinationKey: "dst/copy of a.txt")
+        let transport = ScriptedTransport.s3(.s3OK(body: S3Bodies.copyObjectResult))
+        let s3 = makeS3(
+            transport, endpoint: nil, region: "us-east-1", credentials: vector.credentials, now: vector.date)
+        _ = try await s3.copyObject(
+            sourceBucket: "srcbucket", sourceKey: "src/a b+c.txt",
+            destinationBucket: "examplebucket", destinationKey: "dst/copy of a.txt")
         let request = try #require(transport.requests.first)
         #expect(request.method == "PUT")
         #expect(request.url == "https://examplebucket.s3.us-east-1.amazonaws.com/dst/copy%20of%20a.txt")
@@ -129,8 +143,9 @@ import TransferWatchTestSupport
 
     @Test func getObjectWithAnEncodedKeyMatchesTheDerivedSigV4Vector() async throws {
         let vector = try S3Vector.load("s3-get-object-encoded-key")
-        let transport = S3ScriptedTransport(.ok(body: "x"))
-        let s3 = makeS3(transport, endpoint: nil, region: "us-east-1", credentials: vector.credentials, now: vector.date)
+        let transport = ScriptedTransport.s3(.s3OK(body: "x"))
+        let s3 = makeS3(
+            transport, endpoint: nil, region: "us-east-1", credentials: vector.credentials, now: vector.date)
         _ = try await s3.getObject(bucket: "examplebucket", key: "photos/2015/a b+c=ü.jpg")
         let request = try #require(transport.requests.first)
         #expect(request.path == "/photos/2015/a%20b%2Bc%3D%C3%BC.jpg")
@@ -141,11 +156,12 @@ import TransferWatchTestSupport
     // MARK: - Objects
 
     @Test func putObjectSendsBodyContentTypeMetadataAndThePayloadHash() async throws {
-        let transport = S3ScriptedTransport(.ok(headers: [("ETag", "\"5d41402abc4b2a76b9719d911017c592\"")]))
+        let transport = ScriptedTransport.s3(.s3OK(headers: [("ETag", "\"5d41402abc4b2a76b9719d911017c592\"")]))
         let s3 = makeS3(transport)
         let body = Data("hello".utf8)
-        let eTag = try await s3.putObject(bucket: "bkt", key: "in/a b.csv", body: body, contentType: "text/csv",
-                                          metadata: ["Client-Id": "ACME 42", "source": "sftp"])
+        let eTag = try await s3.putObject(
+            bucket: "bkt", key: "in/a b.csv", body: body, contentType: "text/csv",
+            metadata: ["Client-Id": "ACME 42", "source": "sftp"])
         #expect(eTag.rawValue == "\"5d41402abc4b2a76b9719d911017c592\"")
         #expect(eTag.normalized == "5d41402abc4b2a76b9719d911017c592")
         let request = try #require(transport.requests.first)
@@ -156,24 +172,29 @@ import TransferWatchTestSupport
         #expect(request.headers["x-amz-meta-Client-Id"] == "ACME 42")
         #expect(request.headers["x-amz-meta-source"] == "sftp")
         #expect(request.headers["X-Amz-Content-Sha256"] == SHA256.hexHash(body))
-        let signedHeaders = try #require(request.headers["Authorization"]?.split(separator: " ").first { $0.hasPrefix("SignedHeaders=") })
-        #expect(signedHeaders == "SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date;x-amz-meta-client-id;x-amz-meta-source,")
+        let signedHeaders = try #require(
+            request.headers["Authorization"]?.split(separator: " ").first { $0.hasPrefix("SignedHeaders=") })
+        #expect(
+            signedHeaders
+                == "SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date;x-amz-meta-client-id;x-amz-meta-source,"
+        )
     }
 
     @Test func unsignedPayloadIsUsedOnlyOverHTTPS() async throws {
-        let overHTTPS = S3ScriptedTransport(.ok(headers: [("ETag", "\"a\"")]))
-        let aws = S3Client(context: makeContext(overHTTPS, endpoint: nil, region: "us-east-1"), unsignedPayloadOverHTTPS: true)
+        let overHTTPS = ScriptedTransport.s3(.s3OK(headers: [("ETag", "\"a\"")]))
+        let aws = S3Client(
+            context: makeContext(overHTTPS, endpoint: nil, region: "us-east-1"), unsignedPayloadOverHTTPS: true)
         try await aws.putObject(bucket: "bkt-name", key: "k", body: Data("data".utf8))
         #expect(overHTTPS.requests.first?.headers["X-Amz-Content-Sha256"] == "UNSIGNED-PAYLOAD")
 
-        let overHTTP = S3ScriptedTransport(.ok(headers: [("ETag", "\"a\"")]))
+        let overHTTP = ScriptedTransport.s3(.s3OK(headers: [("ETag", "\"a\"")]))
         let emulator = S3Client(context: makeContext(overHTTP), unsignedPayloadOverHTTPS: true)
         try await emulator.putObject(bucket: "bkt", key: "k", body: Data("data".utf8))
         #expect(overHTTP.requests.first?.headers["X-Amz-Content-Sha256"] == SHA256.hexHash(Data("data".utf8)))
     }
 
     @Test func zeroByteUploadsHashTheEmptyBody() async throws {
-        let transport = S3ScriptedTransport(.ok(headers: [("ETag", "\"d41d8cd98f00b204e9800998ecf8427e\"")]))
+        let transport = ScriptedTransport.s3(.s3OK(headers: [("ETag", "\"d41d8cd98f00b204e9800998ecf8427e\"")]))
         let eTag = try await makeS3(transport).putObject(bucket: "bkt", key: "empty", body: Data())
         #expect(eTag.normalized == "d41d8cd98f00b204e9800998ecf8427e")
         #expect(transport.requests.first?.headers["X-Amz-Content-Sha256"] == SHA256.emptyHex)
@@ -181,13 +202,16 @@ import TransferWatchTestSupport
 
     /// Header values that would inject lines, or that S3 would mangle, are refused before anything is sent.
     @Test(arguments: [
-        (["ok": "line\r\nx-amz-acl: public-read"], nil as String?, "metadata \"ok\" has a value with control or non-ASCII characters"),
+        (
+            ["ok": "line\r\nx-amz-acl: public-read"], nil as String?,
+            "metadata \"ok\" has a value with control or non-ASCII characters"
+        ),
         (["bad name": "v"], nil, "metadata name \"bad name\" is not a valid HTTP header name"),
         (["k": "naïve"], nil, "metadata \"k\" has a value with control or non-ASCII characters"),
         ([:], "text/csv\nx: y", "the content type contains characters that cannot go in an HTTP header"),
     ])
     func unsafeHeaderValuesAreRefused(metadata: [String: String], contentType: String?, message: String) async throws {
-        let transport = S3ScriptedTransport()
+        let transport = ScriptedTransport.s3()
         let s3 = makeS3(transport)
         let error = try await #require(throws: AWSError.self) {
             try await s3.putObject(bucket: "bkt", key: "k", body: Data(), contentType: contentType, metadata: metadata)
@@ -199,7 +223,8 @@ import TransferWatchTestSupport
     }
 
     @Test func getObjectSendsARangeHeader() async throws {
-        let transport = S3ScriptedTransport(.status(206, headers: [("Content-Length", "10"), ("Content-Range", "bytes 0-9/100")], body: "0123456789"))
+        let transport = ScriptedTransport.s3(
+            .s3Status(206, headers: [("Content-Length", "10"), ("Content-Range", "bytes 0-9/100")], body: "0123456789"))
         let (metadata, body) = try await makeS3(transport).getObject(bucket: "bkt", key: "big.bin", range: 0...9)
         #expect(transport.requests.first?.headers["Range"] == "bytes=0-9")
         #expect(transport.requests.first?.method == "GET")
@@ -221,12 +246,14 @@ import TransferWatchTestSupport
     }
 
     @Test func copyObjectWithReplacedMetadataAndASourcePrecondition() async throws {
-        let transport = S3ScriptedTransport(.ok(body: S3Bodies.copyObjectResult, headers: [("x-amz-copy-source-version-id", "src-v1")]))
+        let transport = ScriptedTransport.s3(
+            .s3OK(body: S3Bodies.copyObjectResult, headers: [("x-amz-copy-source-version-id", "src-v1")]))
         let s3 = makeS3(transport)
-        let result = try await s3.copyObject(sourceBucket: "in box", sourceKey: "a b+c.csv", sourceVersionID: "src-v1",
-                                             destinationBucket: "archive", destinationKey: "2026/a b+c.csv",
-                                             metadataDirective: .replace, contentType: "text/csv", metadata: ["stage": "archived"],
-                                             ifSourceETagMatches: S3ETag("9b2cf535f27731c974343645a3985328"))
+        let result = try await s3.copyObject(
+            sourceBucket: "in box", sourceKey: "a b+c.csv", sourceVersionID: "src-v1",
+            destinationBucket: "archive", destinationKey: "2026/a b+c.csv",
+            metadataDirective: .replace, contentType: "text/csv", metadata: ["stage": "archived"],
+            ifSourceETagMatches: S3ETag("9b2cf535f27731c974343645a3985328"))
         let request = try #require(transport.requests.first)
         #expect(request.method == "PUT")
         #expect(request.path == "/archive/2026/a%20b%2Bc.csv")
@@ -241,45 +268,52 @@ import TransferWatchTestSupport
     }
 
     @Test func copyObjectRefusesMetadataThatCOPYWouldIgnore() async throws {
-        let transport = S3ScriptedTransport()
+        let transport = ScriptedTransport.s3()
         let error = try await #require(throws: AWSError.self) {
-            _ = try await makeS3(transport).copyObject(sourceBucket: "a", sourceKey: "k", destinationBucket: "b", destinationKey: "k",
-                                                       contentType: "text/csv")
+            _ = try await makeS3(transport).copyObject(
+                sourceBucket: "a", sourceKey: "k", destinationBucket: "b", destinationKey: "k",
+                contentType: "text/csv")
         }
         #expect(error.code == "ParamValidationError")
         #expect(transport.requests.isEmpty)
     }
 
     @Test func deleteObjectSendsDELETE() async throws {
-        let transport = S3ScriptedTransport(.status(204))
+        let transport = ScriptedTransport.s3(.s3Status(204))
         try await makeS3(transport).deleteObject(bucket: "bkt", key: "gone/a b")
         #expect(transport.requests.first?.method == "DELETE")
         #expect(transport.requests.first?.path == "/bkt/gone/a%20b")
     }
 
     @Test func listObjectsV2EncodesEveryQueryValue() async throws {
-        let transport = S3ScriptedTransport(.ok(body: S3Bodies.emptyListPage))
-        _ = try await makeS3(transport).listObjectsV2(bucket: "bkt", prefix: "in box/ü+", continuationToken: "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=",
-                                                      maxKeys: 2, startAfter: "a~b", delimiter: "/")
+        let transport = ScriptedTransport.s3(.s3OK(body: S3Bodies.emptyListPage))
+        _ = try await makeS3(transport).listObjectsV2(
+            bucket: "bkt", prefix: "in box/ü+", continuationToken: "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=",
+            maxKeys: 2, startAfter: "a~b", delimiter: "/")
         let request = try #require(transport.requests.first)
         #expect(request.method == "GET")
         #expect(request.path == "/bkt")
-        #expect(request.query == "list-type=2&prefix=in%20box%2F%C3%BC%2B&delimiter=%2F&max-keys=2"
-            + "&continuation-token=1ueGcxLPRx1Tr%2FXYExHnhbYLgveDs2J%2Fwm36Hy4vbOwM%3D&start-after=a~b&encoding-type=url")
+        #expect(
+            request.query == "list-type=2&prefix=in%20box%2F%C3%BC%2B&delimiter=%2F&max-keys=2"
+                + "&continuation-token=1ueGcxLPRx1Tr%2FXYExHnhbYLgveDs2J%2Fwm36Hy4vbOwM%3D&start-after=a~b&encoding-type=url"
+        )
     }
 
     @Test func listObjectsV2OnAWSAddressesTheBucketHost() async throws {
-        let transport = S3ScriptedTransport(.ok(body: S3Bodies.emptyListPage))
+        let transport = ScriptedTransport.s3(.s3OK(body: S3Bodies.emptyListPage))
         _ = try await makeS3(transport, endpoint: nil, region: "us-east-2").listObjectsV2(bucket: "inbox-1")
-        #expect(transport.requests.first?.url == "https://inbox-1.s3.us-east-2.amazonaws.com/?list-type=2&encoding-type=url")
+        #expect(
+            transport.requests.first?.url == "https://inbox-1.s3.us-east-2.amazonaws.com/?list-type=2&encoding-type=url"
+        )
     }
 
     // MARK: - Multipart
 
     @Test func createMultipartUploadPostsToUploads() async throws {
-        let transport = S3ScriptedTransport(.ok(body: S3Bodies.initiateMultipartUploadResult))
-        let uploadID = try await makeS3(transport).createMultipartUpload(bucket: "bkt", key: "big file.bin", contentType: "application/octet-stream",
-                                                                         metadata: ["origin": "copy"])
+        let transport = ScriptedTransport.s3(.s3OK(body: S3Bodies.initiateMultipartUploadResult))
+        let uploadID = try await makeS3(transport).createMultipartUpload(
+            bucket: "bkt", key: "big file.bin", contentType: "application/octet-stream",
+            metadata: ["origin": "copy"])
         #expect(uploadID == "VXBsb2FkIElEIGZvciA2aWWpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA")
         let request = try #require(transport.requests.first)
         #expect(request.method == "POST")
@@ -290,10 +324,11 @@ import TransferWatchTestSupport
     }
 
     @Test func uploadPartCopySendsTheRangeAndPartQuery() async throws {
-        let transport = S3ScriptedTransport(.ok(body: S3Bodies.copyPartResult))
-        let part = try await makeS3(transport).uploadPartCopy(sourceBucket: "src", sourceKey: "big file.bin", destinationBucket: "dst",
-                                                              destinationKey: "big+copy.bin", range: 5_242_880...10_485_759,
-                                                              partNumber: 2, uploadID: "up/load=id")
+        let transport = ScriptedTransport.s3(.s3OK(body: S3Bodies.copyPartResult))
+        let part = try await makeS3(transport).uploadPartCopy(
+            sourceBucket: "src", sourceKey: "big file.bin", destinationBucket: "dst",
+            destinationKey: "big+copy.bin", range: 5_242_880...10_485_759,
+            partNumber: 2, uploadID: "up/load=id")
         #expect(part == S3CompletedPart(partNumber: 2, eTag: S3ETag("\"b0c6f0e7e054ab8fa2536a2677f8734d\"")))
         let request = try #require(transport.requests.first)
         #expect(request.method == "PUT")
@@ -305,57 +340,63 @@ import TransferWatchTestSupport
 
     @Test(arguments: [0, 10_001, -1])
     func uploadPartCopyRefusesPartNumbersOutsideTheLimit(partNumber: Int) async throws {
-        let transport = S3ScriptedTransport()
+        let transport = ScriptedTransport.s3()
         let error = try await #require(throws: AWSError.self) {
-            _ = try await makeS3(transport).uploadPartCopy(sourceBucket: "s", sourceKey: "k", destinationBucket: "d", destinationKey: "k",
-                                                           partNumber: partNumber, uploadID: "u")
+            _ = try await makeS3(transport).uploadPartCopy(
+                sourceBucket: "s", sourceKey: "k", destinationBucket: "d", destinationKey: "k",
+                partNumber: partNumber, uploadID: "u")
         }
         #expect(error.message == "part number \(partNumber) is outside 1...10000")
         #expect(transport.requests.isEmpty)
     }
 
     @Test func completeMultipartUploadSendsPartsInAscendingOrder() async throws {
-        let transport = S3ScriptedTransport(.ok(body: S3Bodies.completeMultipartUploadResult))
+        let transport = ScriptedTransport.s3(.s3OK(body: S3Bodies.completeMultipartUploadResult))
         let parts = [
             S3CompletedPart(partNumber: 3, eTag: S3ETag("\"c3\"")),
             S3CompletedPart(partNumber: 1, eTag: S3ETag("a1")),
             S3CompletedPart(partNumber: 2, eTag: S3ETag("\"b2\"")),
         ]
-        let result = try await makeS3(transport).completeMultipartUpload(bucket: "bkt", key: "big.bin", uploadID: "u-1", parts: parts)
+        let result = try await makeS3(transport).completeMultipartUpload(
+            bucket: "bkt", key: "big.bin", uploadID: "u-1", parts: parts)
         #expect(result.eTag.partCount == 3)
         #expect(result.location == "http://Example-Bucket.s3.us-east-1.amazonaws.com/Example-Object")
         let request = try #require(transport.requests.first)
         #expect(request.method == "POST")
         #expect(request.query == "uploadId=u-1")
-        #expect(String(decoding: request.body, as: UTF8.self) == """
-            <CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">\
-            <Part><ETag>&quot;a1&quot;</ETag><PartNumber>1</PartNumber></Part>\
-            <Part><ETag>&quot;b2&quot;</ETag><PartNumber>2</PartNumber></Part>\
-            <Part><ETag>&quot;c3&quot;</ETag><PartNumber>3</PartNumber></Part>\
-            </CompleteMultipartUpload>
-            """)
+        #expect(
+            String(decoding: request.body, as: UTF8.self) == """
+                <CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">\
+                <Part><ETag>&quot;a1&quot;</ETag><PartNumber>1</PartNumber></Part>\
+                <Part><ETag>&quot;b2&quot;</ETag><PartNumber>2</PartNumber></Part>\
+                <Part><ETag>&quot;c3&quot;</ETag><PartNumber>3</PartNumber></Part>\
+                </CompleteMultipartUpload>
+                """)
         let parsed = try XMLNode.parse(request.body)
         #expect(parsed.all("Part").map { $0.string("ETag") } == ["\"a1\"", "\"b2\"", "\"c3\""])
     }
 
     @Test func completeMultipartUploadRefusesNoPartsOrRepeatedParts() async throws {
-        let transport = S3ScriptedTransport()
+        let transport = ScriptedTransport.s3()
         let s3 = makeS3(transport)
         let none = try await #require(throws: AWSError.self) {
             _ = try await s3.completeMultipartUpload(bucket: "bkt", key: "k", uploadID: "u", parts: [])
         }
         #expect(none.message == "a multipart upload needs at least one part")
         let twice = try await #require(throws: AWSError.self) {
-            _ = try await s3.completeMultipartUpload(bucket: "bkt", key: "k", uploadID: "u", parts: [
-                S3CompletedPart(partNumber: 2, eTag: S3ETag("x")), S3CompletedPart(partNumber: 2, eTag: S3ETag("y")),
-            ])
+            _ = try await s3.completeMultipartUpload(
+                bucket: "bkt", key: "k", uploadID: "u",
+                parts: [
+                    S3CompletedPart(partNumber: 2, eTag: S3ETag("x")),
+                    S3CompletedPart(partNumber: 2, eTag: S3ETag("y")),
+                ])
         }
         #expect(twice.message == "part number 2 is listed twice")
         #expect(transport.requests.isEmpty)
     }
 
     @Test func abortMultipartUploadDeletesTheUpload() async throws {
-        let transport = S3ScriptedTransport(.status(204))
+        let transport = ScriptedTransport.s3(.s3Status(204))
         try await makeS3(transport).abortMultipartUpload(bucket: "bkt", key: "big.bin", uploadID: "u+1")
         #expect(transport.requests.first?.method == "DELETE")
         #expect(transport.requests.first?.url == "http://127.0.0.1:4566/bkt/big.bin?uploadId=u%2B1")
@@ -364,7 +405,7 @@ import TransferWatchTestSupport
     // MARK: - Buckets
 
     @Test func createBucketInUSEast1HasNoBody() async throws {
-        let transport = S3ScriptedTransport(.ok(headers: [("Location", "/bkt")]))
+        let transport = ScriptedTransport.s3(.s3OK(headers: [("Location", "/bkt")]))
         try await makeS3(transport).createBucket("bkt")
         #expect(transport.requests.first?.method == "PUT")
         #expect(transport.requests.first?.path == "/bkt")
@@ -372,33 +413,36 @@ import TransferWatchTestSupport
     }
 
     @Test func createBucketElsewhereNamesTheRegion() async throws {
-        let transport = S3ScriptedTransport(.ok())
+        let transport = ScriptedTransport.s3(.s3OK())
         try await makeS3(transport, region: "eu-central-1").createBucket("bkt")
-        #expect(String(decoding: transport.requests.first?.body ?? Data(), as: UTF8.self) == """
-            <CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">\
-            <LocationConstraint>eu-central-1</LocationConstraint></CreateBucketConfiguration>
-            """)
+        #expect(
+            String(decoding: transport.requests.first?.body ?? Data(), as: UTF8.self) == """
+                <CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">\
+                <LocationConstraint>eu-central-1</LocationConstraint></CreateBucketConfiguration>
+                """)
     }
 
     @Test func putBucketNotificationConfigurationSendsAQueueRule() async throws {
-        let transport = S3ScriptedTransport(.ok())
+        let transport = ScriptedTransport.s3(.s3OK())
         try await makeS3(transport).putBucketNotificationConfiguration(
-            bucket: "inbox", queueARN: "arn:aws:sqs:us-east-1:123456789012:uploads", prefix: "in/", suffix: ".csv", id: "transferwatch-uploads")
+            bucket: "inbox", queueARN: "arn:aws:sqs:us-east-1:123456789012:uploads", prefix: "in/", suffix: ".csv",
+            id: "transferwatch-uploads")
         let request = try #require(transport.requests.first)
         #expect(request.method == "PUT")
         #expect(request.path == "/inbox")
         #expect(request.query == "notification")
-        #expect(String(decoding: request.body, as: UTF8.self) == """
-            <NotificationConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><QueueConfiguration>\
-            <Id>transferwatch-uploads</Id><Queue>arn:aws:sqs:us-east-1:123456789012:uploads</Queue><Event>s3:ObjectCreated:*</Event>\
-            <Filter><S3Key><FilterRule><Name>prefix</Name><Value>in/</Value></FilterRule>\
-            <FilterRule><Name>suffix</Name><Value>.csv</Value></FilterRule></S3Key></Filter>\
-            </QueueConfiguration></NotificationConfiguration>
-            """)
+        #expect(
+            String(decoding: request.body, as: UTF8.self) == """
+                <NotificationConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><QueueConfiguration>\
+                <Id>transferwatch-uploads</Id><Queue>arn:aws:sqs:us-east-1:123456789012:uploads</Queue><Event>s3:ObjectCreated:*</Event>\
+                <Filter><S3Key><FilterRule><Name>prefix</Name><Value>in/</Value></FilterRule>\
+                <FilterRule><Name>suffix</Name><Value>.csv</Value></FilterRule></S3Key></Filter>\
+                </QueueConfiguration></NotificationConfiguration>
+                """)
     }
 
     @Test func deleteBucketSendsDELETEToTheBucket() async throws {
-        let transport = S3ScriptedTransport(.status(204))
+        let transport = ScriptedTransport.s3(.s3Status(204))
         try await makeS3(transport).deleteBucket("bkt")
         #expect(transport.requests.first?.method == "DELETE")
         #expect(transport.requests.first?.url == "http://127.0.0.1:4566/bkt")
@@ -407,18 +451,26 @@ import TransferWatchTestSupport
     // MARK: - Presigned URLs
 
     @Test func presignedGETCarriesAnUnsignedPayloadQuerySignature() async throws {
-        let transport = S3ScriptedTransport()
-        let credentials = AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: "tok/en+1")
-        let now = Date(timeIntervalSince1970: 1_440_938_160) // 2015-08-30T12:36:00Z
+        let transport = ScriptedTransport.s3()
+        let credentials = AWSCredentials(
+            accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            sessionToken: "tok/en+1")
+        let now = Date(timeIntervalSince1970: 1_440_938_160)  // 2015-08-30T12:36:00Z
         let s3 = makeS3(transport, endpoint: nil, region: "us-east-1", credentials: credentials, now: now)
         let url = try await s3.presignedURL(bucket: "examplebucket", key: "a b/ü.csv", expires: .seconds(3600))
 
-        var expected = HTTPRequest(method: "GET", host: "examplebucket.s3.us-east-1.amazonaws.com", path: "/a%20b/%C3%BC.csv")
-        expected = SigV4Signer(region: "us-east-1", service: "s3").presign(expected, credentials: credentials, at: now, expires: 3600).request
+        var expected = HTTPRequest(
+            method: "GET", host: "examplebucket.s3.us-east-1.amazonaws.com", path: "/a%20b/%C3%BC.csv")
+        expected =
+            SigV4Signer(region: "us-east-1", service: "s3").presign(
+                expected, credentials: credentials, at: now, expires: 3600
+            ).request
         #expect(url == expected.url)
-        #expect(url.hasPrefix("https://examplebucket.s3.us-east-1.amazonaws.com/a%20b/%C3%BC.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256"
-            + "&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-Expires=3600"
-            + "&X-Amz-SignedHeaders=host&X-Amz-Security-Token=tok%2Fen%2B1&X-Amz-Signature="))
+        #expect(
+            url.hasPrefix(
+                "https://examplebucket.s3.us-east-1.amazonaws.com/a%20b/%C3%BC.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+                    + "&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-Expires=3600"
+                    + "&X-Amz-SignedHeaders=host&X-Amz-Security-Token=tok%2Fen%2B1&X-Amz-Signature="))
         #expect(!url.contains(credentials.secretAccessKey))
         #expect(!Redaction.redactURL(url).contains(url.suffix(64)))
         #expect(transport.requests.isEmpty)
@@ -427,7 +479,7 @@ import TransferWatchTestSupport
     @Test(arguments: [Duration.zero, .seconds(604_801)])
     func presignedURLExpiryMustBeWithinSevenDays(expires: Duration) async throws {
         let error = try await #require(throws: AWSError.self) {
-            _ = try await makeS3(S3ScriptedTransport()).presignedURL(bucket: "bkt", key: "k", expires: expires)
+            _ = try await makeS3(ScriptedTransport.s3()).presignedURL(bucket: "bkt", key: "k", expires: expires)
         }
         #expect(error.code == "ParamValidationError")
     }
@@ -456,53 +508,33 @@ import TransferWatchTestSupport
 
 // MARK: - Shared helpers for the S3 suites
 
-/// A scripted ``HTTPTransport``: records every request and answers from a list, in order.
-final class S3ScriptedTransport: HTTPTransport {
-    /// One scripted answer.
-    enum Reply: Sendable {
-        case response(HTTPResponse)
-        case failure(TransportError)
+extension ScriptedTransport {
+    /// A transport that plays `steps` in order and fails any request beyond them.
+    static func s3(_ steps: Step...) -> ScriptedTransport { ScriptedTransport(steps) }
+}
 
-        /// A 200 with an optional body and headers.
-        static func ok(body: String = "", headers: [(String, String)] = []) -> Reply {
-            .status(200, headers: headers, body: body)
-        }
-
-        /// Any status, with an `x-amz-request-id` added.
-        static func status(_ status: Int, headers: [(String, String)] = [], body: String = "") -> Reply {
-            var all = HTTPHeaders(headers)
-            if !all.contains("x-amz-request-id") { all.add("x-amz-request-id", "REQ\(status)") }
-            return .response(HTTPResponse(status: status, headers: all, body: Data(body.utf8)))
-        }
+extension ScriptedTransport.Step {
+    /// A 200 with an optional body and headers (plus an `x-amz-request-id`).
+    static func s3OK(body: String = "", headers: [(String, String)] = []) -> Self {
+        .s3Status(200, headers: headers, body: body)
     }
 
-    private let state: Mutex<(replies: [Reply], sent: [HTTPRequest])>
-
-    init(_ replies: Reply...) {
-        state = Mutex((replies, []))
+    /// Any status, with an `x-amz-request-id` added unless given.
+    static func s3Status(_ status: Int, headers: [(String, String)] = [], body: String = "") -> Self {
+        var all = HTTPHeaders(headers)
+        if !all.contains("x-amz-request-id") { all.add("x-amz-request-id", "REQ\(status)") }
+        return .respond(HTTPResponse(status: status, headers: all, body: Data(body.utf8)))
     }
-
-    func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
-        let reply = state.withLock { state -> Reply? in
-            state.sent.append(request)
-            return state.replies.isEmpty ? nil : state.replies.removeFirst()
-        }
-        switch reply {
-        case .response(let response): return response
-        case .failure(let error): throw error
-        case nil: throw TransportError(.other, "the script has no answer for \(request.method) \(request.redactedURL)")
-        }
-    }
-
-    /// The requests sent so far, signed, in order.
-    var requests: [HTTPRequest] { state.withLock { $0.sent } }
 }
 
 /// Builds a context around a scripted transport: path-style `http://127.0.0.1:4566` by default, AWS when
 /// `endpoint` is `nil`; a fixed clock and a sleeper that does not wait.
-func makeContext(_ transport: S3ScriptedTransport, endpoint: URL? = URL(string: "http://127.0.0.1:4566")!, region: String = "us-east-1",
-                 credentials: AWSCredentials = TestContexts.motoCredentials, now: Date = Date(timeIntervalSince1970: 1_785_000_000),
-                 sleeper: RecordingSleeper = RecordingSleeper()) -> AWSClient.Context {
+func makeContext(
+    _ transport: ScriptedTransport, endpoint: URL? = URL(string: "http://127.0.0.1:4566")!,
+    region: String = "us-east-1",
+    credentials: AWSCredentials = TestContexts.motoCredentials, now: Date = Date(timeIntervalSince1970: 1_785_000_000),
+    sleeper: RecordingSleeper = RecordingSleeper()
+) -> AWSClient.Context {
     AWSClient.Context(
         region: region,
         endpoints: EndpointResolver(region: region, configuredEndpoint: endpoint),
@@ -515,10 +547,15 @@ func makeContext(_ transport: S3ScriptedTransport, endpoint: URL? = URL(string: 
 }
 
 /// An ``S3Client`` over a scripted transport (see ``makeContext(_:endpoint:region:credentials:now:sleeper:)``).
-func makeS3(_ transport: S3ScriptedTransport, endpoint: URL? = URL(string: "http://127.0.0.1:4566")!, region: String = "us-east-1",
-            credentials: AWSCredentials = TestContexts.motoCredentials, now: Date = Date(timeIntervalSince1970: 1_785_000_000),
-            sleeper: RecordingSleeper = RecordingSleeper()) -> S3Client {
-    S3Client(context: makeContext(transport, endpoint: endpoint, region: region, credentials: credentials, now: now, sleeper: sleeper))
+func makeS3(
+    _ transport: ScriptedTransport, endpoint: URL? = URL(string: "http://127.0.0.1:4566")!,
+    region: String = "us-east-1",
+    credentials: AWSCredentials = TestContexts.motoCredentials, now: Date = Date(timeIntervalSince1970: 1_785_000_000),
+    sleeper: RecordingSleeper = RecordingSleeper()
+) -> S3Client {
+    S3Client(
+        context: makeContext(
+            transport, endpoint: endpoint, region: region, credentials: credentials, now: now, sleeper: sleeper))
 }
 
 /// A derived SigV4 vector from `../shared/aws-sigv4-testsuite/derived-service-vectors`, read where it sits.
@@ -528,17 +565,22 @@ struct S3Vector {
     var authorization: String
 
     static func load(_ name: String) throws -> S3Vector {
-        let directory = SharedPaths.sigV4TestSuite.appendingPathComponent("derived-service-vectors").appendingPathComponent(name)
-        let context = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("context.json"))) as? [String: Any])
+        let directory = SharedPaths.sigV4TestSuite.appendingPathComponent("derived-service-vectors")
+            .appendingPathComponent(name)
+        let context = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("context.json")))
+                as? [String: Any])
         let credentials = try #require(context["credentials"] as? [String: String])
-        let signed = try String(contentsOf: directory.appendingPathComponent("header-signed-request.txt"), encoding: .utf8)
+        let signed = try String(
+            contentsOf: directory.appendingPathComponent("header-signed-request.txt"), encoding: .utf8)
         let authorization = try #require(signed.split(separator: "\n").first { $0.hasPrefix("Authorization:") })
         let accessKeyID = try #require(credentials["access_key_id"])
         let secretAccessKey = try #require(credentials["secret_access_key"])
         let timestamp = try #require(context["timestamp"] as? String)
         let date = try #require(AWSDate.parseISO8601(timestamp))
-        return S3Vector(credentials: AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey), date: date,
-                        authorization: String(authorization.dropFirst("Authorization:".count)))
+        return S3Vector(
+            credentials: AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey), date: date,
+            authorization: String(authorization.dropFirst("Authorization:".count)))
     }
 }
 
@@ -572,7 +614,9 @@ enum S3Bodies {
         """
 
     /// An S3 error document.
-    static func error(_ code: String, _ message: String, requestID: String = "4442587FB7D0A2F9", extra: String = "") -> String {
+    static func error(_ code: String, _ message: String, requestID: String = "4442587FB7D0A2F9", extra: String = "")
+        -> String
+    {
         """
         <?xml version="1.0" encoding="UTF-8"?>
         <Error><Code>\(code)</Code><Message>\(message)</Message>\(extra)<RequestId>\(requestID)</RequestId>\

@@ -12,13 +12,14 @@ extension S3Client {
         let region = client.context.region
         var body = Data()
         if region != "us-east-1" {
-            let document = XMLNode(name: "CreateBucketConfiguration", attributes: ["xmlns": Self.s3Namespace],
-                                   children: [XMLNode(name: "LocationConstraint", text: region)])
+            let document = XMLNode(
+                name: "CreateBucketConfiguration", attributes: ["xmlns": Self.s3Namespace],
+                children: [XMLNode(name: "LocationConstraint", text: region)])
             body = Data(document.serialized().utf8)
         }
         do {
             _ = try await send(operation, makeRequest(method: "PUT", bucket: bucket, body: body))
-        } catch where error.code == "BucketAlreadyOwnedByYou" {
+        } catch  where error.code == "BucketAlreadyOwnedByYou" {
             return
         }
     }
@@ -34,7 +35,7 @@ extension S3Client {
         do {
             _ = try await send(operation, makeRequest(method: "HEAD", bucket: bucket))
             return true
-        } catch where error.kind == .service && error.statusCode == 404 {
+        } catch  where error.kind == .service && error.statusCode == 404 {
             return false
         }
     }
@@ -59,14 +60,17 @@ extension S3Client {
     ///   - suffix: only keys ending with this (`suffix` filter rule).
     ///   - id: the rule's ID (S3 makes one up when `nil`).
     /// - Throws: ``AWSError``: `InvalidArgument`, `NoSuchBucket`, `AccessDenied`, …
-    package func putBucketNotificationConfiguration(bucket: String, queueARN: String, events: [String] = ["s3:ObjectCreated:*"],
-                                                    prefix: String? = nil, suffix: String? = nil, id: String? = nil) async throws(AWSError) {
+    package func putBucketNotificationConfiguration(
+        bucket: String, queueARN: String, events: [String] = ["s3:ObjectCreated:*"],
+        prefix: String? = nil, suffix: String? = nil, id: String? = nil
+    ) async throws(AWSError) {
         let operation = Operations.putBucketNotificationConfiguration
         try validate(operation, bucket: bucket)
         guard !events.isEmpty else { throw invalidParameter(operation, "a notification needs at least one event") }
         let rule = S3QueueNotification(id: id, queueARN: queueARN, events: events, prefix: prefix, suffix: suffix)
         let body = Self.notificationConfigurationBody([rule])
-        _ = try await send(operation, makeRequest(method: "PUT", bucket: bucket, query: [("notification", nil)], body: body))
+        _ = try await send(
+            operation, makeRequest(method: "PUT", bucket: bucket, query: [("notification", nil)], body: body))
     }
 
     /// The bucket's S3 → SQS notification rules.
@@ -75,12 +79,16 @@ extension S3Client {
     package func getBucketNotificationConfiguration(bucket: String) async throws(AWSError) -> [S3QueueNotification] {
         let operation = Operations.getBucketNotificationConfiguration
         try validate(operation, bucket: bucket)
-        let response = try await send(operation, makeRequest(method: "GET", bucket: bucket, query: [("notification", nil)]))
+        let response = try await send(
+            operation, makeRequest(method: "GET", bucket: bucket, query: [("notification", nil)]))
         let root = try parseResult(response, operation)
         var rules: [S3QueueNotification] = []
         for entry in root.all("QueueConfiguration") {
-            guard let queue = entry.string("Queue") else { throw client.malformed(operation, response, "a QueueConfiguration has no Queue") }
-            var rule = S3QueueNotification(id: entry.string("Id"), queueARN: queue, events: entry.all("Event").map(\.text))
+            guard let queue = entry.string("Queue") else {
+                throw client.malformed(operation, response, "a QueueConfiguration has no Queue")
+            }
+            var rule = S3QueueNotification(
+                id: entry.string("Id"), queueARN: queue, events: entry.all("Event").map(\.text))
             for filterRule in entry.path("Filter", "S3Key")?.all("FilterRule") ?? [] {
                 switch filterRule.string("Name")?.lowercased() {
                 case "prefix": rule.prefix = filterRule.string("Value")
@@ -101,14 +109,19 @@ extension S3Client {
             children.append(XMLNode(name: "Queue", text: rule.queueARN))
             children += rule.events.map { XMLNode(name: "Event", text: $0) }
             let filters = [("prefix", rule.prefix), ("suffix", rule.suffix)].compactMap { name, value in
-                value.map { XMLNode(name: "FilterRule", children: [XMLNode(name: "Name", text: name), XMLNode(name: "Value", text: $0)]) }
+                value.map {
+                    XMLNode(
+                        name: "FilterRule",
+                        children: [XMLNode(name: "Name", text: name), XMLNode(name: "Value", text: $0)])
+                }
             }
             if !filters.isEmpty {
                 children.append(XMLNode(name: "Filter", children: [XMLNode(name: "S3Key", children: filters)]))
             }
             return XMLNode(name: "QueueConfiguration", children: children)
         }
-        let document = XMLNode(name: "NotificationConfiguration", attributes: ["xmlns": s3Namespace], children: configurations)
+        let document = XMLNode(
+            name: "NotificationConfiguration", attributes: ["xmlns": s3Namespace], children: configurations)
         return Data(document.serialized().utf8)
     }
 }

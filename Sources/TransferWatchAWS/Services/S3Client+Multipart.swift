@@ -20,13 +20,17 @@ extension S3Client {
     ///   - metadata: the assembled object's user metadata (`x-amz-meta-*`).
     /// - Returns: the upload ID to pass to the part and completion calls.
     /// - Throws: ``AWSError``: `NoSuchBucket`, `AccessDenied`, …
-    package func createMultipartUpload(bucket: String, key: String, contentType: String? = nil,
-                                       metadata: [String: String]? = nil) async throws(AWSError) -> String {
+    package func createMultipartUpload(
+        bucket: String, key: String, contentType: String? = nil,
+        metadata: [String: String]? = nil
+    ) async throws(AWSError) -> String {
         let operation = Operations.createMultipartUpload
         try validate(operation, bucket: bucket, key: key)
         var headers: HTTPHeaders = [:]
         try addObjectHeaders(&headers, operation, contentType: contentType, metadata: metadata)
-        let response = try await send(operation, makeRequest(method: "POST", bucket: bucket, key: key, query: [("uploads", nil)], headers: headers))
+        let response = try await send(
+            operation,
+            makeRequest(method: "POST", bucket: bucket, key: key, query: [("uploads", nil)], headers: headers))
         let root = try parseResult(response, operation)
         guard let uploadID = root.string("UploadId"), !uploadID.isEmpty else {
             throw client.malformed(operation, response, "InitiateMultipartUploadResult has no UploadId")
@@ -45,9 +49,11 @@ extension S3Client {
     ///   - ifSourceETagMatches: copy only if the source still has this ETag (412 `PreconditionFailed` otherwise).
     /// - Returns: the part, ready for ``completeMultipartUpload(bucket:key:uploadID:parts:)``.
     /// - Throws: ``AWSError``: `NoSuchUpload`, `NoSuchKey`, `InvalidArgument` (range), `PreconditionFailed`, …
-    package func uploadPartCopy(sourceBucket: String, sourceKey: String, sourceVersionID: String? = nil,
-                                destinationBucket: String, destinationKey: String, range: ClosedRange<Int64>? = nil,
-                                partNumber: Int, uploadID: String, ifSourceETagMatches: S3ETag? = nil) async throws(AWSError) -> S3CompletedPart {
+    package func uploadPartCopy(
+        sourceBucket: String, sourceKey: String, sourceVersionID: String? = nil,
+        destinationBucket: String, destinationKey: String, range: ClosedRange<Int64>? = nil,
+        partNumber: Int, uploadID: String, ifSourceETagMatches: S3ETag? = nil
+    ) async throws(AWSError) -> S3CompletedPart {
         let operation = Operations.uploadPartCopy
         try validate(operation, bucket: sourceBucket, key: sourceKey)
         try validate(operation, bucket: destinationBucket, key: destinationKey)
@@ -55,7 +61,9 @@ extension S3Client {
             throw invalidParameter(operation, "part number \(partNumber) is outside 1...10000")
         }
         guard !uploadID.isEmpty else { throw invalidParameter(operation, "the upload ID is empty") }
-        var headers: HTTPHeaders = ["x-amz-copy-source": Self.copySource(bucket: sourceBucket, key: sourceKey, versionID: sourceVersionID)]
+        var headers: HTTPHeaders = [
+            "x-amz-copy-source": Self.copySource(bucket: sourceBucket, key: sourceKey, versionID: sourceVersionID)
+        ]
         if let range {
             guard range.lowerBound >= 0 else { throw invalidParameter(operation, "a byte range cannot start before 0") }
             guard range.upperBound - range.lowerBound + 1 <= MultipartLimits.maximumPartSize else {
@@ -65,10 +73,15 @@ extension S3Client {
         }
         if let ifSourceETagMatches { headers.add("x-amz-copy-source-if-match", Self.quoted(ifSourceETagMatches)) }
         let query: [(String, String?)] = [("partNumber", String(partNumber)), ("uploadId", uploadID)]
-        let response = try await send(operation, makeRequest(method: "PUT", bucket: destinationBucket, key: destinationKey,
-                                                             query: query, headers: headers))
+        let response = try await send(
+            operation,
+            makeRequest(
+                method: "PUT", bucket: destinationBucket, key: destinationKey,
+                query: query, headers: headers))
         let root = try parseResult(response, operation)
-        guard let eTag = root.string("ETag"), !eTag.isEmpty else { throw client.malformed(operation, response, "CopyPartResult has no ETag") }
+        guard let eTag = root.string("ETag"), !eTag.isEmpty else {
+            throw client.malformed(operation, response, "CopyPartResult has no ETag")
+        }
         return S3CompletedPart(partNumber: partNumber, eTag: S3ETag(eTag))
     }
 
@@ -80,8 +93,10 @@ extension S3Client {
     /// - Returns: the object's ETag (with its `-N` part-count suffix).
     /// - Throws: ``AWSError``: `InvalidPart`, `InvalidPartOrder`, `EntityTooSmall`, `NoSuchUpload`, …;
     ///   `ParamValidationError` for no parts or a repeated part number.
-    package func completeMultipartUpload(bucket: String, key: String, uploadID: String,
-                                         parts: [S3CompletedPart]) async throws(AWSError) -> S3CompleteMultipartResult {
+    package func completeMultipartUpload(
+        bucket: String, key: String, uploadID: String,
+        parts: [S3CompletedPart]
+    ) async throws(AWSError) -> S3CompleteMultipartResult {
         let operation = Operations.completeMultipartUpload
         try validate(operation, bucket: bucket, key: key)
         guard !uploadID.isEmpty else { throw invalidParameter(operation, "the upload ID is empty") }
@@ -90,23 +105,31 @@ extension S3Client {
         for (previous, next) in zip(sorted, sorted.dropFirst()) where previous.partNumber == next.partNumber {
             throw invalidParameter(operation, "part number \(next.partNumber) is listed twice")
         }
-        let response = try await send(operation, makeRequest(method: "POST", bucket: bucket, key: key, query: [("uploadId", uploadID)],
-                                                             body: Self.completeMultipartUploadBody(sorted)))
+        let response = try await send(
+            operation,
+            makeRequest(
+                method: "POST", bucket: bucket, key: key, query: [("uploadId", uploadID)],
+                body: Self.completeMultipartUploadBody(sorted)))
         let root = try parseResult(response, operation)
         guard let eTag = root.string("ETag"), !eTag.isEmpty else {
             throw client.malformed(operation, response, "CompleteMultipartUploadResult has no ETag")
         }
-        return S3CompleteMultipartResult(eTag: S3ETag(eTag), location: root.string("Location"), versionID: response.headers["x-amz-version-id"])
+        return S3CompleteMultipartResult(
+            eTag: S3ETag(eTag), location: root.string("Location"), versionID: response.headers["x-amz-version-id"])
     }
 
     /// The `<CompleteMultipartUpload>` document for `parts`, in the order given.
     package static func completeMultipartUploadBody(_ parts: [S3CompletedPart]) -> Data {
-        let document = XMLNode(name: "CompleteMultipartUpload", attributes: ["xmlns": s3Namespace], children: parts.map { part in
-            XMLNode(name: "Part", children: [
-                XMLNode(name: "ETag", text: quoted(part.eTag)),
-                XMLNode(name: "PartNumber", text: String(part.partNumber)),
-            ])
-        })
+        let document = XMLNode(
+            name: "CompleteMultipartUpload", attributes: ["xmlns": s3Namespace],
+            children: parts.map { part in
+                XMLNode(
+                    name: "Part",
+                    children: [
+                        XMLNode(name: "ETag", text: quoted(part.eTag)),
+                        XMLNode(name: "PartNumber", text: String(part.partNumber)),
+                    ])
+            })
         return Data(document.serialized().utf8)
     }
 
@@ -117,14 +140,17 @@ extension S3Client {
         let operation = Operations.abortMultipartUpload
         try validate(operation, bucket: bucket, key: key)
         guard !uploadID.isEmpty else { throw invalidParameter(operation, "the upload ID is empty") }
-        _ = try await send(operation, makeRequest(method: "DELETE", bucket: bucket, key: key, query: [("uploadId", uploadID)]))
+        _ = try await send(
+            operation, makeRequest(method: "DELETE", bucket: bucket, key: key, query: [("uploadId", uploadID)]))
     }
 
     /// Every multipart upload in progress in `bucket` (under `prefix`), following `NextKeyMarker` and
     /// `NextUploadIdMarker` across pages: what a clean-up of orphaned uploads needs.
     ///
     /// - Throws: ``AWSError``: `NoSuchBucket`, `AccessDenied`, …
-    package func listMultipartUploads(bucket: String, prefix: String? = nil) async throws(AWSError) -> [S3MultipartUpload] {
+    package func listMultipartUploads(bucket: String, prefix: String? = nil) async throws(AWSError)
+        -> [S3MultipartUpload]
+    {
         let operation = Operations.listMultipartUploads
         try validate(operation, bucket: bucket)
         var uploads: [S3MultipartUpload] = []
@@ -146,8 +172,10 @@ extension S3Client {
                 guard let key = entry.string("Key"), let uploadID = entry.string("UploadId") else {
                     throw client.malformed(operation, response, "an <Upload> entry lacks its Key or UploadId")
                 }
-                uploads.append(S3MultipartUpload(key: decode(key), uploadID: uploadID,
-                                                 initiated: entry.string("Initiated").flatMap(AWSDate.parseISO8601)))
+                uploads.append(
+                    S3MultipartUpload(
+                        key: decode(key), uploadID: uploadID,
+                        initiated: entry.string("Initiated").flatMap(AWSDate.parseISO8601)))
             }
             guard root.string("IsTruncated")?.lowercased() == "true" else { return uploads }
             guard let nextKey = root.string("NextKeyMarker"), !nextKey.isEmpty else {
@@ -155,7 +183,8 @@ extension S3Client {
             }
             let nextUploadID = root.string("NextUploadIdMarker").flatMap { $0.isEmpty ? nil : $0 }
             guard seenMarkers.insert("\(nextKey)\u{0}\(nextUploadID ?? "")").inserted else {
-                throw client.malformed(operation, response, "S3 repeated a page marker; stopping to avoid an endless listing")
+                throw client.malformed(
+                    operation, response, "S3 repeated a page marker; stopping to avoid an endless listing")
             }
             marker = (decode(nextKey), nextUploadID)
         }

@@ -15,7 +15,7 @@ extension S3Client {
         do {
             let response = try await send(operation, makeRequest(method: "HEAD", bucket: bucket, key: key))
             return S3ObjectMetadata(headers: response.headers)
-        } catch where error.kind == .service && error.statusCode == 404 {
+        } catch  where error.kind == .service && error.statusCode == 404 {
             return nil
         }
     }
@@ -35,8 +35,9 @@ extension S3Client {
             guard range.lowerBound >= 0 else { throw invalidParameter(operation, "a byte range cannot start before 0") }
             headers.add("Range", "bytes=\(range.lowerBound)-\(range.upperBound)")
         }
-        let response = try await send(operation, makeRequest(method: "GET", bucket: bucket, key: key, headers: headers),
-                                      inspectsSuccessBody: false)
+        let response = try await send(
+            operation, makeRequest(method: "GET", bucket: bucket, key: key, headers: headers),
+            inspectsSuccessBody: false)
         return (S3ObjectMetadata(headers: response.headers), response.body)
     }
 
@@ -49,8 +50,10 @@ extension S3Client {
     /// - Throws: ``AWSError``; `ParamValidationError` before sending for an empty or over-long key or unsafe
     ///   header values.
     @discardableResult
-    package func putObject(bucket: String, key: String, body: Data, contentType: String? = nil,
-                           metadata: [String: String]? = nil) async throws(AWSError) -> S3ETag {
+    package func putObject(
+        bucket: String, key: String, body: Data, contentType: String? = nil,
+        metadata: [String: String]? = nil
+    ) async throws(AWSError) -> S3ETag {
         let operation = Operations.putObject
         try validate(operation, bucket: bucket, key: key)
         var headers: HTTPHeaders = [:]
@@ -58,7 +61,9 @@ extension S3Client {
         let request = makeRequest(method: "PUT", bucket: bucket, key: key, headers: headers, body: body)
         let signing: SigV4Signer.Options = unsignedPayloadOverHTTPS && request.scheme == "https" ? .s3Unsigned : .s3
         let response = try await send(operation, request, signing: signing)
-        guard let eTag = response.headers["ETag"] else { throw client.malformed(operation, response, "PutObject answered without an ETag") }
+        guard let eTag = response.headers["ETag"] else {
+            throw client.malformed(operation, response, "PutObject answered without an ETag")
+        }
         return S3ETag(eTag)
     }
 
@@ -76,28 +81,35 @@ extension S3Client {
     /// - Returns: the new object's ETag and modification time.
     /// - Throws: ``AWSError``: `NoSuchKey` (source), `NoSuchBucket`, `PreconditionFailed`, `AccessDenied`, …;
     ///   `ParamValidationError` when `contentType` or `metadata` is given with `.copy`.
-    package func copyObject(sourceBucket: String, sourceKey: String, sourceVersionID: String? = nil,
-                            destinationBucket: String, destinationKey: String,
-                            metadataDirective: S3MetadataDirective = .copy, contentType: String? = nil,
-                            metadata: [String: String]? = nil, ifSourceETagMatches: S3ETag? = nil) async throws(AWSError) -> S3CopyResult {
+    package func copyObject(
+        sourceBucket: String, sourceKey: String, sourceVersionID: String? = nil,
+        destinationBucket: String, destinationKey: String,
+        metadataDirective: S3MetadataDirective = .copy, contentType: String? = nil,
+        metadata: [String: String]? = nil, ifSourceETagMatches: S3ETag? = nil
+    ) async throws(AWSError) -> S3CopyResult {
         let operation = Operations.copyObject
         try validate(operation, bucket: sourceBucket, key: sourceKey)
         try validate(operation, bucket: destinationBucket, key: destinationKey)
         if metadataDirective == .copy, contentType != nil || metadata != nil {
-            throw invalidParameter(operation, "contentType and metadata are ignored by S3 unless metadataDirective is .replace")
+            throw invalidParameter(
+                operation, "contentType and metadata are ignored by S3 unless metadataDirective is .replace")
         }
-        var headers: HTTPHeaders = ["x-amz-copy-source": Self.copySource(bucket: sourceBucket, key: sourceKey, versionID: sourceVersionID)]
+        var headers: HTTPHeaders = [
+            "x-amz-copy-source": Self.copySource(bucket: sourceBucket, key: sourceKey, versionID: sourceVersionID)
+        ]
         headers.add("x-amz-metadata-directive", metadataDirective.rawValue)
         if let ifSourceETagMatches { headers.add("x-amz-copy-source-if-match", Self.quoted(ifSourceETagMatches)) }
         try addObjectHeaders(&headers, operation, contentType: contentType, metadata: metadata)
-        let response = try await send(operation, makeRequest(method: "PUT", bucket: destinationBucket, key: destinationKey, headers: headers))
+        let response = try await send(
+            operation, makeRequest(method: "PUT", bucket: destinationBucket, key: destinationKey, headers: headers))
         let root = try parseResult(response, operation)
         guard let eTag = root.string("ETag"), !eTag.isEmpty else {
             throw client.malformed(operation, response, "CopyObjectResult has no ETag")
         }
-        return S3CopyResult(eTag: S3ETag(eTag), lastModified: root.string("LastModified").flatMap(AWSDate.parseISO8601),
-                            versionID: response.headers["x-amz-version-id"],
-                            sourceVersionID: response.headers["x-amz-copy-source-version-id"])
+        return S3CopyResult(
+            eTag: S3ETag(eTag), lastModified: root.string("LastModified").flatMap(AWSDate.parseISO8601),
+            versionID: response.headers["x-amz-version-id"],
+            sourceVersionID: response.headers["x-amz-copy-source-version-id"])
     }
 
     /// Deletes an object; deleting a key that does not exist also succeeds (S3 answers 204 either way).
@@ -120,8 +132,10 @@ extension S3Client {
     ///   - startAfter: list keys after this one (first page only).
     ///   - delimiter: roll keys sharing a prefix up to this character into ``S3ObjectPage/commonPrefixes``.
     /// - Throws: ``AWSError``: `NoSuchBucket`, `AccessDenied`, or a 200 with an error body (retried first).
-    package func listObjectsV2(bucket: String, prefix: String? = nil, continuationToken: String? = nil, maxKeys: Int? = nil,
-                               startAfter: String? = nil, delimiter: String? = nil) async throws(AWSError) -> S3ObjectPage {
+    package func listObjectsV2(
+        bucket: String, prefix: String? = nil, continuationToken: String? = nil, maxKeys: Int? = nil,
+        startAfter: String? = nil, delimiter: String? = nil
+    ) async throws(AWSError) -> S3ObjectPage {
         let operation = Operations.listObjectsV2
         try validate(operation, bucket: bucket)
         var query: [(String, String?)] = [("list-type", "2")]
@@ -140,24 +154,30 @@ extension S3Client {
     }
 
     /// Decodes a `<ListBucketResult>` (V2), URL-decoding keys and prefixes when `EncodingType` is `url`.
-    package static func objectPage(from root: XMLNode, malformed: (String) -> AWSError) throws(AWSError) -> S3ObjectPage {
+    package static func objectPage(from root: XMLNode, malformed: (String) -> AWSError) throws(AWSError) -> S3ObjectPage
+    {
         let isURLEncoded = root.string("EncodingType") == "url"
         // botocore decodes with unquote_plus: S3 may write a space as `+`, and a literal `+` arrives as `%2B`.
         func decode(_ text: String) -> String { isURLEncoded ? URIEncoding.decode(text, plusAsSpace: true) : text }
         var objects: [S3ObjectSummary] = []
         for entry in root.all("Contents") {
             guard let key = entry.string("Key") else { throw malformed("a <Contents> entry has no <Key>") }
-            guard let size = Int64(entry.string("Size") ?? "") else { throw malformed("object \"\(key)\" has no valid <Size>") }
-            objects.append(S3ObjectSummary(key: decode(key), size: size, eTag: entry.string("ETag").map(S3ETag.init),
-                                           lastModified: entry.string("LastModified").flatMap(AWSDate.parseISO8601),
-                                           storageClass: entry.string("StorageClass")))
+            guard let size = Int64(entry.string("Size") ?? "") else {
+                throw malformed("object \"\(key)\" has no valid <Size>")
+            }
+            objects.append(
+                S3ObjectSummary(
+                    key: decode(key), size: size, eTag: entry.string("ETag").map(S3ETag.init),
+                    lastModified: entry.string("LastModified").flatMap(AWSDate.parseISO8601),
+                    storageClass: entry.string("StorageClass")))
         }
         let isTruncated = root.string("IsTruncated")?.lowercased() == "true"
         let token = root.string("NextContinuationToken").flatMap { $0.isEmpty ? nil : $0 }
         if isTruncated && token == nil { throw malformed("the page is truncated but has no NextContinuationToken") }
-        return S3ObjectPage(objects: objects, commonPrefixes: root.all("CommonPrefixes").compactMap { $0.string("Prefix") }.map(decode),
-                            isTruncated: isTruncated, nextContinuationToken: token,
-                            keyCount: root.string("KeyCount").flatMap(Int.init))
+        return S3ObjectPage(
+            objects: objects, commonPrefixes: root.all("CommonPrefixes").compactMap { $0.string("Prefix") }.map(decode),
+            isTruncated: isTruncated, nextContinuationToken: token,
+            keyCount: root.string("KeyCount").flatMap(Int.init))
     }
 
     /// Every object under `prefix`, following continuation tokens page by page.
@@ -172,7 +192,9 @@ extension S3Client {
     /// Every object under `prefix`, collected from all pages.
     ///
     /// - Throws: ``AWSError`` from any page; `MalformedResponse` if S3 repeats a continuation token.
-    package func listAllObjects(bucket: String, prefix: String? = nil, pageSize: Int? = nil) async throws(AWSError) -> [S3ObjectSummary] {
+    package func listAllObjects(bucket: String, prefix: String? = nil, pageSize: Int? = nil) async throws(AWSError)
+        -> [S3ObjectSummary]
+    {
         var all: [S3ObjectSummary] = []
         var iterator = objects(bucket: bucket, prefix: prefix, pageSize: pageSize).makeAsyncIterator()
         while let object = try await iterator.next() { all.append(object) }
@@ -188,7 +210,9 @@ extension S3Client {
     ///   - method: `GET` (download) or `PUT` (upload).
     ///   - expires: 1 second to 7 days.
     /// - Throws: ``AWSError``: `CredentialsNotFound`, or `ParamValidationError` for an expiry out of range.
-    package func presignedURL(method: String = "GET", bucket: String, key: String, expires: Duration) async throws(AWSError) -> String {
+    package func presignedURL(method: String = "GET", bucket: String, key: String, expires: Duration)
+        async throws(AWSError) -> String
+    {
         let operation = method.uppercased() == "PUT" ? Operations.putObject : Operations.getObject
         try validate(operation, bucket: bucket, key: key)
         let seconds = expires.components.seconds
@@ -199,11 +223,13 @@ extension S3Client {
         do {
             credentials = try await client.context.credentials.credentials()
         } catch {
-            throw AWSError(kind: .credentials, service: AWSService.s3.id, operation: operation.name, code: "CredentialsNotFound",
-                           message: "\(error)", attempts: 0)
+            throw AWSError(
+                kind: .credentials, service: AWSService.s3.id, operation: operation.name, code: "CredentialsNotFound",
+                message: "\(error)", attempts: 0)
         }
         let request = makeRequest(method: method.uppercased(), bucket: bucket, key: key)
-        let signed = presigningSigner.presign(request, credentials: credentials, at: client.context.now(), expires: Int(seconds), options: .s3Unsigned)
+        let signed = presigningSigner.presign(
+            request, credentials: credentials, at: client.context.now(), expires: Int(seconds), options: .s3Unsigned)
         return signed.request.url
     }
 }
@@ -238,14 +264,18 @@ package struct S3ObjectListing: AsyncSequence, Sendable {
         package mutating func next() async throws(AWSError) -> S3ObjectSummary? {
             while position >= buffer.count {
                 guard !isFinished else { return nil }
-                let page = try await listing.client.listObjectsV2(bucket: listing.bucket, prefix: listing.prefix,
-                                                                  continuationToken: nextToken, maxKeys: listing.pageSize)
+                let page = try await listing.client.listObjectsV2(
+                    bucket: listing.bucket, prefix: listing.prefix,
+                    continuationToken: nextToken, maxKeys: listing.pageSize)
                 buffer = page.objects
                 position = 0
                 if page.isTruncated, let token = page.nextContinuationToken {
                     guard seenTokens.insert(token).inserted else {
-                        throw AWSError(kind: .malformedResponse, service: AWSService.s3.id, operation: S3Client.Operations.listObjectsV2.name,
-                                       code: "MalformedResponse", message: "S3 repeated a continuation token; stopping to avoid an endless listing")
+                        throw AWSError(
+                            kind: .malformedResponse, service: AWSService.s3.id,
+                            operation: S3Client.Operations.listObjectsV2.name,
+                            code: "MalformedResponse",
+                            message: "S3 repeated a continuation token; stopping to avoid an endless listing")
                     }
                     nextToken = token
                 } else {

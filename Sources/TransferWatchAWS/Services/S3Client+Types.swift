@@ -25,7 +25,9 @@ package struct S3ETag: Sendable, Hashable, CustomStringConvertible {
     /// The number of parts of a multipart object's ETag (the `-N` suffix), or `nil` for a single-part one.
     package var partCount: Int? {
         let value = normalized
-        guard let dash = value.lastIndex(of: "-"), let count = Int(value[value.index(after: dash)...]), count > 0 else { return nil }
+        guard let dash = value.lastIndex(of: "-"), let count = Int(value[value.index(after: dash)...]), count > 0 else {
+            return nil
+        }
         return count
     }
 
@@ -59,10 +61,12 @@ package struct S3ObjectMetadata: Sendable, Equatable {
     /// `x-amz-delete-marker: true`.
     package var isDeleteMarker: Bool
 
-    package init(contentLength: Int64, eTag: S3ETag? = nil, lastModified: Date? = nil, contentType: String? = nil,
-                 metadata: [String: String] = [:], versionID: String? = nil, checksums: [String: String] = [:],
-                 serverSideEncryption: String? = nil, storageClass: String? = nil, contentRange: String? = nil,
-                 isDeleteMarker: Bool = false) {
+    package init(
+        contentLength: Int64, eTag: S3ETag? = nil, lastModified: Date? = nil, contentType: String? = nil,
+        metadata: [String: String] = [:], versionID: String? = nil, checksums: [String: String] = [:],
+        serverSideEncryption: String? = nil, storageClass: String? = nil, contentRange: String? = nil,
+        isDeleteMarker: Bool = false
+    ) {
         self.contentLength = contentLength
         self.eTag = eTag
         self.lastModified = lastModified
@@ -139,7 +143,8 @@ package struct S3ObjectSummary: Sendable, Equatable {
     package var lastModified: Date?
     package var storageClass: String?
 
-    package init(key: String, size: Int64, eTag: S3ETag? = nil, lastModified: Date? = nil, storageClass: String? = nil) {
+    package init(key: String, size: Int64, eTag: S3ETag? = nil, lastModified: Date? = nil, storageClass: String? = nil)
+    {
         self.key = key
         self.size = size
         self.eTag = eTag
@@ -158,8 +163,10 @@ package struct S3ObjectPage: Sendable, Equatable {
     package var nextContinuationToken: String?
     package var keyCount: Int
 
-    package init(objects: [S3ObjectSummary], commonPrefixes: [String] = [], isTruncated: Bool = false,
-                 nextContinuationToken: String? = nil, keyCount: Int? = nil) {
+    package init(
+        objects: [S3ObjectSummary], commonPrefixes: [String] = [], isTruncated: Bool = false,
+        nextContinuationToken: String? = nil, keyCount: Int? = nil
+    ) {
         self.objects = objects
         self.commonPrefixes = commonPrefixes
         self.isTruncated = isTruncated

@@ -36,8 +36,9 @@ package struct S3Client: Sendable {
     ///   - forcePathStyle: address buckets path-style even on AWS.
     ///   - unsignedPayloadOverHTTPS: sign PutObject bodies as `UNSIGNED-PAYLOAD` over https.
     package init(context: AWSClient.Context, forcePathStyle: Bool = false, unsignedPayloadOverHTTPS: Bool = false) {
-        self.init(client: AWSClient(service: .s3, context: context), forcePathStyle: forcePathStyle,
-                  unsignedPayloadOverHTTPS: unsignedPayloadOverHTTPS)
+        self.init(
+            client: AWSClient(service: .s3, context: context), forcePathStyle: forcePathStyle,
+            unsignedPayloadOverHTTPS: unsignedPayloadOverHTTPS)
     }
 
     /// Creates a client around an existing S3 ``AWSClient``.
@@ -46,7 +47,8 @@ package struct S3Client: Sendable {
         self.client = client
         self.forcePathStyle = forcePathStyle
         self.unsignedPayloadOverHTTPS = unsignedPayloadOverHTTPS
-        presigner = SigV4Signer(region: client.context.endpoints.signingRegion(for: .s3), service: AWSService.s3.signingName)
+        presigner = SigV4Signer(
+            region: client.context.endpoints.signingRegion(for: .s3), service: AWSService.s3.signingName)
     }
 
     /// The signer for presigned URLs (same region and service as the header signer).
@@ -75,9 +77,11 @@ package struct S3Client: Sendable {
         /// `POST /<key>?uploadId=…`.
         package static let completeMultipartUpload = AWSOperation(.s3, "CompleteMultipartUpload", iam: ["s3:PutObject"])
         /// `DELETE /<key>?uploadId=…`.
-        package static let abortMultipartUpload = AWSOperation(.s3, "AbortMultipartUpload", iam: ["s3:AbortMultipartUpload"])
+        package static let abortMultipartUpload = AWSOperation(
+            .s3, "AbortMultipartUpload", iam: ["s3:AbortMultipartUpload"])
         /// `GET /?uploads`.
-        package static let listMultipartUploads = AWSOperation(.s3, "ListMultipartUploads", iam: ["s3:ListBucketMultipartUploads"])
+        package static let listMultipartUploads = AWSOperation(
+            .s3, "ListMultipartUploads", iam: ["s3:ListBucketMultipartUploads"])
         /// `PUT /` on the bucket.
         package static let createBucket = AWSOperation(.s3, "CreateBucket", iam: ["s3:CreateBucket"])
         /// `HEAD /` on the bucket.
@@ -85,17 +89,20 @@ package struct S3Client: Sendable {
         /// `DELETE /` on the bucket.
         package static let deleteBucket = AWSOperation(.s3, "DeleteBucket", iam: ["s3:DeleteBucket"])
         /// `PUT /?notification`.
-        package static let putBucketNotificationConfiguration = AWSOperation(.s3, "PutBucketNotificationConfiguration",
-                                                                             iam: ["s3:PutBucketNotification"])
+        package static let putBucketNotificationConfiguration = AWSOperation(
+            .s3, "PutBucketNotificationConfiguration",
+            iam: ["s3:PutBucketNotification"])
         /// `GET /?notification`.
-        package static let getBucketNotificationConfiguration = AWSOperation(.s3, "GetBucketNotificationConfiguration",
-                                                                             iam: ["s3:GetBucketNotification"])
+        package static let getBucketNotificationConfiguration = AWSOperation(
+            .s3, "GetBucketNotificationConfiguration",
+            iam: ["s3:GetBucketNotification"])
 
         /// Every operation above, for the least-privilege policy.
         package static let all: [AWSOperation] = [
             headObject, getObject, putObject, copyObject, deleteObject, listObjectsV2,
             createMultipartUpload, uploadPartCopy, completeMultipartUpload, abortMultipartUpload, listMultipartUploads,
-            createBucket, headBucket, deleteBucket, putBucketNotificationConfiguration, getBucketNotificationConfiguration,
+            createBucket, headBucket, deleteBucket, putBucketNotificationConfiguration,
+            getBucketNotificationConfiguration,
         ]
     }
 
@@ -132,18 +139,22 @@ package struct S3Client: Sendable {
     /// Builds the request for `bucket` (and `key`, for object operations) with the right addressing style.
     ///
     /// - Parameter query: name/value pairs, encoded here; a `nil` value gives a bare name (`?uploads`).
-    package func makeRequest(method: String, bucket: String, key: String? = nil, query: [(String, String?)] = [],
-                             headers: HTTPHeaders = [:], body: Data = Data()) -> HTTPRequest {
+    package func makeRequest(
+        method: String, bucket: String, key: String? = nil, query: [(String, String?)] = [],
+        headers: HTTPHeaders = [:], body: Data = Data()
+    ) -> HTTPRequest {
         let queryString = URIEncoding.queryString(query)
         let keyPath = key.map(Self.encodeKey)
         if usesVirtualHostedStyle(for: bucket) {
-            var request = HTTPRequest(method: method, endpoint: client.endpoint, path: "/" + (keyPath ?? ""),
-                                      query: queryString, headers: headers, body: body)
+            var request = HTTPRequest(
+                method: method, endpoint: client.endpoint, path: "/" + (keyPath ?? ""),
+                query: queryString, headers: headers, body: body)
             request.host = "\(bucket).\(request.host)"
             return request
         }
         let path = "/" + URIEncoding.encode(bucket) + (keyPath.map { "/" + $0 } ?? "")
-        return HTTPRequest(method: method, endpoint: client.endpoint, path: path, query: queryString, headers: headers, body: body)
+        return HTTPRequest(
+            method: method, endpoint: client.endpoint, path: path, query: queryString, headers: headers, body: body)
     }
 
     // MARK: - Sending and errors
@@ -152,8 +163,10 @@ package struct S3Client: Sendable {
     ///
     /// - Parameter inspectsSuccessBody: check a non-empty 2xx body for an `<Error>` root or truncation; `false`
     ///   only for GetObject, whose body is the object.
-    func send(_ operation: AWSOperation, _ request: HTTPRequest, signing: SigV4Signer.Options = .s3,
-              inspectsSuccessBody: Bool = true) async throws(AWSError) -> HTTPResponse {
+    func send(
+        _ operation: AWSOperation, _ request: HTTPRequest, signing: SigV4Signer.Options = .s3,
+        inspectsSuccessBody: Bool = true
+    ) async throws(AWSError) -> HTTPResponse {
         try await client.send(operation, request, signing: signing) { response in
             Self.decodeError(response, operation: operation, inspectsSuccessBody: inspectsSuccessBody)
         }
@@ -166,7 +179,9 @@ package struct S3Client: Sendable {
     /// - Other errors decode `<Error><Code/><Message/><RequestId/></Error>`; a body-less 403 (HEAD) is
     ///   `AccessDenied`; a region redirect names the bucket's region from `x-amz-bucket-region`.
     /// - `<SignatureProvided>` is removed from the kept body so no signature survives in an error.
-    package static func decodeError(_ response: HTTPResponse, operation: AWSOperation, inspectsSuccessBody: Bool = true) -> AWSError? {
+    package static func decodeError(_ response: HTTPResponse, operation: AWSOperation, inspectsSuccessBody: Bool = true)
+        -> AWSError?
+    {
         let headerRequestID = AWSClient.requestID(response.headers)
         if (200..<300).contains(response.status) {
             guard inspectsSuccessBody, !response.body.isEmpty else { return nil }
@@ -174,22 +189,27 @@ package struct S3Client: Sendable {
             do {
                 root = try parseBody(response.body)
             } catch {
-                return AWSError(service: AWSService.s3.id, operation: operation.name, statusCode: 500, code: "InternalError",
-                                message: "S3 answered HTTP \(response.status) with a body that is not complete XML (\(error.message)); "
-                                    + "treated as HTTP 500 and retried",
-                                requestID: headerRequestID, body: scrub(response.body))
+                return AWSError(
+                    service: AWSService.s3.id, operation: operation.name, statusCode: 500, code: "InternalError",
+                    message:
+                        "S3 answered HTTP \(response.status) with a body that is not complete XML (\(error.message)); "
+                        + "treated as HTTP 500 and retried",
+                    requestID: headerRequestID, body: scrub(response.body))
             }
             guard root.localName == "Error" else { return nil }
             let message = root.string("Message") ?? ""
-            return AWSError(service: AWSService.s3.id, operation: operation.name, statusCode: 500,
-                            code: root.string("Code") ?? "InternalError",
-                            message: message + (message.isEmpty ? "" : " ") + "(an error inside an HTTP \(response.status) answer; treated as HTTP 500)",
-                            requestID: root.string("RequestId") ?? headerRequestID, body: scrub(response.body))
+            return AWSError(
+                service: AWSService.s3.id, operation: operation.name, statusCode: 500,
+                code: root.string("Code") ?? "InternalError",
+                message: message + (message.isEmpty ? "" : " ")
+                    + "(an error inside an HTTP \(response.status) answer; treated as HTTP 500)",
+                requestID: root.string("RequestId") ?? headerRequestID, body: scrub(response.body))
         }
         guard var error = AWSClient.decodeXMLError(response, service: .s3, operation: operation) else { return nil }
         if response.body.isEmpty && response.status == 403 {
             error.code = "AccessDenied"
-            error.message = "Forbidden (S3 sends no error body for HEAD; for a missing key this also means s3:ListBucket is not granted)"
+            error.message =
+                "Forbidden (S3 sends no error body for HEAD; for a missing key this also means s3:ListBucket is not granted)"
         }
         if let region = response.headers["x-amz-bucket-region"], [301, 307, 400].contains(response.status) {
             error.message += (error.message.isEmpty ? "" : "; ") + "the bucket is in region \(region)"
@@ -209,7 +229,8 @@ package struct S3Client: Sendable {
     static func scrub(_ body: Data) -> Data {
         let text = String(decoding: body, as: UTF8.self)
         guard let open = text.range(of: "<SignatureProvided>"),
-              let close = text.range(of: "</SignatureProvided>", range: open.upperBound..<text.endIndex) else { return body }
+            let close = text.range(of: "</SignatureProvided>", range: open.upperBound..<text.endIndex)
+        else { return body }
         return Data((text[..<open.upperBound] + "<redacted>" + text[close.lowerBound...]).utf8)
     }
 
@@ -228,14 +249,19 @@ package struct S3Client: Sendable {
 
     // MARK: - Validation
 
-    /// The error for a call rejected before sending (botocore's `ParamValidationError`).
+    /// The error for a call refused before sending (kind ``AWSError/Kind/invalidRequest``, code
+    /// `ParamValidationError` as botocore names it).
     func invalidParameter(_ operation: AWSOperation, _ message: String) -> AWSError {
-        AWSError(service: AWSService.s3.id, operation: operation.name, code: "ParamValidationError", message: message, attempts: 0)
+        AWSError(
+            kind: .invalidRequest, service: AWSService.s3.id, operation: operation.name, code: "ParamValidationError",
+            message: message, attempts: 0)
     }
 
     /// Checks a bucket name and key: both non-empty, the key at most 1,024 UTF-8 bytes.
     func validate(_ operation: AWSOperation, bucket: String, key: String? = nil) throws(AWSError) {
-        guard !bucket.isEmpty, !bucket.contains("/") else { throw invalidParameter(operation, "invalid bucket name \"\(bucket)\"") }
+        guard !bucket.isEmpty, !bucket.contains("/") else {
+            throw invalidParameter(operation, "invalid bucket name \"\(bucket)\"")
+        }
         guard let key else { return }
         guard !key.isEmpty else { throw invalidParameter(operation, "the object key is empty") }
         guard key.utf8.count <= 1024 else {
@@ -244,11 +270,14 @@ package struct S3Client: Sendable {
     }
 
     /// Adds `Content-Type` and `x-amz-meta-*` headers, refusing values that would break or inject header lines.
-    func addObjectHeaders(_ headers: inout HTTPHeaders, _ operation: AWSOperation, contentType: String?,
-                          metadata: [String: String]?) throws(AWSError) {
+    func addObjectHeaders(
+        _ headers: inout HTTPHeaders, _ operation: AWSOperation, contentType: String?,
+        metadata: [String: String]?
+    ) throws(AWSError) {
         if let contentType {
             guard Self.isSafeHeaderValue(contentType), !contentType.isEmpty else {
-                throw invalidParameter(operation, "the content type contains characters that cannot go in an HTTP header")
+                throw invalidParameter(
+                    operation, "the content type contains characters that cannot go in an HTTP header")
             }
             headers.add("Content-Type", contentType)
         }
@@ -257,7 +286,8 @@ package struct S3Client: Sendable {
                 throw invalidParameter(operation, "metadata name \"\(name)\" is not a valid HTTP header name")
             }
             guard Self.isSafeHeaderValue(value) else {
-                throw invalidParameter(operation, "metadata \"\(name)\" has a value with control or non-ASCII characters")
+                throw invalidParameter(
+                    operation, "metadata \"\(name)\" has a value with control or non-ASCII characters")
             }
             headers.add("x-amz-meta-\(name)", value)
         }
@@ -272,9 +302,12 @@ package struct S3Client: Sendable {
     static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
         case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
-        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
-             UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
-             UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"): true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+            UInt8(ascii: "'"),
+            UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"),
+            UInt8(ascii: "_"),
+            UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            true
         default: false
         }
     }
