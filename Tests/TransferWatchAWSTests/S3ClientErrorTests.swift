@@ -124,7 +124,7 @@ import TransferWatchTestSupport
         #expect(error.operation == "HeadObject")
         #expect(
             error.message
-                == "Forbidden (S3 sends no error body for HEAD; for a missing key this also means s3:ListBucket is not granted)"
+                == "Forbidden (HEAD answers carry no error body; for a missing key this also means s3:ListBucket is not granted)"
         )
         #expect(transport.requests.count == 1)
     }
@@ -156,6 +156,7 @@ import TransferWatchTestSupport
         #expect(try await s3.headBucket("absent") == false)
         let forbidden = try await #require(throws: AWSError.self) { _ = try await s3.headBucket("theirs") }
         #expect(forbidden.code == "AccessDenied")
+        #expect(forbidden.message == "Forbidden (the answer carried no error body)")
         let moved = try await #require(throws: AWSError.self) { _ = try await s3.headBucket("elsewhere") }
         #expect(moved.code == "PermanentRedirect")
         #expect(moved.message == "the bucket is in region ap-southeast-2")

@@ -7,7 +7,8 @@ extension S3Client {
     /// `nil`), while 403 is thrown as `AccessDenied`, which S3 also answers for a missing key when the caller lacks
     /// `s3:ListBucket`.
     ///
-    /// - Returns: the metadata, or `nil` when the key does not exist (or its current version is a delete marker).
+    /// - Returns: the metadata, or `nil` when the key does not exist (or its current version is a delete marker,
+    ///   or the bucket does not exist: a body-less 404 cannot tell these apart; ``headBucket(_:)`` can).
     /// - Throws: ``AWSError``, e.g. `AccessDenied` (403) or `BadRequest` (400).
     package func headObject(bucket: String, key: String) async throws(AWSError) -> S3ObjectMetadata? {
         let operation = Operations.headObject

@@ -209,7 +209,9 @@ package struct S3Client: Sendable {
         if response.body.isEmpty && response.status == 403 {
             error.code = "AccessDenied"
             error.message =
-                "Forbidden (S3 sends no error body for HEAD; for a missing key this also means s3:ListBucket is not granted)"
+                operation == Operations.headObject
+                ? "Forbidden (HEAD answers carry no error body; for a missing key this also means s3:ListBucket is not granted)"
+                : "Forbidden (the answer carried no error body)"
         }
         if let region = response.headers["x-amz-bucket-region"], [301, 307, 400].contains(response.status) {
             error.message += (error.message.isEmpty ? "" : "; ") + "the bucket is in region \(region)"
