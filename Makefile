@@ -4,7 +4,7 @@
 #   make venv     .venv with the pinned emulator tier (scripts/requirements-test.txt)
 #   make build    debug build            make release   release build
 #   make test     every test, with the moto emulator REQUIRED (a missing moto fails)
-#   make bench    the SigV4 benchmark, release build
+#   make bench    benchmarks against the boto3 baseline, release build
 #   make clean    build products         make distclean  also .build and .venv
 
 SHELL := /bin/bash
@@ -55,9 +55,11 @@ test: deps venv
 	@echo "======================================================================"
 	TRANSFERWATCH_REQUIRE_EMULATOR=1 TRANSFERWATCH_PYTHON=$(VENV_PYTHON) $(SWIFT) test
 
-# bench/SigV4Bench is still a stub; the venv Python is exported for its botocore comparison.
+# Benchmarks print ratios against the boto3/botocore baseline from .venv, run in the same process tree, and
+# write JSON to bench/results/.
 bench: deps venv
-	TRANSFERWATCH_PYTHON=$(VENV_PYTHON) $(SWIFT) run -c release SigV4Bench
+	@mkdir -p bench/results
+	TRANSFERWATCH_PYTHON=$(VENV_PYTHON) $(SWIFT) run -c release SigV4Bench --json bench/results/sigv4.json
 
 clean:
 	$(SWIFT) package clean

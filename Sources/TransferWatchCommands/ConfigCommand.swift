@@ -19,16 +19,27 @@ struct ConfigCommand: AsyncParsableCommand {
             abstract: "Validate the configuration file; print every problem as file:line:col (exit 2), or the resolved settings."
         )
 
-        @OptionGroup var global: GlobalOptions
+        @ParentCommand var root: TransferWatchCommand
         @Flag(name: .long, help: "Print the resolved settings as JSON.") var json = false
+        @Flag(name: .long, help: "Also find credentials through the default chain and name their source (exit 1 when none).")
+        var credentials = false
 
         func run() async throws {
-            let environment = ProcessInfo.processInfo.environment
-            let path = global.configurationPath(environment: environment)
-            let configuration = try Configuration.load(contentsOf: path, environment: environment)
-            let now = try global.clock()()
-            let summary = ConfigurationSummary(configuration: configuration, path: path, environment: environment, now: now)
+            let context = try CommandContext.make(global: root.global)
+            var summary = ConfigurationSummary(configuration: context.configuration, path: context.configurationPath,
+                                               environment: context.environment, now: context.now())
+            var failure: (any Error)?
+            if credentials {
+                do {
+                    let found = try await context.credentials.credentials()
+                    summary.credentials = "\(found.source) (\(Redaction.redactAccessKeyID(found.accessKeyID)))"
+                } catch {
+                    summary.credentials = "none"
+                    failure = error
+                }
+            }
             print(json ? summary.json() : summary.text())
+            if let failure { throw CommandFailure.failed("error: \(failure)") }
         }
     }
 }
@@ -45,6 +56,8 @@ struct ConfigurationSummary {
     var nextTeardown: Date?
     var maxLifespan: String
     var timezone: String
+    /// Where credentials come from, when asked for.
+    var credentials: String?
 
     init(configuration: Configuration, path: String, environment: [String: String], now: Date) {
         self.path = path
@@ -69,6 +82,7 @@ struct ConfigurationSummary {
         lines.append("queue: \(queue ?? "(none)")")
         lines.append("next provisioning: \(nextProvision.map(AWSDate.iso8601) ?? "never") (\(timezone))")
         lines.append("next teardown: \(nextTeardown.map(AWSDate.iso8601) ?? "never"); max lifespan \(maxLifespan)")
+        if let credentials { lines.append("credentials: \(credentials)") }
         lines.append("endpoints:")
         for endpoint in endpoints { lines.append("  \(endpoint.service): \(endpoint.url)") }
         return lines.joined(separator: "\n")
@@ -83,6 +97,7 @@ struct ConfigurationSummary {
             "maxLifespan": maxLifespan, "timezone": timezone,
         ]
         object["queue"] = queue ?? NSNull()
+        if let credentials { object["credentials"] = credentials }
         object["nextProvision"] = nextProvision.map(AWSDate.iso8601) ?? NSNull()
         object["nextTeardown"] = nextTeardown.map(AWSDate.iso8601) ?? NSNull()
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()

@@ -14,6 +14,10 @@ package struct TransferWatchCommand: AsyncParsableCommand {
         subcommands: [ConfigCommand.self]
     )
 
+    /// `--config`, `--now`, `--log-format`, `--log-level`: given before the command, read by every command
+    /// through `@ParentCommand`.
+    @OptionGroup package var global: GlobalOptions
+
     package init() {}
 
     /// Runs the command line and exits with CONTRACT.md's status.

@@ -12,10 +12,7 @@ import Synchronization
 /// let transport = try CurlTransport(configuration: .init(connectTimeout: .seconds(5)))
 /// let response = try await transport.send(request, timeout: .seconds(30))
 /// ```
-package final class CurlTransport: HTTPTransport, @unchecked Sendable {
-    // @unchecked: the curl handles are touched only on the loop thread; everything shared with callers goes
-    // through the `state` mutex.
-
+package final class CurlTransport: HTTPTransport, Sendable {
     /// Connection-level settings.
     package struct Configuration: Sendable {
         /// How long to wait for a TCP (and TLS) connection.
@@ -43,6 +40,36 @@ package final class CurlTransport: HTTPTransport, @unchecked Sendable {
         package var connectionsOpened: Int
     }
 
+    private let engine: CurlLoop
+
+    /// Creates the multi handle and starts the loop thread.
+    package init(configuration: Configuration = Configuration()) throws {
+        engine = try CurlLoop(configuration: configuration)
+    }
+
+    deinit {
+        engine.shutdown()
+    }
+
+    /// Stops the loop thread; requests still in flight fail with a transport error.
+    package func shutdown() { engine.shutdown() }
+
+    /// The counters so far.
+    package var statistics: Statistics { engine.statistics }
+
+    package func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+        try await engine.send(request, timeout: timeout)
+    }
+}
+
+/// The libcurl engine: the multi handle and the thread that drives it. The thread holds the engine (not the
+/// transport), so the transport can be released while the thread shuts down cleanly.
+private final class CurlLoop: @unchecked Sendable {
+    // @unchecked: the curl handles are touched only on the loop thread; everything shared with callers goes
+    // through the `state` mutex.
+    typealias Configuration = CurlTransport.Configuration
+    typealias Statistics = CurlTransport.Statistics
+
     private struct State {
         var pending: [Exchange] = []
         var cancelled: [ObjectIdentifier] = []
@@ -56,8 +83,7 @@ package final class CurlTransport: HTTPTransport, @unchecked Sendable {
     private let thread: Thread
     private let finished = DispatchSemaphore(value: 0)
 
-    /// Creates the multi handle and starts the loop thread.
-    package init(configuration: Configuration = Configuration()) throws {
+    init(configuration: Configuration) throws {
         self.configuration = configuration
         guard curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK, let multi = curl_multi_init() else {
             throw TransportError(.other, "libcurl could not be initialised")
@@ -66,18 +92,17 @@ package final class CurlTransport: HTTPTransport, @unchecked Sendable {
         _ = tw_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, configuration.maxConnectionsPerHost)
         _ = tw_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, configuration.maxConnectionsPerHost * 4)
         let box = LoopBox()
-        thread = Thread { box.run?() }
+        // The thread holds the engine until its loop ends, then lets go (no cycle outlives shutdown).
+        thread = Thread {
+            box.run?()
+            box.run = nil
+        }
         thread.name = "transferwatch-curl"
-        box.run = { [unowned self] in self.loop() }
+        box.run = { self.loop() }
         thread.start()
     }
 
-    deinit {
-        shutdown()
-    }
-
-    /// Stops the loop thread; requests still in flight fail with a transport error.
-    package func shutdown() {
+    func shutdown() {
         let wasRunning = state.withLock { state -> Bool in
             let was = state.running
             state.running = false
@@ -88,10 +113,9 @@ package final class CurlTransport: HTTPTransport, @unchecked Sendable {
         finished.wait()
     }
 
-    /// The counters so far.
-    package var statistics: Statistics { state.withLock { $0.statistics } }
+    var statistics: Statistics { state.withLock { $0.statistics } }
 
-    package func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+    func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
         let exchange = Exchange(request: request, timeout: timeout)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
@@ -279,7 +303,7 @@ package final class CurlTransport: HTTPTransport, @unchecked Sendable {
     }
 }
 
-/// Lets the thread closure reach the transport without a retain cycle at init time.
+/// Hands the loop closure to the thread, which is created before the engine's `self` is complete.
 private final class LoopBox: @unchecked Sendable {
     // @unchecked: written once before the thread starts, read once by it.
     var run: (() -> Void)?
