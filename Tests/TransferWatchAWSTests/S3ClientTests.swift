@@ -614,7 +614,9 @@ enum S3Bodies {
         """
 
     /// An S3 error document.
-    static func error(_ code: String, _ message: String, requestID: String = "4442587FB7D0A2F9", extra: String = "")
+    static func error(
+        _ code: String, _ message: String, requestID: String = "4442587FB7D0A2F9", extra: String = ""
+    )
         -> String
     {
         """

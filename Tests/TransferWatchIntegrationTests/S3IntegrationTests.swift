@@ -456,7 +456,9 @@ struct S3MotoScope: SuiteTrait, TestScoping {
 
     var verifySignatures = false
 
-    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void)
+    func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    )
         async throws
     {
         let moto = try await MotoServer.start(

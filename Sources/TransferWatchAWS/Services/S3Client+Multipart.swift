@@ -148,7 +148,9 @@ extension S3Client {
     /// `NextUploadIdMarker` across pages: what a clean-up of orphaned uploads needs.
     ///
     /// - Throws: ``AWSError``: `NoSuchBucket`, `AccessDenied`, …
-    package func listMultipartUploads(bucket: String, prefix: String? = nil) async throws(AWSError)
+    package func listMultipartUploads(
+        bucket: String, prefix: String? = nil
+    ) async throws(AWSError)
         -> [S3MultipartUpload]
     {
         let operation = Operations.listMultipartUploads

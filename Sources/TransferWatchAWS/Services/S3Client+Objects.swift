@@ -26,7 +26,9 @@ extension S3Client {
     /// - Parameter range: 0-based, inclusive byte offsets (`bytes=first-last`); `nil` for the whole object.
     /// - Returns: the metadata (``S3ObjectMetadata/contentRange`` set for a range) and the bytes.
     /// - Throws: ``AWSError``: `NoSuchKey`, `NoSuchBucket`, `InvalidRange`, `AccessDenied`, …
-    package func getObject(bucket: String, key: String, range: ClosedRange<Int64>? = nil) async throws(AWSError)
+    package func getObject(
+        bucket: String, key: String, range: ClosedRange<Int64>? = nil
+    ) async throws(AWSError)
         -> (metadata: S3ObjectMetadata, body: Data)
     {
         let operation = Operations.getObject
@@ -193,7 +195,9 @@ extension S3Client {
     /// Every object under `prefix`, collected from all pages.
     ///
     /// - Throws: ``AWSError`` from any page; `MalformedResponse` if S3 repeats a continuation token.
-    package func listAllObjects(bucket: String, prefix: String? = nil, pageSize: Int? = nil) async throws(AWSError)
+    package func listAllObjects(
+        bucket: String, prefix: String? = nil, pageSize: Int? = nil
+    ) async throws(AWSError)
         -> [S3ObjectSummary]
     {
         var all: [S3ObjectSummary] = []
@@ -211,7 +215,9 @@ extension S3Client {
     ///   - method: `GET` (download) or `PUT` (upload).
     ///   - expires: 1 second to 7 days.
     /// - Throws: ``AWSError``: `CredentialsNotFound`, or `ParamValidationError` for an expiry out of range.
-    package func presignedURL(method: String = "GET", bucket: String, key: String, expires: Duration)
+    package func presignedURL(
+        method: String = "GET", bucket: String, key: String, expires: Duration
+    )
         async throws(AWSError) -> String
     {
         let operation = method.uppercased() == "PUT" ? Operations.putObject : Operations.getObject

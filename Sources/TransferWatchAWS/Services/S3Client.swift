@@ -179,7 +179,9 @@ package struct S3Client: Sendable {
     /// - Other errors decode `<Error><Code/><Message/><RequestId/></Error>`; a body-less 403 (HEAD) is
     ///   `AccessDenied`; a region redirect names the bucket's region from `x-amz-bucket-region`.
     /// - `<SignatureProvided>` is removed from the kept body so no signature survives in an error.
-    package static func decodeError(_ response: HTTPResponse, operation: AWSOperation, inspectsSuccessBody: Bool = true)
+    package static func decodeError(
+        _ response: HTTPResponse, operation: AWSOperation, inspectsSuccessBody: Bool = true
+    )
         -> AWSError?
     {
         let headerRequestID = AWSClient.requestID(response.headers)
