@@ -49,7 +49,10 @@ package final class MotoServer: Sendable {
     private let isStopped = Mutex(false)
 
     /// How long ``start(verifySignatures:fixesGzipBodies:logger:)`` waits for moto to answer.
-    package static let startTimeout: Duration = .seconds(30)
+    package static let startTimeout: Duration = .seconds(60)
+
+    /// Limits how many moto processes start at the same moment (see ``start(verifySignatures:fixesGzipBodies:logger:)``).
+    static let launchGate = LaunchGate(limit: 2)
 
     private init(
         endpoint: URL, process: Process, standardInput: Pipe, logFile: URL, session: URLSession,
@@ -88,6 +91,10 @@ package final class MotoServer: Sendable {
         fixesGzipBodies: Bool = true,
         logger: Logger
     ) async throws -> MotoServer {
+        // Dozens of suites start their own moto at once; on two cores, starting them all together makes each
+        // take many seconds. At most two launch at a time; the others wait their turn before their clock starts.
+        await launchGate.enter()
+        defer { Task { await launchGate.leave() } }
         let clock = ContinuousClock()
         let started = clock.now
         let deadline = started + startTimeout
@@ -338,4 +345,29 @@ private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?,
     #else
     return Darwin.read(descriptor, buffer, count)
     #endif
+}
+
+/// A counting semaphore for async code: `enter()` waits while `limit` holders are inside.
+actor LaunchGate {
+    private let limit: Int
+    private var inside = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { self.limit = limit }
+
+    func enter() async {
+        if inside < limit {
+            inside += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func leave() {
+        if waiting.isEmpty {
+            inside -= 1
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
 }
