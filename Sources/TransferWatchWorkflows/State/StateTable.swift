@@ -1,0 +1,48 @@
+import Foundation
+import TransferWatchAWS
+
+/// The state table's layout: one table, partition key `pk` and sort key `sk` (both strings).
+///
+/// | item | pk | sk |
+/// | --- | --- | --- |
+/// | a delivery window | `window#2026-11` | `window` |
+/// | one employee's first delivery in a window | `window#2026-11` | `delivery#<username>` |
+///
+/// No item grows with the number of employees: each delivery is its own item, and the window item holds
+/// only counters (`expected`, `delivered`, `remaining`), so 10,000 employees stay far from the 400 KB limit.
+package enum StateTable {
+    package static let partitionKey = "pk"
+    package static let sortKey = "sk"
+
+    /// The window item's key.
+    package static func windowKey(_ windowID: String) -> DynamoDBItem {
+        [partitionKey: .s("window#\(windowID)"), sortKey: .s("window")]
+    }
+
+    /// The key of an employee's delivery item in a window.
+    package static func deliveryKey(_ windowID: String, username: String) -> DynamoDBItem {
+        [partitionKey: .s("window#\(windowID)"), sortKey: .s("delivery#\(username)")]
+    }
+
+    /// Creates the state table (on-demand) and waits until it is active; an existing table is left as it is.
+    package static func create(named name: String, using dynamo: DynamoDBClient) async throws(AWSError) {
+        do {
+            _ = try await dynamo.createTable(
+                name: name, partitionKey: DynamoDBKeyAttribute(partitionKey, .string),
+                sortKey: DynamoDBKeyAttribute(sortKey, .string))
+        } catch where error.code == "ResourceInUseException" {
+            // Already there.
+        }
+        _ = try await dynamo.waitUntilTableActive(name: name, pollInterval: .milliseconds(200))
+    }
+
+    /// Creates the employees table (partition key `username`), for tests and `bootstrap`.
+    package static func createEmployees(named name: String, using dynamo: DynamoDBClient) async throws(AWSError) {
+        do {
+            _ = try await dynamo.createTable(name: name, partitionKey: DynamoDBKeyAttribute("username", .string))
+        } catch where error.code == "ResourceInUseException" {
+            // Already there.
+        }
+        _ = try await dynamo.waitUntilTableActive(name: name, pollInterval: .milliseconds(200))
+    }
+}
