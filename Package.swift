@@ -98,7 +98,7 @@ var package = Package(
         ),
         .testTarget(
             name: "TransferWatchCommandsTests",
-            dependencies: ["TransferWatchCommands", "TransferWatchTestSupport"]
+            dependencies: ["TransferWatchCommands", "TransferWatchWorkflows", "TransferWatchTestSupport"]
         ),
         // Benchmarks live in bench/ and are run by `make bench`, never by `make test`.
         .executableTarget(

@@ -147,7 +147,7 @@ import TransferWatchTestSupport
         _ = try await DefaultCredentialChain.makeChain(context: context).credentials()
         #expect(
             logs.all == [
-                "info found AWS credentials credentials.access_key_id=AKID… credentials.skipped=environment "
+                "debug found AWS credentials credentials.access_key_id=AKID… credentials.skipped=environment "
                     + "credentials.source=profile default in /root/.aws/credentials"
             ])
     }

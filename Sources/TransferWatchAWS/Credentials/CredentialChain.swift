@@ -45,7 +45,7 @@ package final class CredentialChain: CredentialProvider, Sendable {
             switch resolution {
             case .found(let credentials):
                 winner.withLock { $0 = index }
-                logger?.info(
+                logger?.debug(
                     "found AWS credentials",
                     metadata: [
                         "credentials.source": "\(credentials.source)",
