@@ -7,9 +7,12 @@ import TransferWatchAWS
 /// | --- | --- | --- |
 /// | a delivery window | `window#2026-11` | `window` |
 /// | one employee's first delivery in a window | `window#2026-11` | `delivery#<username>` |
+/// | the window's SFTP server (intent, ID, life cycle) | `window#2026-11` | `server` |
+/// | one SFTP user provisioned in a window | `window#2026-11` | `user#<username>` |
 ///
-/// No item grows with the number of employees: each delivery is its own item, and the window item holds
-/// only counters (`expected`, `delivered`, `remaining`), so 10,000 employees stay far from the 400 KB limit.
+/// No item grows with the number of employees: each delivery and each user is its own item, and the window
+/// item holds only counters (`expected`, `delivered`, `remaining`), so 10,000 employees stay far from the
+/// 400 KB limit.
 package enum StateTable {
     package static let partitionKey = "pk"
     package static let sortKey = "sk"
@@ -23,6 +26,24 @@ package enum StateTable {
     package static func deliveryKey(_ windowID: String, username: String) -> DynamoDBItem {
         [partitionKey: .s("window#\(windowID)"), sortKey: .s("delivery#\(username)")]
     }
+
+    /// The partition key value shared by every item of a window.
+    package static func windowPartition(_ windowID: String) -> String {
+        "window#\(windowID)"
+    }
+
+    /// The key of a window's server item (see ``ServerRegistry``).
+    package static func serverKey(_ windowID: String) -> DynamoDBItem {
+        [partitionKey: .s(windowPartition(windowID)), sortKey: .s("server")]
+    }
+
+    /// The key of a user item: one SFTP user provisioned in a window (see ``ServerRegistry``).
+    package static func userKey(_ windowID: String, username: String) -> DynamoDBItem {
+        [partitionKey: .s(windowPartition(windowID)), sortKey: .s("\(userPrefix)\(username)")]
+    }
+
+    /// The sort-key prefix of user items.
+    package static let userPrefix = "user#"
 
     /// Creates the state table (on-demand) and waits until it is active; an existing table is left as it is.
     package static func create(named name: String, using dynamo: DynamoDBClient) async throws(AWSError) {
