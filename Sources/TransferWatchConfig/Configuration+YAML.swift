@@ -158,7 +158,12 @@ extension Configuration {
             timezone: reader.value("timezone", .timeZone, default: .gmt),
             endpointType: reader.value("endpointType", .oneOf("endpoint type"), default: .public),
             loggingRole: reader.optional("loggingRole", .iamRole),
-            hourlyPrice: reader.value("hourlyPrice", .number(atLeast: 0), default: SFTP.defaultHourlyPrice)
+            hourlyPrice: reader.value("hourlyPrice", .number(atLeast: 0), default: SFTP.defaultHourlyPrice),
+            userConcurrency: reader.value(
+                "userConcurrency", .integer(atLeast: 1), default: SFTP.defaultUserConcurrency),
+            requestsPerSecond: reader.value(
+                "requestsPerSecond", .number(atLeast: 0), default: SFTP.defaultRequestsPerSecond),
+            onlineTimeout: reader.value("onlineTimeout", .duration, default: SFTP.defaultOnlineTimeout)
         )
         // A one-time schedule at a wall-clock time that daylight saving time skips would never fire.
         for (key, schedule) in [("provision", sftp.provision), ("teardown", sftp.teardown)] {

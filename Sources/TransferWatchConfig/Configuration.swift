@@ -149,6 +149,12 @@ package struct Configuration: Sendable, Equatable {
         package var loggingRole: ARN?
         /// What one enabled protocol costs per hour, in USD (`sftp.hourlyPrice`), for cost estimates.
         package var hourlyPrice: Double
+        /// SFTP users created or deleted at once (`sftp.userConcurrency`).
+        package var userConcurrency: Int
+        /// Transfer Family requests per second for users, a client-side limit (`sftp.requestsPerSecond`).
+        package var requestsPerSecond: Double
+        /// How long a new server may take to come ONLINE (`sftp.onlineTimeout`).
+        package var onlineTimeout: Duration
 
         /// The default provisioning schedule: 00:00 on the 28th of every month.
         package static let defaultProvision = ScheduleExpression(builtIn: "cron(0 0 28 * ? *)")
@@ -158,6 +164,12 @@ package struct Configuration: Sendable, Equatable {
         package static let defaultMaxLifespan = Duration.seconds(2 * 86_400)
         /// The default `hourlyPrice`, Transfer Family's USD 0.30 per protocol-hour.
         package static let defaultHourlyPrice = 0.30
+        /// The default `userConcurrency`.
+        package static let defaultUserConcurrency = 8
+        /// The default `requestsPerSecond`: Transfer Family's request rates are low.
+        package static let defaultRequestsPerSecond = 10.0
+        /// The default `onlineTimeout` (AWS says a new server takes "a couple of minutes").
+        package static let defaultOnlineTimeout = Duration.seconds(15 * 60)
 
         /// Creates the settings; each argument defaults to the documented default.
         package init(
@@ -168,7 +180,10 @@ package struct Configuration: Sendable, Equatable {
             timezone: TimeZone = .gmt,
             endpointType: EndpointType = .public,
             loggingRole: ARN? = nil,
-            hourlyPrice: Double = SFTP.defaultHourlyPrice
+            hourlyPrice: Double = SFTP.defaultHourlyPrice,
+            userConcurrency: Int = SFTP.defaultUserConcurrency,
+            requestsPerSecond: Double = SFTP.defaultRequestsPerSecond,
+            onlineTimeout: Duration = SFTP.defaultOnlineTimeout
         ) {
             self.userRole = userRole
             self.provision = provision
@@ -178,6 +193,9 @@ package struct Configuration: Sendable, Equatable {
             self.endpointType = endpointType
             self.loggingRole = loggingRole
             self.hourlyPrice = hourlyPrice
+            self.userConcurrency = userConcurrency
+            self.requestsPerSecond = requestsPerSecond
+            self.onlineTimeout = onlineTimeout
         }
     }
 

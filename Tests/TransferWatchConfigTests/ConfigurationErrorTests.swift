@@ -66,6 +66,11 @@ import TransferWatchConfig
             error: "conf/transferwatch.yaml:5:16: error: sftp.hourlyPrice: expected a number, got 'cheap'"
         ),
         BadCase(
+            name: "no users at a time",
+            yaml: base + "sftp:\n  userConcurrency: 0\n",
+            error: "conf/transferwatch.yaml:5:20: error: sftp.userConcurrency: must be at least 1, got 0"
+        ),
+        BadCase(
             name: "malformed duration",
             yaml: base + "sftp:\n  maxLifespan: 2 days\n",
             error: "conf/transferwatch.yaml:5:16: error: sftp.maxLifespan: malformed duration '2 days' "

@@ -83,6 +83,9 @@ import TransferWatchConfig
         #expect(configuration.sftp.endpointType == .public)
         #expect(configuration.sftp.loggingRole == nil)
         #expect(configuration.sftp.hourlyPrice == 0.30)
+        #expect(configuration.sftp.userConcurrency == 8)
+        #expect(configuration.sftp.requestsPerSecond == 10)
+        #expect(configuration.sftp.onlineTimeout == .seconds(900))
         #expect(configuration.alerts == .init())
         #expect(configuration.rules == ConfiguredPath("rules/", relativeTo: "conf"))
         #expect(configuration.rules.resolved == "conf/rules/")
@@ -130,6 +133,9 @@ import TransferWatchConfig
               endpointType: VPC
               loggingRole: arn:aws:iam::123456789012:role/transfer-logging
               hourlyPrice: 0.45
+              userConcurrency: 4
+              requestsPerSecond: 2.5
+              onlineTimeout: 20m
             alerts:
               webhooks:
                 - url: https://hooks.slack.com/services/T0/B0/XYZ
@@ -175,6 +181,9 @@ import TransferWatchConfig
         #expect(configuration.sftp.endpointType == .vpc)
         #expect(configuration.sftp.loggingRole?.description == "arn:aws:iam::123456789012:role/transfer-logging")
         #expect(configuration.sftp.hourlyPrice == 0.45)
+        #expect(configuration.sftp.userConcurrency == 4)
+        #expect(configuration.sftp.requestsPerSecond == 2.5)
+        #expect(configuration.sftp.onlineTimeout == .seconds(1200))
         #expect(configuration.alerts.snsTopicArn == nil)
         #expect(
             configuration.alerts.webhooks == [
