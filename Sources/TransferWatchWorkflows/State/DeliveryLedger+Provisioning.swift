@@ -58,3 +58,16 @@ extension DeliveryLedger {
             attempts: conflictRetries)
     }
 }
+
+extension DeliveryLedger.WindowState {
+    /// A window state from its parts (triggers are decided on these; tests build them).
+    package init(
+        id: String, isOpen: Bool, expected: Int, delivered: Int = 0, remaining: Int? = nil, openedAt: Date?,
+        closedAt: Date? = nil, closedReason: String? = nil, lastDeliveryAt: Date? = nil, serverID: String? = nil
+    ) {
+        self.init(
+            id: id, isOpen: isOpen, expected: expected, delivered: delivered, remaining: remaining ?? expected - delivered,
+            openedAt: openedAt, closedAt: closedAt, closedReason: closedReason, lastDeliveryAt: lastDeliveryAt,
+            serverID: serverID)
+    }
+}
