@@ -43,10 +43,21 @@ package struct ManagedServers: Sendable {
         self.transfer = transfer
     }
 
-    /// Every server tagged `transferwatch:managed=true`, in server-ID order.
+    /// What one look at the account found.
+    package struct Listing: Sendable, Equatable {
+        /// Every server `ListServers` returned, managed or not.
+        package var listedIDs: Set<String>
+        /// The servers tagged `transferwatch:managed=true`, in server-ID order.
+        package var managed: [Server]
+
+        /// Whether `ListServers` returned `serverID` (a server it does not list is gone).
+        package func lists(_ serverID: String) -> Bool { listedIDs.contains(serverID) }
+    }
+
+    /// Lists the account's servers and describes each to read its tags.
     ///
     /// - Parameter tally: counts the requests made.
-    package func find(tally: OperationTally? = nil) async throws(AWSError) -> [Server] {
+    package func find(tally: OperationTally? = nil) async throws(AWSError) -> Listing {
         tally?.add(TransferClient.Operations.listServers)
         let listed = try await transfer.listServers()
         var found: [Server] = []
@@ -59,9 +70,10 @@ package struct ManagedServers: Sendable {
                 continue
             }
             guard server.tags[Self.managedTag] == "true" else { continue }
-            found.append(Server(serverID: server.serverID, state: server.state.rawValue, window: server.tags[Self.windowTag]))
+            found.append(
+                Server(serverID: server.serverID, state: server.state.rawValue, window: server.tags[Self.windowTag]))
         }
-        return found
+        return Listing(listedIDs: Set(listed.map(\.serverID)), managed: found)
     }
 }
 

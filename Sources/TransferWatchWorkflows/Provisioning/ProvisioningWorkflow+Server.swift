@@ -53,7 +53,7 @@ extension ProvisioningWorkflow {
 
             case .lookForTaggedServer:
                 let servers = try await ManagedServers(transfer: transfer).find(tally: tally)
-                tagged = servers.filter { $0.window == windowID }.map(\.serverID)
+                tagged = servers.managed.filter { $0.window == windowID }.map(\.serverID)
 
             case .create:
                 return try await createServer(windowID, runID: runID, current: &current, record: &record, tally: tally)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TransferWatchAWS
+import TransferWatchConfig
 
 /// Provisions a delivery window: one Transfer Family SFTP server and one user per valid active employee.
 /// Idempotent per window: a re-run creates only what is missing.
@@ -47,12 +48,12 @@ package struct ProvisioningWorkflow: Sendable {
         /// How long an intent without a server ID protects the run that recorded it.
         package var intentLease: Duration
 
-        /// The default `userConcurrency`.
-        package static let defaultUserConcurrency = 8
-        /// The default `requestsPerSecond`.
-        package static let defaultRequestsPerSecond = 10.0
-        /// The default `onlineTimeout` (AWS says a new server takes "a couple of minutes").
-        package static let defaultOnlineTimeout = Duration.seconds(15 * 60)
+        /// The default `userConcurrency` (`sftp.userConcurrency`'s).
+        package static let defaultUserConcurrency = Configuration.SFTP.defaultUserConcurrency
+        /// The default `requestsPerSecond` (`sftp.requestsPerSecond`'s).
+        package static let defaultRequestsPerSecond = Configuration.SFTP.defaultRequestsPerSecond
+        /// The default `onlineTimeout` (`sftp.onlineTimeout`'s).
+        package static let defaultOnlineTimeout = Configuration.SFTP.defaultOnlineTimeout
         /// The default `onlinePollInterval`.
         package static let defaultOnlinePollInterval = Duration.seconds(15)
         /// The default `intentLease`.

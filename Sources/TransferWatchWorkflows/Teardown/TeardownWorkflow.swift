@@ -132,7 +132,8 @@ package struct TeardownWorkflow: Sendable {
         let users = try await registry.users(windowID)
         tally.add(DynamoDBClient.Operations.getItem)
         let window = try await ledger.window(windowID)
-        let managed = try await ManagedServers(transfer: transfer).find(tally: tally)
+        let listing = try await ManagedServers(transfer: transfer).find(tally: tally)
+        let managed = listing.managed
         var others: [String: ServerRegistry.ServerRecord] = [:]
         for tag in Set(managed.compactMap(\.window)).subtracting([windowID]).sorted() {
             tally.add(DynamoDBClient.Operations.getItem)
@@ -160,8 +161,20 @@ package struct TeardownWorkflow: Sendable {
         }
         let didSomething = !plan.isEmpty || (includeOrphans && !plan.orphans.isEmpty)
 
-        // 2. The users, then the server.
-        if let serverID = plan.serverID {
+        // 2. The users, then the server. A recorded server that ListServers no longer lists is gone (deleted
+        // by a run that stopped before marking it, or out of band), and its users with it: no call is made,
+        // since moto answers DeleteServer/DeleteUser on a missing server with HTTP 500.
+        if let serverID = plan.serverID, !listing.lists(serverID) {
+            record.serverDeleted = false
+            record.usersAlreadyGone = plan.users
+            let gone = Set(plan.users)
+            let marked = users.filter { gone.contains($0.username) }
+            if !marked.isEmpty {
+                tally.add(DynamoDBClient.Operations.batchWriteItem, times: (marked.count + 24) / 25)
+                try await registry.markUsersDeleted(window: windowID, marked, at: now())
+            }
+            record.notes.append("server \(serverID) was already gone (ListServers does not list it)")
+        } else if let serverID = plan.serverID {
             try await deleteUsers(plan.users, of: users, windowID: windowID, serverID: serverID, record: &record, tally: tally)
             try await checkpoint(.afterUsers)
             guard record.failures.isEmpty else {
