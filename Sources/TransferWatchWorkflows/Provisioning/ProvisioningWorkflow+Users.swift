@@ -10,6 +10,10 @@ extension ProvisioningWorkflow {
         case failed(StepFailure)
     }
 
+    /// How many more times a user's `CreateUser` is sent when it is still throttled after the client's own
+    /// retries.
+    static let throttledRounds = 5
+
     /// The LOGICAL home of a user: `/` is `/<source bucket>/<username>`, so every key the user uploads is
     /// `<username>/<path>` and the uploader is the key's first segment.
     static func home(for username: String, bucket: String) -> TransferClient.HomeDirectory {
@@ -67,14 +71,28 @@ extension ProvisioningWorkflow {
         try await limiter.acquire()
         tally.add(TransferClient.Operations.createUser)
         var origin = ServerRegistry.UserRecord.Origin.created
-        do throws(AWSError) {
-            try await transfer.createUser(
-                serverID: serverID, userName: name, role: settings.userRole,
-                home: Self.home(for: name, bucket: settings.sourceBucket), sshPublicKey: employee.sshPublicKey)
-        } catch where error.code == "ResourceExistsException" {
-            origin = .adopted
-        } catch {
-            return .failed(StepFailure(step: "CreateUser", subject: name, error: error))
+        var throttledRounds = 0
+        while true {
+            do throws(AWSError) {
+                try await transfer.createUser(
+                    serverID: serverID, userName: name, role: settings.userRole,
+                    home: Self.home(for: name, bucket: settings.sourceBucket), sshPublicKey: employee.sshPublicKey)
+            } catch where error.code == "ResourceExistsException" {
+                origin = .adopted
+            } catch where RetryStrategy.throttlingCodes.contains(error.code) && throttledRounds < Self.throttledRounds {
+                // Still throttled after the client's own attempts: back off (as long as Transfer asks, when it
+                // says) and try again, rather than fail one user of thousands.
+                throttledRounds += 1
+                let retry = transfer.client.context.retry
+                try await retry.sleeper.sleep(
+                    for: TransferClient.retryAfter(error) ?? retry.backoff(beforeRetry: throttledRounds + 1))
+                try await limiter.acquire()
+                tally.add(TransferClient.Operations.createUser)
+                continue
+            } catch {
+                return .failed(StepFailure(step: "CreateUser", subject: name, error: error))
+            }
+            break
         }
         try await checkpoint(.afterCreateUser)
         tally.add(DynamoDBClient.Operations.putItem)

@@ -117,6 +117,13 @@ package struct ProvisioningWorkflow: Sendable {
         package var total: Int
         /// Of `done`, how many failed.
         package var failed: Int
+
+        /// Makes a value.
+        package init(done: Int, total: Int, failed: Int) {
+            self.done = done
+            self.total = total
+            self.failed = failed
+        }
     }
 
     package let transfer: TransferClient

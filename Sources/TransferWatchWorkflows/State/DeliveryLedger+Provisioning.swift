@@ -10,6 +10,13 @@ extension DeliveryLedger {
         package var after: Int
         /// `remaining` after.
         package var remaining: Int
+
+        /// Makes a value.
+        package init(before: Int, after: Int, remaining: Int) {
+            self.before = before
+            self.after = after
+            self.remaining = remaining
+        }
     }
 
     /// Stores the window's server ID on the window item (`serverId`), for `status` and the rules.
