@@ -133,7 +133,7 @@ import TransferWatchWorkflows
         harness.now.advance(by: .seconds(60))
         let early = try await harness.provisioning().run(window: "2026-11")
         #expect(early.result == .deferred)
-        #expect(early.notes.contains { $0.contains("holds") || $0.contains("held") || $0.contains("has held") })
+        #expect(early.notes.contains { $0.contains("has held the intent to create window 2026-11's server") })
         #expect(try await harness.serverIDs() == created)
 
         // After the lease: take the intent over, find the tagged server, adopt it.
