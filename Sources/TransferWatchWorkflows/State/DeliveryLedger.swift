@@ -111,7 +111,13 @@ package struct DeliveryLedger: Sendable {
 
     /// Counts `username`'s delivery of `key` in `windowID`, at most once per window.
     package func recordDelivery(window windowID: String, username: String, key: String, at instant: Date) async throws(AWSError) -> Outcome {
-        let first = try await transact(window: windowID, username: username, key: key, at: instant, guardLast: true)
+        try await recordDelivery(window: windowID, username: username, key: key, at: instant, requests: nil)
+    }
+
+    /// Counts a delivery as above, adding each `TransactWriteItems` call to `requests`: one in the common case,
+    /// two when the delivery completes the window or the window is not open (the copy workflow's request count).
+    func recordDelivery(window windowID: String, username: String, key: String, at instant: Date, requests: RequestTally?) async throws(AWSError) -> Outcome {
+        let first = try await transact(window: windowID, username: username, key: key, at: instant, guardLast: true, requests: requests)
         switch first {
         case .committed: return .counted(completesWindow: false)
         case .failed(let index):
@@ -120,7 +126,7 @@ package struct DeliveryLedger: Sendable {
             case 1: return .alreadyCounted
             default:
                 // The window is closed or missing, or this is its last missing delivery: decide without the guard.
-                switch try await transact(window: windowID, username: username, key: key, at: instant, guardLast: false) {
+                switch try await transact(window: windowID, username: username, key: key, at: instant, guardLast: false, requests: requests) {
                 case .committed: return .counted(completesWindow: true)
                 case .failed(0): return .unknownUploader
                 case .failed(1): return .alreadyCounted
@@ -136,7 +142,8 @@ package struct DeliveryLedger: Sendable {
         case failed(Int)
     }
 
-    private func transact(window windowID: String, username: String, key: String, at instant: Date, guardLast: Bool) async throws(AWSError) -> TransactionResult {
+    private func transact(window windowID: String, username: String, key: String, at instant: Date, guardLast: Bool,
+                          requests: RequestTally?) async throws(AWSError) -> TransactionResult {
         var delivery = StateTable.deliveryKey(windowID, username: username)
         delivery["username"] = .s(username)
         delivery["key"] = .s(key)
@@ -157,6 +164,7 @@ package struct DeliveryLedger: Sendable {
         var attempt = 0
         while true {
             attempt += 1
+            requests?.add()
             do {
                 try await dynamo.transactWriteItems(actions)
                 return .committed
