@@ -121,6 +121,22 @@ import TransferWatchWorkflows
         #expect(window.remaining == 0)
     }
 
+    /// An employee activated after the window opened (so not in `expected`) is counted when they deliver, but
+    /// the window is reported complete only once.
+    @Test func aDeliveryPastCompletionIsCountedWithoutCompletingTheWindowAgain() async throws {
+        let fixture = try await WorkflowFixture.make(endpoint: try endpoint(), employees: ["alice", "bob"])
+        _ = try await fixture.dynamo.putItem(table: fixture.employeesTable, item: ["username": .s("carol"), "sshPublicKey": .s("ssh-ed25519 AAAA")])
+        var outcomes: [DeliveryLedger.Outcome] = []
+        for name in ["alice", "bob", "carol", "carol"] {
+            outcomes.append(try await fixture.ledger.recordDelivery(
+                window: WorkflowFixture.windowID, username: name, key: "\(name)/1.pdf", at: WorkflowFixture.deliveredAt))
+        }
+        #expect(outcomes == [.counted(completesWindow: false), .counted(completesWindow: true), .counted(completesWindow: false), .alreadyCounted])
+        let window = try await fixture.windowState()
+        #expect(window.delivered == 3)
+        #expect(window.expected == 2)
+    }
+
     /// Opening a window twice keeps the first one's counters; a closed window counts nothing more.
     @Test func openingIsIdempotentAndAClosedWindowCountsNothing() async throws {
         let fixture = try await WorkflowFixture.make(endpoint: try endpoint(), employees: ["alice", "bob"])
