@@ -115,7 +115,6 @@ package struct CopyWorkflow: Sendable {
         record.uploader = uploader.isEmpty || !key.contains("/") ? nil : uploader
         record.window = settings.calendar.windowID(at: deliveredAt)
         let counter = RequestTally()
-        defer { _ = counter }
 
         var metadata = logger
         metadata[metadataKey: "s3.key"] = "\(key)"
