@@ -70,7 +70,7 @@ import TransferWatchWorkflows
         let trigger = ProvisionTrigger(
             calendar: DeliveryWindowCalendar(provision: try ScheduleExpression(parsing: "cron(0 0 28 * ? *)"), timeZone: zone),
             teardown: try ScheduleExpression(parsing: "cron(0 0 1 * ? *)"))
-        let now = instant(testCase.now)
+        let now = date(testCase.now)
         let id = trigger.window(at: now)?.id ?? "?"
         let opened = now.addingTimeInterval(-60)
         let window: DeliveryLedger.WindowState?
@@ -98,8 +98,8 @@ import TransferWatchWorkflows
         let trigger = ProvisionTrigger(
             calendar: DeliveryWindowCalendar(provision: try ScheduleExpression(parsing: "cron(0 0 28 * ? *)"), timeZone: .gmt),
             teardown: try ScheduleExpression(parsing: "cron(0 0 1 * ? *)"))
-        let window = try #require(trigger.window(at: instant("2027-01-05T00:00:00Z")))
+        let window = try #require(trigger.window(at: date("2027-01-05T00:00:00Z")))
         #expect(window.id == "2026-12")
-        #expect(window.scheduledAt == instant("2026-12-28T00:00:00Z"))
+        #expect(window.scheduledAt == date("2026-12-28T00:00:00Z"))
     }
 }

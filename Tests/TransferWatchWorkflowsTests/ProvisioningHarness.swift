@@ -14,7 +14,7 @@ struct ProvisioningHarness {
     static let stateTable = "TransferWatchState"
     static let employeesTable = "SFTPUsers"
     static let window = "2026-11"
-    static let start = instant("2026-11-28T00:00:05Z")
+    static let start = date("2026-11-28T00:00:05Z")
 
     var moto: MotoServer
     var transport: InterceptingTransport
@@ -29,11 +29,13 @@ struct ProvisioningHarness {
     /// Retries' backoff, recorded instead of slept.
     var retrySleeper: RecordingSleeper
 
-    /// A fresh moto with the two tables and `employees` in the employees table.
-    static func make(_ moto: SuiteMoto, employees: [EmployeeRow] = EmployeeRow.roster(valid: 5)) async throws
-        -> ProvisioningHarness
-    {
-        let server = try await moto.fresh()
+    /// The suite's moto (``WorkflowMoto``), reset, with the two tables and `employees` in the employees table.
+    ///
+    /// Reset because Transfer servers are account-wide: a test counts them and teardown looks for orphans
+    /// among all of them, so these suites run `.serialized` on an empty emulator.
+    static func make(employees: [EmployeeRow] = EmployeeRow.roster(valid: 5)) async throws -> ProvisioningHarness {
+        let server = try #require(WorkflowMoto.server, "the suite's moto is not running")
+        try await server.reset()
         let transport = InterceptingTransport()
         let retrySleeper = RecordingSleeper()
         let context = TestContexts.make(endpoint: server.endpoint, transport: transport, sleeper: retrySleeper)
@@ -166,4 +168,22 @@ final class SimulatedTime: Sleeper {
     var now: Date { instant.withLock { $0 } }
     var closure: @Sendable () -> Date { { self.now } }
     var slept: [Duration] { sleeps.withLock { $0 } }
+}
+
+/// A business clock (`--now`) that stands still until a test moves it.
+final class ManualNow: Sendable {
+    private let instant: Mutex<Date>
+
+    init(_ start: Date) { instant = Mutex(start) }
+
+    /// The current instant.
+    func callAsFunction() -> Date { instant.withLock { $0 } }
+
+    /// Moves the clock forward.
+    func advance(by duration: Duration) {
+        instant.withLock { $0 = $0.addingTimeInterval(TimeInterval(duration.components.seconds)) }
+    }
+
+    /// A `@Sendable` closure reading this clock.
+    var closure: @Sendable () -> Date { { self() } }
 }

@@ -5,18 +5,18 @@ import TransferWatchAWS
 import TransferWatchTestSupport
 import TransferWatchWorkflows
 
-/// ``ProvisioningWorkflow`` against moto 5.2.1 (one moto for the suite, reset for each test).
+/// ``ProvisioningWorkflow`` against moto 5.2.1 (one moto for the suite, reset for each test: Transfer servers
+/// are account-wide, so the tests run one at a time).
 ///
 /// moto creates servers ONLINE at once and cannot fail one, so `START_FAILED`, a server stuck `STARTING`,
 /// throttling and AWS's `ResourceExistsException` (moto adds a duplicate user instead) are answered by an
 /// ``InterceptingTransport`` in front of it. Time never passes for real: the business clock, the waiter's
 /// clock and the rate limiter are all injected.
-@Suite(.requiresMoto, .serialized) struct ProvisioningWorkflowTests {
-    static let moto = SuiteMoto()
+@Suite(.requiresMoto, .workflowMoto("test.provisioning"), .serialized) struct ProvisioningWorkflowTests {
 
     @Test func provisionsTwentyTwoOfTwentyFiveEmployeesAndSaysWhyNotTheOthers() async throws {
         let harness = try await ProvisioningHarness.make(
-            Self.moto, employees: EmployeeRow.roster(valid: 22, extra: EmployeeRow.broken))
+            employees: EmployeeRow.roster(valid: 22, extra: EmployeeRow.broken))
         let limiterSleeper = RecordingSleeper()
         var workflow = harness.provisioning(limiterSleeper: limiterSleeper)
         let progress = Mutex<[ProvisioningWorkflow.Progress]>([])
@@ -80,7 +80,7 @@ import TransferWatchWorkflows
     }
 
     @Test func aRerunCreatesNothing() async throws {
-        let harness = try await ProvisioningHarness.make(Self.moto, employees: EmployeeRow.roster(valid: 6))
+        let harness = try await ProvisioningHarness.make(employees: EmployeeRow.roster(valid: 6))
         let first = try await harness.provisioning().run(window: "2026-11")
         harness.now.advance(by: .seconds(3_600))
         let second = try await harness.provisioning().run(window: "2026-11")
@@ -100,7 +100,7 @@ import TransferWatchWorkflows
     }
 
     @Test func anEmployeeAddedMidWindowGetsOneUserAndOneMoreExpectedDelivery() async throws {
-        let harness = try await ProvisioningHarness.make(Self.moto, employees: EmployeeRow.roster(valid: 4))
+        let harness = try await ProvisioningHarness.make(employees: EmployeeRow.roster(valid: 4))
         _ = try await harness.provisioning().run(window: "2026-11")
         let delivered = try await harness.ledger.recordDelivery(
             window: "2026-11", username: "employee01", key: "employee01/inv.pdf", at: ProvisioningHarness.start)
@@ -120,9 +120,9 @@ import TransferWatchWorkflows
     }
 
     @Test func aCrashAfterCreateServerIsAdoptedByItsTagOnceTheLeaseHasPassed() async throws {
-        let harness = try await ProvisioningHarness.make(Self.moto, employees: EmployeeRow.roster(valid: 3))
+        let harness = try await ProvisioningHarness.make(employees: EmployeeRow.roster(valid: 3))
         var crashing = harness.provisioning()
-        crashing.checkpoint = { point in if point == .afterCreateServer { throw SimulatedCrash() } }
+        crashing.checkpoint = { point in if point == .afterCreateServer { throw SimulatedCrash(at: point) } }
         await #expect(throws: SimulatedCrash.self) { _ = try await crashing.run(window: "2026-11") }
         let created = try await harness.serverIDs()
         #expect(created.count == 1)
@@ -151,9 +151,9 @@ import TransferWatchWorkflows
     }
 
     @Test func aCrashAfterRecordingTheServerIsAdoptedAtOnce() async throws {
-        let harness = try await ProvisioningHarness.make(Self.moto, employees: EmployeeRow.roster(valid: 3))
+        let harness = try await ProvisioningHarness.make(employees: EmployeeRow.roster(valid: 3))
         var crashing = harness.provisioning()
-        crashing.checkpoint = { point in if point == .afterServerRecorded { throw SimulatedCrash() } }
+        crashing.checkpoint = { point in if point == .afterServerRecorded { throw SimulatedCrash(at: point) } }
         await #expect(throws: SimulatedCrash.self) { _ = try await crashing.run(window: "2026-11") }
 
         let rerun = try await harness.provisioning().run(window: "2026-11")
@@ -165,10 +165,10 @@ import TransferWatchWorkflows
     }
 
     @Test func aCrashAfterCreateUserAdoptsTheUserAlreadyThere() async throws {
-        let harness = try await ProvisioningHarness.make(Self.moto, employees: EmployeeRow.roster(valid: 3))
+        let harness = try await ProvisioningHarness.make(employees: EmployeeRow.roster(valid: 3))
         harness.answerDuplicateUsersLikeAWS()
         var crashing = harness.provisioning(concurrency: 1)
-        crashing.checkpoint = { point in if point == .afterCreateUser { throw SimulatedCrash() } }
+        crashing.checkpoint = { point in if point == .afterCreateUser { throw SimulatedCrash(at: point) } }
         await #expect(throws: SimulatedCrash.self) { _ = try await crashing.run(window: "2026-11") }
         #expect(try await harness.registry.users("2026-11").isEmpty, "created, not recorded")
 
@@ -182,7 +182,7 @@ import TransferWatchWorkflows
     }
 
     @Test func twoConcurrentRunsCreateOneServer() async throws {
-        let harness = try await ProvisioningHarness.make(Self.moto, employees: EmployeeRow.roster(valid: 8))
+        let harness = try await ProvisioningHarness.make(employees: EmployeeRow.roster(valid: 8))
         harness.answerDuplicateUsersLikeAWS()
         async let first = harness.provisioning().run(window: "2026-11")
         async let second = harness.provisioning().run(window: "2026-11")
@@ -201,7 +201,7 @@ import TransferWatchWorkflows
     }
 
     @Test func startFailedIsAFailureAndARerunWaitsForTheRecordedServerAgain() async throws {
-        let harness = try await ProvisioningHarness.make(Self.moto, employees: EmployeeRow.roster(valid: 2))
+        let harness = try await ProvisioningHarness.make(employees: EmployeeRow.roster(valid: 2))
         harness.transport.intercept(Self.describeServer(state: "START_FAILED"))
         let failed = try await harness.provisioning().run(window: "2026-11")
 
@@ -224,7 +224,7 @@ import TransferWatchWorkflows
     }
 
     @Test func aServerThatStaysStartingTimesOutWithoutWaitingForReal() async throws {
-        let harness = try await ProvisioningHarness.make(Self.moto, employees: EmployeeRow.roster(valid: 2))
+        let harness = try await ProvisioningHarness.make(employees: EmployeeRow.roster(valid: 2))
         harness.transport.intercept(Self.describeServer(state: "STARTING"))
         let record = try await harness.provisioning(onlineTimeout: .seconds(60)).run(window: "2026-11")
 
@@ -237,7 +237,7 @@ import TransferWatchWorkflows
     }
 
     @Test func throttlingBeyondTheClientsAttemptsIsRetriedNotFailed() async throws {
-        let harness = try await ProvisioningHarness.make(Self.moto, employees: EmployeeRow.roster(valid: 4))
+        let harness = try await ProvisioningHarness.make(employees: EmployeeRow.roster(valid: 4))
         let throttled = Mutex(0)
         harness.transport.intercept { request in
             guard request.target == "TransferService.CreateUser" else { return nil }
@@ -271,6 +271,3 @@ import TransferWatchWorkflows
         }
     }
 }
-
-/// Thrown from a checkpoint to stop a run where a crash would.
-struct SimulatedCrash: Error {}

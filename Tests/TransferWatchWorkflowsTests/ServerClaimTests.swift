@@ -4,7 +4,7 @@ import TransferWatchWorkflows
 
 /// ``ServerClaim``: every state of the server item and what a run does about it.
 @Suite struct ServerClaimTests {
-    static let intentAt = instant("2026-11-28T00:00:00Z")
+    static let intentAt = date("2026-11-28T00:00:00Z")
     static let lease = Duration.seconds(300)
 
     static func record(
@@ -12,7 +12,7 @@ import TransferWatchWorkflows
     ) -> ServerRegistry.ServerRecord {
         ServerRegistry.ServerRecord(
             windowID: "2026-11", state: state, owner: owner, intentAt: intentAt, serverID: serverID,
-            deletedAt: state == .deleted ? instant("2026-12-01T00:00:00Z") : nil,
+            deletedAt: state == .deleted ? date("2026-12-01T00:00:00Z") : nil,
             deleteReason: state == .deleted ? "scheduled" : nil)
     }
 
@@ -34,10 +34,10 @@ import TransferWatchWorkflows
              expected: .adoptTagged(serverID: "s-11111111111111111")),
         // Another run is creating the server right now.
         Case(name: "another run's fresh intent", record: record(owner: "run-b"),
-             expected: .heldByAnotherRun(owner: "run-b", since: intentAt, leaseEndsAt: instant("2026-11-28T00:05:00Z"))),
+             expected: .heldByAnotherRun(owner: "run-b", since: intentAt, leaseEndsAt: date("2026-11-28T00:05:00Z"))),
         Case(name: "another run's intent, one second before the lease ends", record: record(owner: "run-b"),
              secondsAfterIntent: 299,
-             expected: .heldByAnotherRun(owner: "run-b", since: intentAt, leaseEndsAt: instant("2026-11-28T00:05:00Z"))),
+             expected: .heldByAnotherRun(owner: "run-b", since: intentAt, leaseEndsAt: date("2026-11-28T00:05:00Z"))),
         // That run went away without recording a server: take over.
         Case(name: "another run's stale intent", record: record(owner: "run-b"), secondsAfterIntent: 300,
              expected: .takeOver(staleOwner: "run-b")),
@@ -48,7 +48,7 @@ import TransferWatchWorkflows
              secondsAfterIntent: 3_600, expected: .adoptRecorded(serverID: "s-0123456789abcdef0")),
         // Torn down: never again for this window.
         Case(name: "deleted", record: record(state: .deleted, serverID: "s-0123456789abcdef0"), tagged: [],
-             expected: .windowClosed(reason: "scheduled", at: instant("2026-12-01T00:00:00Z"))),
+             expected: .windowClosed(reason: "scheduled", at: date("2026-12-01T00:00:00Z"))),
     ]
 
     @Test(arguments: cases)

@@ -5,7 +5,7 @@ import TransferWatchWorkflows
 /// ``TeardownPlan``: what is deleted, and which managed servers are orphans.
 @Suite struct TeardownPlanTests {
     static let recorded = "s-00000000000000001"
-    static let opened = instant("2026-11-28T00:00:00Z")
+    static let opened = date("2026-11-28T00:00:00Z")
 
     static func server(_ id: String?, state: ServerRegistry.ServerRecord.State = .online, window: String = "2026-11")
         -> ServerRegistry.ServerRecord

@@ -103,16 +103,11 @@ import TransferWatchWorkflows
         let window = testCase.openedAt.map {
             DeliveryLedger.WindowState(
                 id: "w", isOpen: testCase.isOpen, expected: testCase.expected, delivered: testCase.delivered,
-                openedAt: instant($0), lastDeliveryAt: testCase.lastDeliveryAt.map(instant))
+                openedAt: date($0), lastDeliveryAt: testCase.lastDeliveryAt.map(date))
         }
         let decision = trigger.decide(
-            window: window, serverCreatedAt: testCase.createdAt.map(instant), now: instant(testCase.now))
+            window: window, serverCreatedAt: testCase.createdAt.map(date), now: date(testCase.now))
         #expect(decision?.reason == testCase.reason)
-        #expect(decision?.dueSince == testCase.dueSince.map(instant))
+        #expect(decision?.dueSince == testCase.dueSince.map(date))
     }
-}
-
-/// An ISO-8601 instant (test fixtures are valid).
-func instant(_ text: String) -> Date {
-    ISO8601DateFormatter().date(from: text) ?? Date(timeIntervalSince1970: .nan)
 }

@@ -6,12 +6,11 @@ import TransferWatchWorkflows
 
 /// ``TeardownWorkflow`` against moto 5.2.1 (one moto for the suite, reset for each test): each reason, twice,
 /// dry runs, orphans, a crash between deleting the server and recording it, and provisioning after teardown.
-@Suite(.requiresMoto, .serialized) struct TeardownWorkflowTests {
-    static let moto = SuiteMoto()
+@Suite(.requiresMoto, .workflowMoto("test.teardown"), .serialized) struct TeardownWorkflowTests {
 
     /// A provisioned window of three employees; the clock then moves to the teardown.
     func provisioned() async throws -> (ProvisioningHarness, ProvisioningStepRecord) {
-        let harness = try await ProvisioningHarness.make(Self.moto, employees: EmployeeRow.roster(valid: 3))
+        let harness = try await ProvisioningHarness.make(employees: EmployeeRow.roster(valid: 3))
         let record = try await harness.provisioning().run(window: "2026-11")
         try #require(record.result == .provisioned, "\(record.failures)")
         harness.now.advance(by: .seconds(3 * 86_400))
@@ -103,7 +102,7 @@ import TransferWatchWorkflows
     @Test func aCrashAfterDeleteServerIsFinishedWithoutCallingDeleteServerAgain() async throws {
         let (harness, provisioned) = try await provisioned()
         var crashing = harness.teardown()
-        crashing.checkpoint = { point in if point == .afterServer { throw SimulatedCrash() } }
+        crashing.checkpoint = { point in if point == .afterServer { throw SimulatedCrash(at: point) } }
         await #expect(throws: SimulatedCrash.self) { _ = try await crashing.run(window: "2026-11", reason: .lifespan) }
         #expect(try await harness.serverIDs().isEmpty)
         #expect(try await harness.registry.server("2026-11")?.state == .online, "deleted, not recorded")
@@ -119,9 +118,9 @@ import TransferWatchWorkflows
     }
 
     @Test func anIntentWithoutAServerIsClosedAndProvisioningDoesNotReopenTheWindow() async throws {
-        let harness = try await ProvisioningHarness.make(Self.moto, employees: EmployeeRow.roster(valid: 2))
+        let harness = try await ProvisioningHarness.make(employees: EmployeeRow.roster(valid: 2))
         var crashing = harness.provisioning()
-        crashing.checkpoint = { point in if point == .afterIntent { throw SimulatedCrash() } }
+        crashing.checkpoint = { point in if point == .afterIntent { throw SimulatedCrash(at: point) } }
         await #expect(throws: SimulatedCrash.self) { _ = try await crashing.run(window: "2026-11") }
 
         let teardown = try await harness.teardown().run(window: "2026-11", reason: .manual)
@@ -137,7 +136,7 @@ import TransferWatchWorkflows
     }
 
     @Test func nothingToTearDownForAWindowNeverProvisioned() async throws {
-        let harness = try await ProvisioningHarness.make(Self.moto)
+        let harness = try await ProvisioningHarness.make()
         let record = try await harness.teardown().run(window: "2026-10", reason: .scheduled)
         #expect(record.result == .nothingToTearDown)
         #expect(record.failures.isEmpty)

@@ -20,6 +20,9 @@ struct WorkflowMoto: SuiteTrait, TestScoping {
 
     /// The running suite's moto endpoint (`nil` outside such a suite).
     @TaskLocal static var endpoint: URL?
+    /// The running suite's moto, for suites whose tests share account-wide state (Transfer servers) and so
+    /// run `.serialized`, resetting it first (`nil` outside such a suite).
+    @TaskLocal static var server: MotoServer?
 
     /// Once for the suite, not once per test.
     var isRecursive: Bool { false }
@@ -29,7 +32,9 @@ struct WorkflowMoto: SuiteTrait, TestScoping {
     ) async throws {
         let moto = try await MotoServer.start(logger: quietLogger(label))
         defer { moto.stop() }
-        try await Self.$endpoint.withValue(moto.endpoint) { try await function() }
+        try await Self.$endpoint.withValue(moto.endpoint) {
+            try await Self.$server.withValue(moto) { try await function() }
+        }
     }
 }
 
@@ -211,9 +216,14 @@ func schedule(_ text: String) -> ScheduleExpression {
     }
 }
 
-/// What a test throws from ``CopyWorkflow/checkpoint`` to stop a run there, as a crash would.
+/// What a test throws from a workflow's `checkpoint` to stop a run there, as a crash would.
 struct SimulatedCrash: Error, Equatable {
-    var at: CopyWorkflow.Checkpoint
+    /// `<workflow>.<checkpoint>`.
+    var at: String
+
+    init(at checkpoint: CopyWorkflow.Checkpoint) { at = "copy.\(checkpoint.rawValue)" }
+    init(at checkpoint: ProvisioningWorkflow.Checkpoint) { at = "provisioning.\(checkpoint.rawValue)" }
+    init(at checkpoint: TeardownWorkflow.Checkpoint) { at = "teardown.\(checkpoint.rawValue)" }
 }
 
 /// An ``HTTPTransport`` that passes every request on and remembers which AWS operation it was, so tests can
