@@ -78,7 +78,7 @@ final class ProgressReporter: Sendable {
             let isDue =
                 progress.done == progress.total || progress.done - state.lastDone >= everyUsers
                 || now - state.lastAt >= interval
-            guard isDue, progress.done > state.lastDone || progress.total == 0 else { return false }
+            guard isDue, progress.total > 0, progress.done > state.lastDone else { return false }
             state.lastDone = progress.done
             state.lastAt = now
             return true

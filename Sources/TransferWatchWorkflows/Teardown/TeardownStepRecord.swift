@@ -93,6 +93,7 @@ package struct TeardownStepRecord: Sendable, Equatable, Codable {
             switch serverDeleted {
             case true?: facts.append("server \(serverID) deleted")
             case false?: facts.append("server \(serverID) already gone")
+            case nil where plan?.serverID == nil: facts.append("server \(serverID) deleted earlier")
             case nil: facts.append(dryRun ? "server \(serverID) would be deleted" : "server \(serverID) kept")
             }
         }
