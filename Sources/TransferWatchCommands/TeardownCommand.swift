@@ -40,7 +40,9 @@ struct TeardownCommand: AsyncParsableCommand {
         if json {
             print(StepRecordJSON.encode(record))
         } else {
-            if let plan = record.plan { print(Self.describe(plan, reason: reason, includeOrphans: orphans, dryRun: dryRun)) }
+            if let plan = record.plan {
+                print(Self.describe(plan, reason: reason, includeOrphans: orphans, dryRun: dryRun))
+            }
             print(record.summary)
             for note in record.notes { print("  note: \(note)") }
         }

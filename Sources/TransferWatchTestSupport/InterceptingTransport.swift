@@ -39,6 +39,7 @@ package final class InterceptingTransport: HTTPTransport {
     /// How many requests a handler answered or transformed.
     package var interceptedCount: Int { intercepted.withLock { $0 } }
 
+    /// Answers through the handler, or forwards to the base transport.
     package func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
         let decision = handler.withLock { $0 }?(request)
         switch decision {

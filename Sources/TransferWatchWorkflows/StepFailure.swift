@@ -11,6 +11,7 @@ package struct StepFailure: Sendable, Equatable, Codable, CustomStringConvertibl
     /// The AWS error code (`ThrottlingException`, `AccessDeniedException`) or the workflow's own
     /// (`StartFailed`, `OnlineTimeout`, `IntentLost`).
     package var code: String
+    /// What went wrong, in one line.
     package var message: String
     /// How many times the failing request was sent, for AWS errors.
     package var attempts: Int?

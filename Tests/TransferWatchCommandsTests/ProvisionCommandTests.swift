@@ -24,18 +24,21 @@ import TransferWatchWorkflows
         try await StateTable.createEmployees(named: "SFTPUsers", using: dynamo)
         let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
         for name in ["alice", "bob", "carol"] {
-            try await dynamo.putItem(table: "SFTPUsers", item: ["username": .s(name), "sshPublicKey": .s("\(key) \(name)@laptop")])
+            try await dynamo.putItem(
+                table: "SFTPUsers", item: ["username": .s(name), "sshPublicKey": .s("\(key) \(name)@laptop")])
         }
         try await dynamo.putItem(table: "SFTPUsers", item: ["username": .s("dave")])
         let config = try Self.writeConfig(endpoint: moto.endpoint, userRole: true)
         func transferwatch(_ arguments: [String]) throws -> CLIProcess.Result {
-            try CLIProcess.run(["--config", config.path, "--now", "2026-11-28T00:05:00Z"] + arguments, environment: Self.environment)
+            try CLIProcess.run(
+                ["--config", config.path, "--now", "2026-11-28T00:05:00Z"] + arguments, environment: Self.environment)
         }
 
         // The 28th: one server, three users, dave skipped with his reason, progress logged.
         let provision = try transferwatch(["provision"])
         #expect(provision.status == 0, "\(provision.standardError)")
-        #expect(provision.standardOutput.hasPrefix("provisioned window 2026-11: server s-"), "\(provision.standardOutput)")
+        #expect(
+            provision.standardOutput.hasPrefix("provisioned window 2026-11: server s-"), "\(provision.standardOutput)")
         #expect(provision.standardOutput.contains("3 users created"))
         #expect(provision.standardOutput.contains("  skipped dave: "))
         #expect(provision.standardError.contains("provisioning users"), "progress is logged")
@@ -47,7 +50,8 @@ import TransferWatchWorkflows
         // Again: nothing to create.
         let rerun = try transferwatch(["provision", "--json"])
         #expect(rerun.status == 0, "\(rerun.standardError)")
-        let record = try #require(try JSONSerialization.jsonObject(with: Data(rerun.standardOutput.utf8)) as? [String: Any])
+        let record = try #require(
+            try JSONSerialization.jsonObject(with: Data(rerun.standardOutput.utf8)) as? [String: Any])
         #expect(record["result"] as? String == "unchanged")
         #expect(record["usersAlreadyProvisioned"] as? Int == 3)
         #expect((record["server"] as? [String: Any])?["serverID"] as? String == serverID)
@@ -64,17 +68,21 @@ import TransferWatchWorkflows
         // Teardown by the counter.
         let teardown = try transferwatch(["teardown", "--reason", "counter"])
         #expect(teardown.status == 0, "\(teardown.standardError)")
-        #expect(teardown.standardOutput.contains("tornDown window 2026-11 (counter): server \(serverID) deleted, 3 users deleted, window closed"),
-                "\(teardown.standardOutput)")
+        #expect(
+            teardown.standardOutput.contains(
+                "tornDown window 2026-11 (counter): server \(serverID) deleted, 3 users deleted, window closed"),
+            "\(teardown.standardOutput)")
         #expect(try await transfer.listServers().isEmpty)
-        let ledger = DeliveryLedger(dynamo: dynamo, stateTable: "TransferWatchState", employeesTable: "SFTPUsers",
-                                    logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let ledger = DeliveryLedger(
+            dynamo: dynamo, stateTable: "TransferWatchState", employeesTable: "SFTPUsers",
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         #expect(try await ledger.window("2026-11")?.closedReason == "counter")
 
         // And again: already done, still success.
         let again = try transferwatch(["teardown", "--json"])
         #expect(again.status == 0, "\(again.standardError)")
-        let second = try #require(try JSONSerialization.jsonObject(with: Data(again.standardOutput.utf8)) as? [String: Any])
+        let second = try #require(
+            try JSONSerialization.jsonObject(with: Data(again.standardOutput.utf8)) as? [String: Any])
         #expect(second["result"] as? String == "alreadyTornDown")
     }
 
@@ -92,18 +100,19 @@ import TransferWatchWorkflows
     }
 
     static func writeConfig(endpoint: URL, userRole: Bool) throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tw-provision-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tw-provision-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("transferwatch.yaml")
         try """
-            region: us-east-1
-            endpoint: \(endpoint.absoluteString)
-            buckets: {source: invoices-incoming, destination: invoices-archive}
-            tables: {employees: SFTPUsers, state: TransferWatchState}
-            sftp:
-            \(userRole ? "  userRole: arn:aws:iam::123456789012:role/sftp-invoice-user" : "  maxLifespan: 2d")
-              requestsPerSecond: 50
-            """.write(to: file, atomically: true, encoding: .utf8)
+        region: us-east-1
+        endpoint: \(endpoint.absoluteString)
+        buckets: {source: invoices-incoming, destination: invoices-archive}
+        tables: {employees: SFTPUsers, state: TransferWatchState}
+        sftp:
+        \(userRole ? "  userRole: arn:aws:iam::123456789012:role/sftp-invoice-user" : "  maxLifespan: 2d")
+          requestsPerSecond: 50
+        """.write(to: file, atomically: true, encoding: .utf8)
         return file
     }
 }

@@ -101,7 +101,8 @@ struct ProvisioningHarness {
         let created = Mutex(Set<String>())
         transport.intercept { request in
             guard request.target == "TransferService.CreateUser" else { return nil }
-            let key = "\(request.jsonBody["ServerId"] as? String ?? "")/\(request.jsonBody["UserName"] as? String ?? "")"
+            let key =
+                "\(request.jsonBody["ServerId"] as? String ?? "")/\(request.jsonBody["UserName"] as? String ?? "")"
             let isNew = created.withLock { $0.insert(key).inserted }
             return isNew
                 ? nil
@@ -118,7 +119,9 @@ struct EmployeeRow: Sendable {
 
     /// `count` valid employees `employee01`…, plus the given extra rows.
     static func roster(valid count: Int, extra: [EmployeeRow] = []) -> [EmployeeRow] {
-        (0..<count).map { EmployeeRow(username: String(format: "employee%02d", $0 + 1), sshPublicKey: ed25519Key($0 + 1)) }
+        (0..<count).map {
+            EmployeeRow(username: String(format: "employee%02d", $0 + 1), sshPublicKey: ed25519Key($0 + 1))
+        }
             + extra
     }
 
@@ -140,12 +143,13 @@ struct EmployeeRow: Sendable {
         }
         append(Array("ssh-ed25519".utf8))
         var generator = UInt64(truncatingIfNeeded: seed) &* 0x9E37_79B9_7F4A_7C15 | 1
-        append((0..<32).map { _ -> UInt8 in
-            generator ^= generator << 13
-            generator ^= generator >> 7
-            generator ^= generator << 17
-            return UInt8(truncatingIfNeeded: generator)
-        })
+        append(
+            (0..<32).map { _ -> UInt8 in
+                generator ^= generator << 13
+                generator ^= generator >> 7
+                generator ^= generator << 17
+                return UInt8(truncatingIfNeeded: generator)
+            })
         return "ssh-ed25519 \(blob.base64EncodedString()) employee\(seed)@example.com"
     }
 }

@@ -30,7 +30,8 @@ import TransferWatchWorkflows
         #expect(record.usersAdopted.isEmpty)
         // The three broken records, each with its reason.
         #expect(Set(record.skipped.compactMap(\.username)) == ["nokey.nora", "badkey.bart", "-mallory"])
-        let reasons = Dictionary(uniqueKeysWithValues: record.skipped.map { ($0.username ?? "", $0.reason.lowercased()) })
+        let reasons = Dictionary(
+            uniqueKeysWithValues: record.skipped.map { ($0.username ?? "", $0.reason.lowercased()) })
         #expect(reasons["nokey.nora"]?.contains("key") == true)
         #expect(reasons["badkey.bart"]?.contains("key") == true)
         #expect(reasons["-mallory"]?.contains("username") == true)

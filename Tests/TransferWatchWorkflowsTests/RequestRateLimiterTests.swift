@@ -19,7 +19,8 @@ import TransferWatchWorkflows
     @Test func letsABurstThroughAfterAQuietPeriod() async throws {
         let sleeper = RecordingSleeper()
         let clock = Mutex(Duration.zero)
-        let limiter = RequestRateLimiter(requestsPerSecond: 2, burst: 3, sleeper: sleeper, elapsed: { clock.withLock { $0 } })
+        let limiter = RequestRateLimiter(
+            requestsPerSecond: 2, burst: 3, sleeper: sleeper, elapsed: { clock.withLock { $0 } })
         for _ in 0..<4 { try await limiter.acquire() }
         #expect(sleeper.delays == [.milliseconds(500)], "three at once, the fourth waits one interval")
         clock.withLock { $0 = .seconds(10) }

@@ -70,7 +70,10 @@ import TransferWatchWorkflows
         #expect(record.plan?.users == ["employee01", "employee02", "employee03"])
         #expect(record.plan?.serverID == serverID)
         #expect(record.plan?.closesWindow == true)
-        #expect(record.requests.keys.allSatisfy { !$0.contains("Delete") && !$0.contains("Update") && !$0.contains("Batch") })
+        #expect(
+            record.requests.keys.allSatisfy {
+                !$0.contains("Delete") && !$0.contains("Update") && !$0.contains("Batch")
+            })
         #expect(try await harness.serverIDs() == [serverID])
         #expect(try await harness.ledger.window("2026-11")?.isOpen == true)
         #expect(try await harness.registry.server("2026-11")?.state == .online)

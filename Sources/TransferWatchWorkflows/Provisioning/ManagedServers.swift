@@ -22,6 +22,7 @@ package struct ManagedServers: Sendable {
 
     /// One managed server as found.
     package struct Server: Sendable, Equatable, Codable {
+        /// The server's ID (`s-` and 17 hex digits).
         package var serverID: String
         /// Transfer's `State` (`ONLINE`, `STARTING`, …).
         package var state: String
@@ -36,6 +37,7 @@ package struct ManagedServers: Sendable {
         }
     }
 
+    /// The Transfer Family client.
     package let transfer: TransferClient
 
     /// Finds servers through `transfer`.
@@ -66,7 +68,7 @@ package struct ManagedServers: Sendable {
             let server: TransferClient.Server
             do {
                 server = try await transfer.describeServer(serverID: summary.serverID)
-            } catch where TransferClient.isMissingResource(error) || error.isAccessDenied {
+            } catch  where TransferClient.isMissingResource(error) || error.isAccessDenied {
                 continue
             }
             guard server.tags[Self.managedTag] == "true" else { continue }

@@ -27,9 +27,11 @@ package struct ProvisionTrigger: Sendable {
 
     /// Provisioning that is due.
     package struct Decision: Sendable, Equatable {
+        /// The window (`2026-11`).
         package var windowID: String
         /// The provision time the window belongs to.
         package var scheduledAt: Date
+        /// Why it is due.
         package var reason: Reason
         /// How long after `scheduledAt` this decision is taken (a catch-up when large).
         package var lateBy: Duration
@@ -37,6 +39,7 @@ package struct ProvisionTrigger: Sendable {
 
     /// The provision schedule and time zone, and how windows are named.
     package var calendar: DeliveryWindowCalendar
+    /// The teardown schedule (`sftp.teardown`).
     package var teardown: ScheduleExpression
 
     /// A trigger for the configured schedules.

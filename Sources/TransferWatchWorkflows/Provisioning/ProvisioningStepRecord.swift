@@ -30,14 +30,18 @@ package struct ProvisioningStepRecord: Sendable, Equatable, Codable {
 
     /// The window's server as this run knows it.
     package struct ServerFacts: Sendable, Equatable, Codable {
+        /// The server's ID, when one is recorded.
         package var serverID: String?
+        /// How this run got it.
         package var origin: ServerOrigin?
         /// Our clock's creation time (Transfer reports none).
         package var createdAt: Date?
         /// Transfer's last state seen (`ONLINE`, `START_FAILED`, …).
         package var state: String?
 
-        package init(serverID: String? = nil, origin: ServerOrigin? = nil, createdAt: Date? = nil, state: String? = nil) {
+        /// Makes a value.
+        package init(serverID: String? = nil, origin: ServerOrigin? = nil, createdAt: Date? = nil, state: String? = nil)
+        {
             self.serverID = serverID
             self.origin = origin
             self.createdAt = createdAt
@@ -47,19 +51,25 @@ package struct ProvisioningStepRecord: Sendable, Equatable, Codable {
 
     /// An employee record that was not provisioned, with the employee directory's reason.
     package struct Skipped: Sendable, Equatable, Codable {
+        /// The record's username, if it has one.
         package var username: String?
+        /// Why it was skipped, from the employee directory.
         package var reason: String
 
+        /// Makes a value.
         package init(username: String?, reason: String) {
             self.username = username
             self.reason = reason
         }
     }
 
+    /// The window (`2026-11`).
     package var window: String
     /// This run's ID (the owner recorded with its intent).
     package var runID: String
+    /// How the run ended.
     package var result: Result
+    /// The window's server.
     package var server: ServerFacts
     /// The server's state changes this run saw or caused, in order.
     package var transitions: [ServerTransition]
@@ -79,6 +89,7 @@ package struct ProvisioningStepRecord: Sendable, Equatable, Codable {
     package var windowOpened: Bool
     /// The window's `expected` count before and after this run (`nil` when the window is closed or was not reached).
     package var expected: DeliveryLedger.ExpectedChange?
+    /// Every failure, in the order of the steps (users by name).
     package var failures: [StepFailure]
     /// AWS requests this run made, by `Service.Operation` (the employee directory's own scan excluded).
     package var requests: [String: Int]
@@ -88,10 +99,13 @@ package struct ProvisioningStepRecord: Sendable, Equatable, Codable {
     package var serverWaitMilliseconds: Int
     /// Time spent creating users.
     package var usersMilliseconds: Int
+    /// How long the run took, on the real clock.
     package var durationMilliseconds: Int
     /// Facts worth a line in a report (adoptions, takeovers, deferrals).
     package var notes: [String]
+    /// When the run started (business clock).
     package var startedAt: Date
+    /// When the run finished (business clock).
     package var finishedAt: Date
 
     /// An empty record for a run starting at `startedAt`.
@@ -146,6 +160,7 @@ package struct ProvisioningStepRecord: Sendable, Equatable, Codable {
                     ? "expected \(expected.after)" : "expected \(expected.before) -> \(expected.after)")
         }
         let seconds = String(format: "%.1fs", Double(durationMilliseconds) / 1000)
-        return "\(result.rawValue) window \(window): \(facts.joined(separator: ", ")) (\(requestCount) requests, \(seconds))"
+        return
+            "\(result.rawValue) window \(window): \(facts.joined(separator: ", ")) (\(requestCount) requests, \(seconds))"
     }
 }

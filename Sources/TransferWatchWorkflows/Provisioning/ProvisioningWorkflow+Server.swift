@@ -64,7 +64,9 @@ extension ProvisioningWorkflow {
                     window: windowID, serverID: serverID, owner: runID, origin: .adoptedTagged,
                     createdAt: current.firstIntentAt)
                 {
-                    record.transitions.append(ServerTransition(state: "adopted", at: now(), detail: "tagged \(ManagedServers.windowTag)=\(windowID)"))
+                    record.transitions.append(
+                        ServerTransition(
+                            state: "adopted", at: now(), detail: "tagged \(ManagedServers.windowTag)=\(windowID)"))
                     record.notes.append(
                         "adopted server \(serverID), tagged for window \(windowID) but never recorded (a run stopped after CreateServer); its createdAt is the first intent's time, \(AWSDate.iso8601(current.firstIntentAt))"
                     )
@@ -121,7 +123,8 @@ extension ProvisioningWorkflow {
             protocols: [.sftp], identityProvider: .serviceManaged, endpointType: settings.endpointType,
             loggingRole: settings.loggingRole, tags: ManagedServers.tags(window: windowID))
         let createdAt = now()
-        record.transitions.append(ServerTransition(state: "STARTING", at: createdAt, detail: "CreateServer \(serverID)"))
+        record.transitions.append(
+            ServerTransition(state: "STARTING", at: createdAt, detail: "CreateServer \(serverID)"))
         try await checkpoint(.afterCreateServer)
 
         tally.add(DynamoDBClient.Operations.updateItem)
@@ -165,7 +168,8 @@ extension ProvisioningWorkflow {
     }
 
     /// Reads the server item again after a conditional write lost.
-    private func reread(_ windowID: String, tally: OperationTally) async throws(AWSError) -> ServerRegistry.ServerRecord {
+    private func reread(_ windowID: String, tally: OperationTally) async throws(AWSError) -> ServerRegistry.ServerRecord
+    {
         tally.add(DynamoDBClient.Operations.getItem)
         guard let record = try await registry.server(windowID) else {
             throw AWSError(
@@ -208,8 +212,10 @@ extension ProvisioningWorkflow {
             case .failed(_, _, let state):
                 record.server.state = state.rawValue
                 record.transitions.append(
-                    ServerTransition(state: state.rawValue, at: now(), detail: "after \(polls) poll\(polls == 1 ? "" : "s")"))
-                failure = StepFailure(step: "WaitOnline", subject: serverID, code: "StartFailed", message: error.description)
+                    ServerTransition(
+                        state: state.rawValue, at: now(), detail: "after \(polls) poll\(polls == 1 ? "" : "s")"))
+                failure = StepFailure(
+                    step: "WaitOnline", subject: serverID, code: "StartFailed", message: error.description)
             case .timedOut(_, _, let lastState, _, _):
                 record.server.state = lastState.rawValue
                 failure = StepFailure(

@@ -54,7 +54,9 @@ extension ProvisioningWorkflow {
                             "aws.error_code": "\(failure.code)",
                         ])
                 }
-                progress(Progress(done: created.count + adopted.count + failures.count, total: total, failed: failures.count))
+                progress(
+                    Progress(done: created.count + adopted.count + failures.count, total: total, failed: failures.count)
+                )
                 if next < total { launch() }
             }
         }
@@ -77,9 +79,10 @@ extension ProvisioningWorkflow {
                 try await transfer.createUser(
                     serverID: serverID, userName: name, role: settings.userRole,
                     home: Self.home(for: name, bucket: settings.sourceBucket), sshPublicKey: employee.sshPublicKey)
-            } catch where error.code == "ResourceExistsException" {
+            } catch  where error.code == "ResourceExistsException" {
                 origin = .adopted
-            } catch where RetryStrategy.throttlingCodes.contains(error.code) && throttledRounds < Self.throttledRounds {
+            } catch  where RetryStrategy.throttlingCodes.contains(error.code) && throttledRounds < Self.throttledRounds
+            {
                 // Still throttled after the client's own attempts: back off (as long as Transfer asks, when it
                 // says) and try again, rather than fail one user of thousands.
                 throttledRounds += 1

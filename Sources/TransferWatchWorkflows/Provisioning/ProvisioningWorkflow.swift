@@ -34,6 +34,7 @@ package struct ProvisioningWorkflow: Sendable {
         package var sourceBucket: String
         /// The IAM role (ARN) the users' sessions assume.
         package var userRole: String
+        /// `PUBLIC` or `VPC`.
         package var endpointType: TransferClient.EndpointType
         /// The role Transfer logs to CloudWatch Logs with, if any.
         package var loggingRole: String?
@@ -82,7 +83,9 @@ package struct ProvisioningWorkflow: Sendable {
 
     /// The real clock and sleeper the ONLINE waiter uses: never `--now`, which may stand still.
     package struct Waiting: Sendable {
+        /// Waits between `DescribeServer` polls.
         package var sleeper: any Sleeper
+        /// Measures the timeout.
         package var now: @Sendable () -> Date
 
         /// Real time (the default).
@@ -126,13 +129,19 @@ package struct ProvisioningWorkflow: Sendable {
         }
     }
 
+    /// The Transfer Family client.
     package let transfer: TransferClient
+    /// The state table's server and user items.
     package let registry: ServerRegistry
+    /// The window item (opened, counted, closed).
     package let ledger: DeliveryLedger
+    /// Who should have a user.
     package let employees: EmployeeDirectory
+    /// The workflow's settings.
     package let settings: Settings
     /// The business clock (`--now`): intents, leases, `createdAt`, the window's opening.
     package let now: @Sendable () -> Date
+    /// Receives the run's events.
     package let logger: Logger
     /// The ONLINE waiter's clock and sleeper.
     package var waiting: Waiting = .real
@@ -245,7 +254,8 @@ package struct ProvisioningWorkflow: Sendable {
         tally.add(DynamoDBClient.Operations.putItem)
         record.windowOpened = try await ledger.openWindow(windowID, expected: plan.total, at: now())
         if record.windowOpened {
-            record.transitions.append(ServerTransition(state: "windowOpened", at: now(), detail: "expected \(plan.total)"))
+            record.transitions.append(
+                ServerTransition(state: "windowOpened", at: now(), detail: "expected \(plan.total)"))
         }
         tally.add(DynamoDBClient.Operations.updateItem)
         do throws(AWSError) {
@@ -257,7 +267,8 @@ package struct ProvisioningWorkflow: Sendable {
 
         // 5. The users.
         let usersStart = ContinuousClock.now
-        try await createUsers(plan.toCreate, windowID: windowID, serverID: server.serverID, record: &record, tally: tally)
+        try await createUsers(
+            plan.toCreate, windowID: windowID, serverID: server.serverID, record: &record, tally: tally)
         record.usersMilliseconds = milliseconds(ContinuousClock.now - usersStart)
         try await checkpoint(.afterUsers)
 

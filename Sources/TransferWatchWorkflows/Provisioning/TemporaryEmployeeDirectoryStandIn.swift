@@ -74,7 +74,8 @@ package struct EmployeeDirectory: Sendable {
                 continue
             }
             let userNameIsValid =
-                (3...100).contains(username.count) && username.first.map { $0.isLetter || $0.isNumber || $0 == "_" } == true
+                (3...100).contains(username.count)
+                && username.first.map { $0.isLetter || $0.isNumber || $0 == "_" } == true
                 && username.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_@.-".contains($0)) }
             guard userNameIsValid else {
                 roster.skipped.append(SkippedEmployee(username: username, reason: "invalid username"))

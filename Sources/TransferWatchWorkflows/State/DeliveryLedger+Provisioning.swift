@@ -54,7 +54,7 @@ extension DeliveryLedger {
                     ])
                 return ExpectedChange(
                     before: window.expected, after: users, remaining: window.remaining + difference)
-            } catch where error.isConditionalCheckFailure {
+            } catch  where error.isConditionalCheckFailure {
                 continue
             }
         }
@@ -73,7 +73,8 @@ extension DeliveryLedger.WindowState {
         closedAt: Date? = nil, closedReason: String? = nil, lastDeliveryAt: Date? = nil, serverID: String? = nil
     ) {
         self.init(
-            id: id, isOpen: isOpen, expected: expected, delivered: delivered, remaining: remaining ?? expected - delivered,
+            id: id, isOpen: isOpen, expected: expected, delivered: delivered,
+            remaining: remaining ?? expected - delivered,
             openedAt: openedAt, closedAt: closedAt, closedReason: closedReason, lastDeliveryAt: lastDeliveryAt,
             serverID: serverID)
     }

@@ -44,7 +44,9 @@ package struct ServerRegistry: Sendable {
             case adoptedTagged
         }
 
+        /// The window (`2026-11`).
         package var windowID: String
+        /// The recorded life cycle.
         package var state: State
         /// The run (a UUID per run) that holds or last held the intent.
         package var owner: String
@@ -52,11 +54,14 @@ package struct ServerRegistry: Sendable {
         package var intentAt: Date
         /// When the first intent was recorded (a takeover keeps it): nothing for the window was created before.
         package var firstIntentAt: Date
+        /// The server's ID, when one is recorded.
         package var serverID: String?
+        /// How the server came to be recorded.
         package var origin: Origin?
         /// Our clock when the server was created (for an adopted server: the intent's time, an upper bound of
         /// its age since nothing is created before its intent is recorded).
         package var createdAt: Date?
+        /// When a run first saw it ONLINE.
         package var onlineAt: Date?
         /// When a run last finished provisioning every valid employee without a failure.
         package var provisionedAt: Date?
@@ -64,6 +69,7 @@ package struct ServerRegistry: Sendable {
         package var provisionedUsers: Int?
         /// Why the server failed, when it did.
         package var failure: String?
+        /// When teardown deleted it.
         package var deletedAt: Date?
         /// The teardown reason (`manual`, `scheduled`, `counter`, `lifespan`).
         package var deleteReason: String?
@@ -103,9 +109,13 @@ package struct ServerRegistry: Sendable {
             case adopted
         }
 
+        /// The SFTP user name (the employee's username).
         package var username: String
+        /// The server's ID (`s-` and 17 hex digits).
         package var serverID: String
+        /// How the user came to be recorded.
         package var origin: Origin
+        /// When it was recorded (business clock).
         package var recordedAt: Date
         /// When teardown deleted the user (or found it gone).
         package var deletedAt: Date?
@@ -120,7 +130,9 @@ package struct ServerRegistry: Sendable {
         }
     }
 
+    /// The DynamoDB client.
     package let dynamo: DynamoDBClient
+    /// The state table.
     package let table: String
 
     /// A registry in `table` (the state table).
@@ -133,7 +145,8 @@ package struct ServerRegistry: Sendable {
 
     /// Reads a window's server item (strongly consistent), or `nil` when no run ever recorded an intent.
     package func server(_ windowID: String) async throws(AWSError) -> ServerRecord? {
-        guard let item = try await dynamo.getItem(table: table, key: StateTable.serverKey(windowID), consistentRead: true)
+        guard
+            let item = try await dynamo.getItem(table: table, key: StateTable.serverKey(windowID), consistentRead: true)
         else { return nil }
         return Self.serverRecord(item, windowID: windowID)
     }
@@ -151,7 +164,7 @@ package struct ServerRegistry: Sendable {
         do {
             try await dynamo.putItem(table: table, item: item, conditionExpression: "attribute_not_exists(pk)")
             return true
-        } catch where error.isConditionalCheckFailure {
+        } catch  where error.isConditionalCheckFailure {
             return false
         }
     }
@@ -174,7 +187,7 @@ package struct ServerRegistry: Sendable {
                     ":creating": .s(ServerRecord.State.creating.rawValue),
                 ])
             return true
-        } catch where error.isConditionalCheckFailure {
+        } catch  where error.isConditionalCheckFailure {
             return false
         }
     }
@@ -199,7 +212,7 @@ package struct ServerRegistry: Sendable {
                     ":deleted": .s(ServerRecord.State.deleted.rawValue),
                 ])
             return true
-        } catch where error.isConditionalCheckFailure {
+        } catch  where error.isConditionalCheckFailure {
             return false
         }
     }
@@ -290,15 +303,16 @@ package struct ServerRegistry: Sendable {
             try await dynamo.putItem(
                 table: table, item: Self.item(window: windowID, user), conditionExpression: "attribute_not_exists(pk)")
             return true
-        } catch where error.isConditionalCheckFailure {
+        } catch  where error.isConditionalCheckFailure {
             return false
         }
     }
 
     /// Marks users deleted (`deletedAt`), 25 per `BatchWriteItem`, keeping the items as the window's record of
     /// who had access.
-    package func markUsersDeleted(window windowID: String, _ users: [UserRecord], at instant: Date) async throws(AWSError)
-    {
+    package func markUsersDeleted(
+        window windowID: String, _ users: [UserRecord], at instant: Date
+    ) async throws(AWSError) {
         guard !users.isEmpty else { return }
         let requests = users.map { user in
             var deleted = user

@@ -7,6 +7,7 @@ import Foundation
 package struct TeardownPlan: Sendable, Equatable, Codable {
     /// A managed server that is not its window's recorded, live server.
     package struct Orphan: Sendable, Equatable, Codable {
+        /// The server's ID (`s-` and 17 hex digits).
         package var serverID: String
         /// Transfer's state.
         package var state: String
@@ -24,6 +25,7 @@ package struct TeardownPlan: Sendable, Equatable, Codable {
         }
     }
 
+    /// The window (`2026-11`).
     package var window: String
     /// The recorded users still to delete (not marked deleted), in name order.
     package var users: [String]

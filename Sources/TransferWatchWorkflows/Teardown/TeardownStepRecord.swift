@@ -17,11 +17,15 @@ package struct TeardownStepRecord: Sendable, Equatable, Codable {
         case failed
     }
 
+    /// The window (`2026-11`).
     package var window: String
+    /// Why the window is torn down.
     package var reason: TeardownReason
+    /// Whether nothing was deleted (`--dry-run`).
     package var dryRun: Bool
     /// Whether orphaned servers are deleted too (`--orphans`).
     package var includeOrphans: Bool
+    /// How the run ended.
     package var result: Result
     /// What was (or would be) deleted.
     package var plan: TeardownPlan?
@@ -43,14 +47,19 @@ package struct TeardownStepRecord: Sendable, Equatable, Codable {
     package var orphansDeleted: [String]
     /// The state changes this run caused.
     package var transitions: [ServerTransition]
+    /// Every failure, in the order of the steps (users by name).
     package var failures: [StepFailure]
     /// AWS requests made, by `Service.Operation`.
     package var requests: [String: Int]
     /// Time spent waiting for the client-side rate limiter.
     package var rateLimitWaitMilliseconds: Int
+    /// How long the run took, on the real clock.
     package var durationMilliseconds: Int
+    /// Facts worth a line in a report.
     package var notes: [String]
+    /// When the run started (business clock).
     package var startedAt: Date
+    /// When the run finished (business clock).
     package var finishedAt: Date
 
     /// An empty record for a run starting at `startedAt`.
@@ -114,6 +123,7 @@ package struct TeardownStepRecord: Sendable, Equatable, Codable {
         }
         if !failures.isEmpty { facts.append("\(failures.count) failed") }
         let seconds = String(format: "%.1fs", Double(durationMilliseconds) / 1000)
-        return "\(result.rawValue) window \(window) (\(reason)): \(facts.joined(separator: ", ")) (\(requestCount) requests, \(seconds))"
+        return
+            "\(result.rawValue) window \(window) (\(reason)): \(facts.joined(separator: ", ")) (\(requestCount) requests, \(seconds))"
     }
 }

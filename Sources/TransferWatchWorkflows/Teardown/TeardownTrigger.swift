@@ -24,13 +24,17 @@ import TransferWatchConfig
 package struct TeardownTrigger: Sendable {
     /// A teardown that is due.
     package struct Decision: Sendable, Equatable {
+        /// Why the window is torn down.
         package var reason: TeardownReason
         /// When the condition became true.
         package var dueSince: Date
     }
 
+    /// The teardown schedule (`sftp.teardown`).
     package var teardown: ScheduleExpression
+    /// The wall clock the schedule is read on.
     package var timeZone: TimeZone
+    /// The longest a server may live (`sftp.maxLifespan`).
     package var maxLifespan: Duration
 
     /// A trigger for the configured schedule and lifespan.

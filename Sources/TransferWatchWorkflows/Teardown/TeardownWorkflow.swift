@@ -47,12 +47,17 @@ package struct TeardownWorkflow: Sendable {
         case afterServer
     }
 
+    /// The Transfer Family client.
     package let transfer: TransferClient
+    /// The state table's server and user items.
     package let registry: ServerRegistry
+    /// The window item (opened, counted, closed).
     package let ledger: DeliveryLedger
+    /// The workflow's settings.
     package let settings: Settings
     /// The business clock (`--now`).
     package let now: @Sendable () -> Date
+    /// Receives the run's events.
     package let logger: Logger
     /// Spaces Transfer requests; by default `settings.requestsPerSecond` on the real clock.
     package var limiter: RequestRateLimiter
@@ -93,8 +98,9 @@ package struct TeardownWorkflow: Sendable {
         logger[metadataKey: "teardown.reason"] = "\(reason)"
         let waitBefore = await limiter.totalWait
         do {
-            try await tearDown(windowID, reason: reason, dryRun: dryRun, includeOrphans: includeOrphans,
-                               record: &record, tally: tally)
+            try await tearDown(
+                windowID, reason: reason, dryRun: dryRun, includeOrphans: includeOrphans,
+                record: &record, tally: tally)
         } catch let error as AWSError {
             record.failures.append(StepFailure(step: error.operation, subject: nil, error: error))
         }
@@ -114,7 +120,8 @@ package struct TeardownWorkflow: Sendable {
             logger.info(
                 "teardown finished",
                 metadata: [
-                    "teardown.result": "\(record.result.rawValue)", "teardown.users_deleted": "\(record.usersDeleted.count)",
+                    "teardown.result": "\(record.result.rawValue)",
+                    "teardown.users_deleted": "\(record.usersDeleted.count)",
                     "teardown.orphans": "\(record.plan?.orphans.count ?? 0)",
                 ])
         }
@@ -153,7 +160,8 @@ package struct TeardownWorkflow: Sendable {
         }
         if server?.state == .deleted, let deletedAt = server?.deletedAt {
             record.notes.append(
-                "window \(windowID)'s server was deleted at \(AWSDate.iso8601(deletedAt)) (\(server?.deleteReason ?? "?"))")
+                "window \(windowID)'s server was deleted at \(AWSDate.iso8601(deletedAt)) (\(server?.deleteReason ?? "?"))"
+            )
         }
         if dryRun {
             record.result = .planned
@@ -175,7 +183,8 @@ package struct TeardownWorkflow: Sendable {
             }
             record.notes.append("server \(serverID) was already gone (ListServers does not list it)")
         } else if let serverID = plan.serverID {
-            try await deleteUsers(plan.users, of: users, windowID: windowID, serverID: serverID, record: &record, tally: tally)
+            try await deleteUsers(
+                plan.users, of: users, windowID: windowID, serverID: serverID, record: &record, tally: tally)
             try await checkpoint(.afterUsers)
             guard record.failures.isEmpty else {
                 record.notes.append("the server was kept because a user could not be deleted; run teardown again")
