@@ -14,8 +14,11 @@ import TransferWatchAWS
 /// for record in roster.skipped { print(record) }   // employee 'bob' skipped: 'sshPublicKey' is not usable: …
 /// ```
 package struct EmployeeDirectory: Sendable {
+    /// The client the table is read through.
     package let dynamo: DynamoDBClient
+    /// The employees table's name (`tables.employees`).
     package let table: String
+    /// Receives one info line per skipped record and a summary.
     package let logger: Logger
     /// Items per Scan page (`Limit`); `nil` lets DynamoDB fill 1 MB pages. Tests set it to force pagination.
     package var pageSize: Int?

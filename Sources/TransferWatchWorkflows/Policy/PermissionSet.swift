@@ -9,11 +9,15 @@ import TransferWatchAWS
 package struct OperationUse: Sendable, Hashable {
     /// One IAM action of the operation and where it is needed.
     package struct Grant: Sendable, Hashable {
+        /// One of the operation's ``AWSOperation/iamActions``.
         package var action: String
+        /// Where it is needed; empty when this use never needs it.
         package var resources: [PolicyResource]
     }
 
+    /// The operation, as the client calls it.
     package let operation: AWSOperation
+    /// One grant per IAM action of the operation.
     package let grants: [Grant]
 
     /// Every IAM action of `operation`, on the same resources.
@@ -50,6 +54,7 @@ package struct OperationUse: Sendable, Hashable {
 package struct PermissionSet: Sendable {
     /// The component, for notes and tests (`copy workflow`).
     package let component: String
+    /// The operations the component sends.
     package let uses: [OperationUse]
 
     /// Creates a set.

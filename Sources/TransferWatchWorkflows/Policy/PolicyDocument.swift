@@ -41,8 +41,11 @@ package struct PolicyDocument: Sendable, Equatable {
 
     /// One condition: `"<operator>": {"<key>": <values>}`.
     package struct Condition: Sendable, Equatable {
+        /// `StringEquals`, `StringLike`, `ArnLike`, ….
         package var `operator`: String
+        /// The condition key, such as `aws:ResourceTag/transferwatch:managed`.
         package var key: String
+        /// The values; any one matching satisfies the condition.
         package var values: [String]
 
         /// Creates a condition.
@@ -56,6 +59,7 @@ package struct PolicyDocument: Sendable, Equatable {
     /// The policy language version.
     package static let version = "2012-10-17"
 
+    /// The statements, in the order they are printed.
     package var statements: [Statement]
 
     /// Creates a document.

@@ -105,7 +105,9 @@ package enum PolicyError: Error, Sendable, Equatable, CustomStringConvertible {
 /// What a queue URL says: `https://sqs.<region>.amazonaws.com[.cn]/<account>/<name>` (or an emulator's
 /// `http://host:port/<account>/<name>`).
 package struct QueueAddress: Sendable, Equatable {
+    /// The 12-digit account that owns the queue.
     package var account: String
+    /// The queue's name.
     package var name: String
     /// The region in the host name, when it is an AWS host.
     package var region: String?
