@@ -53,7 +53,11 @@ test: deps venv
 	@echo "   TRANSFERWATCH_PYTHON=$(VENV_PYTHON)"
 	@echo "   $$($(VENV_PYTHON) $(LAUNCHER) --check)"
 	@echo "======================================================================"
-	TRANSFERWATCH_REQUIRE_EMULATOR=1 TRANSFERWATCH_PYTHON=$(VENV_PYTHON) $(SWIFT) test
+	@mkdir -p .build
+	set -o pipefail; TRANSFERWATCH_REQUIRE_EMULATOR=1 TRANSFERWATCH_PYTHON=$(VENV_PYTHON) $(SWIFT) test 2>&1 | tee .build/test.log
+	@# The closing line CI reads: Swift Testing's count, restated plainly (XCTest reports 0: all tests use Swift Testing).
+	@tests=$$(sed -n 's/.*Test run with \([0-9][0-9]*\) tests.*passed.*/\1/p' .build/test.log | tail -1); \
+		echo "$${tests:-0} passed, 0 failed"
 
 # Benchmarks print ratios against the boto3/botocore baseline from .venv, run in the same process tree, and
 # write JSON to bench/results/.

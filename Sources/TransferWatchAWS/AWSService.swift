@@ -62,27 +62,40 @@ package struct AWSOperation: Sendable, Hashable, CustomStringConvertible {
     package var description: String { "\(service.id).\(name)" }
 }
 
-/// Finds each service's endpoint: `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`, then the configured
-/// endpoint (transferwatch.yaml's `endpoint`, or `endpoint_url` in the shared config profile), then AWS's own.
+/// Finds each service's endpoint, most specific first:
+/// 1. `AWS_ENDPOINT_URL_<SERVICE>`;
+/// 2. the shared config profile's `[services]` section `endpoint_url` for that service;
+/// 3. `AWS_ENDPOINT_URL`;
+/// 4. the configured endpoint (transferwatch.yaml's `endpoint`);
+/// 5. the shared config profile's own `endpoint_url`;
+/// 6. AWS's endpoint for the region.
+/// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` skips 1–5.
 package struct EndpointResolver: Sendable {
     package var region: String
     package var environment: [String: String]
     package var configuredEndpoint: URL?
+    package var sharedConfig: SharedConfigFiles?
 
-    package init(region: String, environment: [String: String] = [:], configuredEndpoint: URL? = nil) {
+    package init(region: String, environment: [String: String] = [:], configuredEndpoint: URL? = nil, sharedConfig: SharedConfigFiles? = nil) {
         self.region = region
         self.environment = environment
         self.configuredEndpoint = configuredEndpoint
+        self.sharedConfig = sharedConfig
     }
 
     /// The endpoint URL for `service`, and whether it is a custom one (which makes S3 path-style).
     package func endpoint(for service: AWSService) -> (url: URL, isCustom: Bool) {
         let ignoreConfigured = environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() == "true"
         if !ignoreConfigured {
-            for key in ["AWS_ENDPOINT_URL_\(service.environmentSuffix)", "AWS_ENDPOINT_URL"] {
-                if let value = environment[key], !value.isEmpty, let url = URL(string: value), url.host != nil { return (url, true) }
+            func fromEnvironment(_ key: String) -> URL? {
+                guard let value = environment[key], !value.isEmpty, let url = URL(string: value), url.host != nil else { return nil }
+                return url
             }
+            if let url = fromEnvironment("AWS_ENDPOINT_URL_\(service.environmentSuffix)") { return (url, true) }
+            if let url = try? sharedConfig?.serviceEndpointURL(for: service) { return (url, true) }
+            if let url = fromEnvironment("AWS_ENDPOINT_URL") { return (url, true) }
             if let configuredEndpoint { return (configuredEndpoint, true) }
+            if let url = try? sharedConfig?.endpointURL(for: service) { return (url, true) }
         }
         let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
         if service.isGlobal { return (URL(string: "https://\(service.endpointPrefix).\(suffix)")!, false) }

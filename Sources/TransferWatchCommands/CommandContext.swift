@@ -33,7 +33,9 @@ struct CommandContext: Sendable {
                                                       profile: configuration.aws.profile, region: configuration.region)
         let aws = AWSClient.Context(
             region: configuration.region,
-            endpoints: EndpointResolver(region: configuration.region, environment: environment, configuredEndpoint: configuration.endpoint),
+            endpoints: EndpointResolver(region: configuration.region, environment: environment, configuredEndpoint: configuration.endpoint,
+                                        sharedConfig: try? SharedConfigFiles.load(environment: environment, files: LocalFileReader(),
+                                                                                  profile: configuration.aws.profile)),
             credentials: credentials,
             transport: transport,
             retry: RetryStrategy(maxAttempts: configuration.aws.maxAttempts),

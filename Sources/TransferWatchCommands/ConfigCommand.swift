@@ -62,7 +62,9 @@ struct ConfigurationSummary {
     init(configuration: Configuration, path: String, environment: [String: String], now: Date) {
         self.path = path
         region = configuration.region
-        let resolver = EndpointResolver(region: configuration.region, environment: environment, configuredEndpoint: configuration.endpoint)
+        let resolver = EndpointResolver(region: configuration.region, environment: environment, configuredEndpoint: configuration.endpoint,
+                                        sharedConfig: try? SharedConfigFiles.load(environment: environment, files: LocalFileReader(),
+                                                                                  profile: configuration.aws.profile))
         endpoints = [AWSService.s3, .dynamoDB, .sqs, .sns, .sts, .transfer, .cloudWatch, .iam].map {
             ($0.id, resolver.endpoint(for: $0).url.absoluteString)
         }

@@ -48,6 +48,27 @@ package struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictiona
         fields.removeAll { $0.name.caseInsensitiveEquals(name) }
     }
 
+    /// Removes, in one pass, the fields a SigV4 signature sets (`Authorization`, `X-Amz-Date`, and when asked
+    /// `X-Amz-Content-Sha256` and `X-Amz-Security-Token`), and reports whether a `Host` field is present.
+    package mutating func removeForSigning(contentSHA256: Bool, securityToken: Bool) -> Bool {
+        var hasHost = false
+        fields.removeAll { field in
+            let name = field.name
+            switch name.utf8.count {
+            case 4:
+                if name.caseInsensitiveEquals("host") { hasHost = true }
+                return false
+            case 13: return name.caseInsensitiveEquals("authorization")
+            case 10: return name.caseInsensitiveEquals("x-amz-date")
+            case 20:
+                return (contentSHA256 && name.caseInsensitiveEquals("x-amz-content-sha256"))
+                    || (securityToken && name.caseInsensitiveEquals("x-amz-security-token"))
+            default: return false
+            }
+        }
+        return hasHost
+    }
+
     /// Whether a field of `name` is present.
     package func contains(_ name: String) -> Bool { self[name] != nil }
 

@@ -1,39 +1,5 @@
 import Foundation
 
-/// A message attribute of an SNS publish (`String`, `String.Array`, `Number` or `Binary`).
-package struct SNSMessageAttribute: Sendable, Hashable {
-    /// `String`, `Number`, `Binary` (SNS also `String.Array`), optionally with a custom `.suffix`.
-    package var dataType: String
-    /// The value of a `String` or `Number` attribute.
-    package var stringValue: String?
-    /// The value of a `Binary` attribute.
-    package var binaryValue: Data?
-
-    /// Makes a value from its parts.
-    package init(dataType: String, stringValue: String? = nil, binaryValue: Data? = nil) {
-        self.dataType = dataType
-        self.stringValue = stringValue
-        self.binaryValue = binaryValue
-    }
-
-    /// A `String` attribute.
-    package static func string(_ value: String) -> SNSMessageAttribute {
-        SNSMessageAttribute(dataType: "String", stringValue: value)
-    }
-    /// A `Number` attribute (its decimal text).
-    package static func number(_ value: String) -> SNSMessageAttribute {
-        SNSMessageAttribute(dataType: "Number", stringValue: value)
-    }
-    /// A `String.Array` attribute (a JSON array in text, e.g. `["a", 1, true]`).
-    package static func stringArray(_ json: String) -> SNSMessageAttribute {
-        SNSMessageAttribute(dataType: "String.Array", stringValue: json)
-    }
-    /// A `Binary` attribute.
-    package static func binary(_ value: Data) -> SNSMessageAttribute {
-        SNSMessageAttribute(dataType: "Binary", binaryValue: value)
-    }
-}
-
 /// A subscription of a topic.
 package struct SNSSubscription: Sendable, Equatable {
     /// The ARN, or `PendingConfirmation` for an unconfirmed HTTP or email subscription.

@@ -1,44 +1,5 @@
 import Foundation
 
-/// A message attribute (`DataType` `String`, `Number` or `Binary`, optionally with a custom `.suffix`).
-package struct SQSMessageAttribute: Sendable, Hashable, Codable {
-    /// `String`, `Number`, `Binary` (SNS also `String.Array`), optionally with a custom `.suffix`.
-    package var dataType: String
-    /// The value of a `String` or `Number` attribute.
-    package var stringValue: String?
-    /// The value of a `Binary` attribute.
-    package var binaryValue: Data?
-
-    /// Makes a value from its parts.
-    package init(dataType: String, stringValue: String? = nil, binaryValue: Data? = nil) {
-        self.dataType = dataType
-        self.stringValue = stringValue
-        self.binaryValue = binaryValue
-    }
-
-    /// A `String` attribute.
-    package static func string(_ value: String) -> SQSMessageAttribute {
-        SQSMessageAttribute(dataType: "String", stringValue: value)
-    }
-    /// A `Number` attribute (sent as its decimal text).
-    package static func number(_ value: String) -> SQSMessageAttribute {
-        SQSMessageAttribute(dataType: "Number", stringValue: value)
-    }
-    /// A `Binary` attribute.
-    package static func binary(_ value: Data) -> SQSMessageAttribute {
-        SQSMessageAttribute(dataType: "Binary", binaryValue: value)
-    }
-
-    /// Whether the value travels as bytes (`Binary…` types) rather than text.
-    package var isBinary: Bool { dataType.hasPrefix("Binary") }
-
-    enum CodingKeys: String, CodingKey {
-        case dataType = "DataType"
-        case stringValue = "StringValue"
-        case binaryValue = "BinaryValue"
-    }
-}
-
 /// A received message.
 package struct SQSMessage: Sendable, Equatable {
     /// The ID SQS gave the message.

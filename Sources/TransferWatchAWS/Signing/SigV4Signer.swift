@@ -1,5 +1,8 @@
 import Foundation
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// AWS Signature Version 4: header signing and presigned URLs.
 ///
@@ -84,18 +87,16 @@ package struct SigV4Signer: Sendable {
     /// (for S3) `X-Amz-Content-Sha256`.
     @discardableResult
     package func sign(_ request: inout HTTPRequest, credentials: AWSCredentials, at date: Date, options: Options = .standard) -> Signature {
-        let amzDate = AWSDate.amzDate(date)
-        request.headers.remove("Authorization")
-        request.headers.replaceOrAdd("X-Amz-Date", amzDate)
-        if !request.headers.contains("Host") { request.headers.add("Host", request.hostHeader) }
+        let amzDate = keys.amzDate(date)
         let payloadHash = payloadHash(of: request, options.payload)
-        if options.addContentSHA256Header { request.headers.replaceOrAdd("X-Amz-Content-Sha256", payloadHash) }
-        if let token = credentials.sessionToken {
-            if options.signSessionToken {
-                request.headers.replaceOrAdd("X-Amz-Security-Token", token)
-            } else {
-                request.headers.remove("X-Amz-Security-Token")
-            }
+        // One pass over the headers: drop what signing sets (and any old signature), note whether Host is there.
+        let replacesToken = credentials.sessionToken != nil
+        let hasHost = request.headers.removeForSigning(contentSHA256: options.addContentSHA256Header, securityToken: replacesToken)
+        request.headers.add("X-Amz-Date", amzDate)
+        if !hasHost { request.headers.add("Host", request.hostHeader) }
+        if options.addContentSHA256Header { request.headers.add("X-Amz-Content-Sha256", payloadHash) }
+        if let token = credentials.sessionToken, options.signSessionToken {
+            request.headers.add("X-Amz-Security-Token", token)
         }
         var canonical = CanonicalBuffer()
         canonical.append(request.method)
@@ -244,6 +245,16 @@ final class SigningKeyCache: Sendable {
 
     // Mutex-protected: signers are shared across tasks.
     private let entry = Mutex<Entry?>(nil)
+    private let lastDate = Mutex<(second: Int, text: String)>((Int.min, ""))
+
+    /// `X-Amz-Date` for `date`, formatted once per second.
+    func amzDate(_ date: Date) -> String {
+        let second = Int(date.timeIntervalSince1970.rounded(.down))
+        if let cached = lastDate.withLock({ $0.second == second ? $0.text : nil }) { return cached }
+        let text = AWSDate.amzDate(date)
+        lastDate.withLock { $0 = (second, text) }
+        return text
+    }
 
     func key(secret: String, amzDate: String, region: String, service: String) -> PreparedHMACKey {
         if let cached = entry.withLock({ $0 }), amzDate.utf8.starts(with: cached.date.utf8), cached.secret == secret { return cached.key }
@@ -283,41 +294,59 @@ struct CanonicalBuffer {
 
     /// Appends the canonical header block (`name:value\n` per signed header, names lowercased and sorted,
     /// values trimmed with runs of whitespace collapsed, repeats joined by `,` in arrival order) and returns the
-    /// signed header list. Names and values are staged in one arena, so no header costs an allocation.
+    /// signed header list. Names and values are staged in one arena written through a raw buffer, so no header
+    /// costs an allocation (this is the signer's hot loop).
     mutating func appendCanonicalHeaders(_ headers: HTTPHeaders) -> String {
-        var arena: [UInt8] = []
-        arena.reserveCapacity(512)
+        let fields = headers.fields
+        var capacity = 0
+        for field in fields { capacity += field.name.utf8.count + field.value.utf8.count }
         var entries: [(name: Range<Int>, value: Range<Int>, order: Int)] = []
-        entries.reserveCapacity(headers.fields.count)
-        for (order, field) in headers.fields.enumerated() {
-            let nameStart = arena.count
-            for byte in field.name.utf8 { arena.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) }
-            let nameRange = nameStart..<arena.count
-            if SigV4Signer.unsignedHeaderBytes.contains(where: { $0.elementsEqual(arena[nameRange]) }) {
-                arena.removeSubrange(nameRange)
-                continue
-            }
-            let valueStart = arena.count
-            var pendingSpace = false
-            for byte in field.value.utf8 {
-                if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
-                    pendingSpace = arena.count > valueStart
-                } else {
-                    if pendingSpace { arena.append(0x20) }
-                    pendingSpace = false
-                    arena.append(byte)
+        entries.reserveCapacity(fields.count)
+        let arena = [UInt8](unsafeUninitializedCapacity: max(capacity, 1)) { buffer, count in
+            var position = 0
+            for (order, field) in fields.enumerated() {
+                let nameStart = position
+                for byte in field.name.utf8 {
+                    buffer[position] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                    position += 1
                 }
+                let name = UnsafeBufferPointer(rebasing: buffer[nameStart..<position])
+                if Self.isUnsigned(name) {
+                    position = nameStart
+                    continue
+                }
+                let valueStart = position
+                var pendingSpace = false
+                for byte in field.value.utf8 {
+                    if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                        pendingSpace = position > valueStart
+                    } else {
+                        if pendingSpace {
+                            buffer[position] = 0x20
+                            position += 1
+                        }
+                        pendingSpace = false
+                        buffer[position] = byte
+                        position += 1
+                    }
+                }
+                entries.append((nameStart..<valueStart, valueStart..<position, order))
             }
-            entries.append((nameRange, valueStart..<arena.count, order))
+            count = position
         }
-        entries.sort { a, b in
-            let ordered = arena[a.name].lexicographicallyPrecedes(arena[b.name])
-            if ordered { return true }
-            if arena[b.name].lexicographicallyPrecedes(arena[a.name]) { return false }
-            return a.order < b.order
+        arena.withUnsafeBufferPointer { raw in
+            entries.sort { a, b in
+                let left = UnsafeBufferPointer(rebasing: raw[a.name]), right = UnsafeBufferPointer(rebasing: raw[b.name])
+                let common = min(left.count, right.count)
+                let order = common == 0 ? 0 : memcmp(left.baseAddress!, right.baseAddress!, common)
+                if order != 0 { return order < 0 }
+                if left.count != right.count { return left.count < right.count }
+                return a.order < b.order
+            }
         }
         var signed: [UInt8] = []
         signed.reserveCapacity(128)
+        bytes.reserveCapacity(bytes.count + arena.count + entries.count * 2)
         var previous: Range<Int>?
         for entry in entries {
             if let previous, arena[previous].elementsEqual(arena[entry.name]) {
@@ -334,5 +363,16 @@ struct CanonicalBuffer {
             bytes.append(0x0A)
         }
         return String(decoding: signed, as: UTF8.self)
+    }
+
+    /// Whether a lowercased header name is one botocore never signs; a first-byte test skips most names at once.
+    private static func isUnsigned(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = name.first else { return false }
+        switch first {
+        case 0x61, 0x63, 0x65, 0x6B, 0x70, 0x74, 0x75, 0x78:  // a c e k p t u x
+            return SigV4Signer.unsignedHeaderBytes.contains { $0.count == name.count && $0.elementsEqual(name) }
+        default:
+            return false
+        }
     }
 }

@@ -11,12 +11,14 @@ What it does, and nothing more:
 
 1. Fixes moto's double gunzip of `Content-Encoding: gzip` request bodies (see
    `install_gzip_fix`), unless `--no-gzip-fix` is given (tests use that flag to show the bug).
-2. Serves moto's WSGI app with werkzeug's threaded server, the way
+2. Serialises DynamoDB requests (see `install_dynamodb_lock`): moto's DynamoDB backend is
+   not thread-safe, and the server below is threaded.
+3. Serves moto's WSGI app with werkzeug's threaded server, the way
    `moto.moto_server.threaded_moto_server.ThreadedMotoServer` does, on `--port`
    (0: the kernel picks a free port).
-3. Prints exactly one line, `MOTO_READY port=<port>`, once the socket is listening. Anything
+4. Prints exactly one line, `MOTO_READY port=<port>`, once the socket is listening. Anything
    printed to stdout after that goes to stderr, so the parent may stop reading stdout.
-4. Exits when its parent goes away: when stdin reaches EOF (the parent holds the write end
+5. Exits when its parent goes away: when stdin reaches EOF (the parent holds the write end
    of a pipe, which the kernel closes if the parent dies), or when `os.getppid()` changes
    (the parent died and we were re-parented), whichever comes first.
 
@@ -99,6 +101,35 @@ def install_gzip_fix() -> None:
     BaseResponse.setup_class = setup_class
 
 
+def install_dynamodb_lock() -> None:
+    """Makes each DynamoDB request atomic with respect to every other one, as DynamoDB is.
+
+    moto 5.2.1's DynamoDB backend takes no lock, and the threaded server runs requests at
+    the same time, so concurrent writes break guarantees DynamoDB gives:
+
+    - `UpdateItem` (`ADD n :one`) is a read-modify-write in Python: two at once lose one;
+    - `TransactWriteItems` (moto/dynamodb/models/__init__.py) deep-copies the tables, applies
+      its actions one by one (visible to other requests half-done), and when a condition
+      fails puts the *whole table* back from that copy, erasing every write other requests
+      made in between.
+
+    Real DynamoDB makes single-item writes atomic and transactions serializable, so one
+    process-wide lock around `DynamoHandler.call_action` (request parsing and the backend
+    call) is the faithful model. Without it, the copy workflow's counter test loses counts
+    in the emulator that DynamoDB would never lose. Other services are left concurrent.
+    """
+    from moto.dynamodb.responses import DynamoHandler
+
+    lock = threading.Lock()
+    original_call_action = DynamoHandler.call_action
+
+    def call_action(self):  # noqa: ANN001, ANN202
+        with lock:
+            return original_call_action(self)
+
+    DynamoHandler.call_action = call_action
+
+
 def check() -> int:
     """Reports whether moto, its server extras and botocore import here; 0 when they do."""
     try:
@@ -154,6 +185,7 @@ def main() -> None:
     exit_when_parent_goes_away()
     if not args.no_gzip_fix:
         install_gzip_fix()
+    install_dynamodb_lock()
 
     from werkzeug.serving import make_server
 

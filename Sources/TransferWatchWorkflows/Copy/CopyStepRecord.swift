@@ -89,7 +89,7 @@ package struct CopyStepRecord: Sendable, Equatable, Codable {
     /// Whether the step failed (exit status 1 for `transferwatch copy`).
     package var isFailure: Bool { result == .failed }
 
-    /// One line for a person: `moved alice/a.pdf -> invoices-archive/alice/a.pdf (1,024 bytes, counted, 3 requests)`.
+    /// One line for a person: `moved alice/a.pdf -> invoices-archive/alice/a.pdf (1024 bytes, counted, 3 requests)`.
     package var summary: String {
         let what = "\(source.bucket)/\(source.key) -> \(destination.bucket)/\(destination.key)"
         switch result {

@@ -19,7 +19,8 @@ import TransferWatchConfig
 /// "already moved"; a missing source with no destination is a failure.
 ///
 /// Requests per moved object: 3 when the event carries the source's size and ETag (copy, count, delete); 4 when
-/// invoked with only a bucket and key (a `HeadObject` first, to learn what to verify against).
+/// invoked with only a bucket and key (a `HeadObject` first, to learn what to verify against). The delivery that
+/// completes a window, or one whose window is not open, costs one more (the ledger's second transaction).
 package struct CopyWorkflow: Sendable {
     /// Where objects go and how they are copied.
     package struct Settings: Sendable {
@@ -114,7 +115,6 @@ package struct CopyWorkflow: Sendable {
         record.uploader = uploader.isEmpty || !key.contains("/") ? nil : uploader
         record.window = settings.calendar.windowID(at: deliveredAt)
         let counter = RequestTally()
-        defer { _ = counter }
 
         var metadata = logger
         metadata[metadataKey: "s3.key"] = "\(key)"
@@ -235,9 +235,7 @@ package struct CopyWorkflow: Sendable {
             record.notes.append("no delivery window has opened yet")
             return
         }
-        counter.add()
-        let outcome = try await ledger.recordDelivery(window: window, username: uploader, key: key, at: deliveredAt)
-        if case .counted(let completes) = outcome, completes { counter.add() }
+        let outcome = try await ledger.recordDelivery(window: window, username: uploader, key: key, at: deliveredAt, requests: counter)
         record.delivery = outcome.name
         record.counted = outcome.isCounted
         if case .counted(true) = outcome { record.windowComplete = true }

@@ -14,7 +14,8 @@ import TransferWatchAWS
 /// The transaction is all-or-nothing, so a delivery is counted exactly when its item is created. Which condition
 /// failed tells the outcome without reading anything: not an employee, already counted, or "this delivery
 /// completes the window (or the window is not open)". Only in that last case a second transaction without the
-/// `remaining > 1` guard decides — once per window, not once per upload.
+/// `remaining > 1` guard (but `remaining = 1`) decides — once per window, not once per upload; a third, with
+/// only "the window is open", counts a delivery past completion without completing the window twice.
 package struct DeliveryLedger: Sendable {
     /// What counting one delivery did.
     package enum Outcome: Sendable, Equatable {
@@ -111,21 +112,50 @@ package struct DeliveryLedger: Sendable {
 
     /// Counts `username`'s delivery of `key` in `windowID`, at most once per window.
     package func recordDelivery(window windowID: String, username: String, key: String, at instant: Date) async throws(AWSError) -> Outcome {
-        let first = try await transact(window: windowID, username: username, key: key, at: instant, guardLast: true)
-        switch first {
+        try await recordDelivery(window: windowID, username: username, key: key, at: instant, requests: nil)
+    }
+
+    /// Counts a delivery as above, adding each `TransactWriteItems` call to `requests`: one in the common case,
+    /// two when the delivery completes the window or the window is not open (the copy workflow's request count).
+    func recordDelivery(window windowID: String, username: String, key: String, at instant: Date, requests: RequestTally?) async throws(AWSError) -> Outcome {
+        // The common case: not the last missing delivery.
+        switch try await transact(window: windowID, username: username, key: key, at: instant, guard: .notLast, requests: requests) {
         case .committed: return .counted(completesWindow: false)
-        case .failed(let index):
-            switch index {
-            case 0: return .unknownUploader
-            case 1: return .alreadyCounted
-            default:
-                // The window is closed or missing, or this is its last missing delivery: decide without the guard.
-                switch try await transact(window: windowID, username: username, key: key, at: instant, guardLast: false) {
-                case .committed: return .counted(completesWindow: true)
-                case .failed(0): return .unknownUploader
-                case .failed(1): return .alreadyCounted
-                case .failed: return .windowNotOpen
-                }
+        case .failed(0): return .unknownUploader
+        case .failed(1): return .alreadyCounted
+        case .failed: break
+        }
+        // The window is closed or missing, or this is its last missing delivery (once per window).
+        switch try await transact(window: windowID, username: username, key: key, at: instant, guard: .last, requests: requests) {
+        case .committed: return .counted(completesWindow: true)
+        case .failed(0): return .unknownUploader
+        case .failed(1): return .alreadyCounted
+        case .failed: break
+        }
+        // Open but already complete (an employee activated after the window opened): count, without completing
+        // the window a second time.
+        switch try await transact(window: windowID, username: username, key: key, at: instant, guard: .open, requests: requests) {
+        case .committed: return .counted(completesWindow: false)
+        case .failed(0): return .unknownUploader
+        case .failed(1): return .alreadyCounted
+        case .failed: return .windowNotOpen
+        }
+    }
+
+    /// What the window update requires besides the window being open.
+    private enum WindowGuard {
+        /// `remaining > 1`: this delivery does not complete the window.
+        case notLast
+        /// `remaining = 1`: this delivery completes it.
+        case last
+        /// Only that the window is open.
+        case open
+
+        var condition: String {
+            switch self {
+            case .notLast: "attribute_exists(pk) AND #state = :open AND remaining > :one"
+            case .last: "attribute_exists(pk) AND #state = :open AND remaining = :one"
+            case .open: "attribute_exists(pk) AND #state = :open"
             }
         }
     }
@@ -136,12 +166,13 @@ package struct DeliveryLedger: Sendable {
         case failed(Int)
     }
 
-    private func transact(window windowID: String, username: String, key: String, at instant: Date, guardLast: Bool) async throws(AWSError) -> TransactionResult {
+    private func transact(window windowID: String, username: String, key: String, at instant: Date, guard windowGuard: WindowGuard,
+                          requests: RequestTally?) async throws(AWSError) -> TransactionResult {
         var delivery = StateTable.deliveryKey(windowID, username: username)
         delivery["username"] = .s(username)
         delivery["key"] = .s(key)
         delivery["deliveredAt"] = .s(AWSDate.iso8601(instant))
-        let windowCondition = "attribute_exists(pk) AND #state = :open" + (guardLast ? " AND remaining > :one" : "")
+        let windowCondition = windowGuard.condition
         let actions: [DynamoDBTransactWrite] = [
             .conditionCheck(
                 table: employeesTable, key: ["username": .s(username)],
@@ -157,6 +188,7 @@ package struct DeliveryLedger: Sendable {
         var attempt = 0
         while true {
             attempt += 1
+            requests?.add()
             do {
                 try await dynamo.transactWriteItems(actions)
                 return .committed
