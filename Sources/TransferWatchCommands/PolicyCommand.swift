@@ -9,12 +9,14 @@ struct PolicyCommand: ParsableCommand {
         commandName: "policy",
         abstract: "Print the least-privilege IAM policy the agent needs (or the SFTP users' policies), as JSON.",
         discussion: """
-            The agent's policy by default. --user-role prints the SFTP user role's own policy (the source bucket),
-            --user-session the session policy provisioning attaches to each user (their own prefix, through
-            ${transfer:UserName}), --user-role-trust the user role's trust policy.
-            The account comes from the configured ARNs (sftp.userRole, sftp.loggingRole, alerts.snsTopicArn, queue);
-            --account overrides it, and is required when they name none or disagree.
-            Statements the configuration gives no resource for are left out, each with a note on stderr.
+            The agent's policy by default. --user-role prints the SFTP user role's own policy (the source \
+            bucket), --user-session the session policy provisioning attaches to each user (their own prefix, \
+            through ${transfer:UserName}), --user-role-trust the user role's trust policy.
+
+            The account comes from the configured ARNs (sftp.userRole, sftp.loggingRole, alerts.snsTopicArn, \
+            queue); --account overrides it, and is required when they name none or disagree.
+
+            Statements the configuration gives no resource for are left out, each with a note on stderr. \
             Nothing is sent to AWS.
             """
     )
