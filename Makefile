@@ -1,6 +1,6 @@
 # TransferWatch: developer and CI entry points. CI runs `make test` (see .ci/run).
 #
-#   make deps     Debian -dev packages for libcurl, libcrypto and zlib (only if missing)
+#   make deps     Debian -dev packages for libcurl, libcrypto and zlib, and ssh-keygen for the key tests (only if missing)
 #   make venv     .venv with the pinned emulator tier (scripts/requirements-test.txt)
 #   make build    debug build            make release   release build
 #   make test     every test, with the moto emulator REQUIRED (a missing moto fails)
@@ -15,7 +15,7 @@ VENV := .venv
 VENV_PYTHON := $(CURDIR)/$(VENV)/bin/python3
 REQUIREMENTS := scripts/requirements-test.txt
 LAUNCHER := Sources/TransferWatchTestSupport/Resources/moto_launcher.py
-DEB_PACKAGES := libcurl4-openssl-dev libssl-dev zlib1g-dev
+DEB_PACKAGES := libcurl4-openssl-dev libssl-dev zlib1g-dev openssh-client
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: all deps venv build release test bench clean distclean
@@ -23,7 +23,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 all: build
 
 deps:
-	@if [ "$$(dpkg -s $(DEB_PACKAGES) 2>/dev/null | grep -c '^Status: install ok installed')" -ne 3 ]; then \
+	@if [ "$$(dpkg -s $(DEB_PACKAGES) 2>/dev/null | grep -c '^Status: install ok installed')" -ne $(words $(DEB_PACKAGES)) ]; then \
 		echo "==> installing $(DEB_PACKAGES)"; \
 		$(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PACKAGES); \

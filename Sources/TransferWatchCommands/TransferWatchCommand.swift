@@ -11,7 +11,9 @@ package struct TransferWatchCommand: AsyncParsableCommand {
         commandName: "transferwatch",
         abstract: "Runs, checks and watches the SFTP invoice pipeline on AWS Transfer Family.",
         discussion: "Exit status: 0 success; 1 something failed or is firing; 2 usage, configuration or rule-file error.",
-        subcommands: [CopyCommand.self, ProvisionCommand.self, TeardownCommand.self, ConfigCommand.self]
+        subcommands: [
+            CopyCommand.self, ProvisionCommand.self, TeardownCommand.self, ConfigCommand.self, PolicyCommand.self,
+        ]
     )
 
     /// `--config`, `--now`, `--log-format`, `--log-level`: given before the command, read by every command

@@ -241,6 +241,35 @@ import TransferWatchTestSupport
                 + #""UserName":"carol_1"}"#)
     }
 
+    @Test func createUserSendsASessionPolicyAndRefusesAnOversizedOne() async throws {
+        let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:PutObject"],"#
+            + #""Resource":["arn:aws:s3:::invoices-incoming/${transfer:UserName}/*"]}]}"#
+        let transport = JSONServiceFakeTransport([.json("{}")])
+        let client = makeClient(transport)
+        try await client.createUser(serverID: Self.serverID, userName: "carol_1", role: Self.role, sessionPolicy: policy)
+        let sent = try #require(try JSONSerialization.jsonObject(with: transport.body(0)) as? [String: Any])
+        #expect(sent["Policy"] as? String == policy)
+
+        let oversized = String(repeating: " ", count: 2049)
+        let error = await #expect(throws: AWSError.self) {
+            try await client.createUser(serverID: Self.serverID, userName: "carol_1", role: Self.role, sessionPolicy: oversized)
+        }
+        #expect(error?.kind == .invalidRequest)
+        #expect(error?.message == "Policy must be 1 to 2048 characters (it has 2049)")
+        #expect(transport.requests.count == 1)
+    }
+
+    @Test func userNameProblemIsTheRuleCreateUserChecks() {
+        #expect(TransferClient.userNameProblem("alice") == nil)
+        #expect(TransferClient.userNameProblem("bob.smith@corp") == nil)
+        #expect(TransferClient.userNameProblem("_x-") == nil)
+        #expect(TransferClient.userNameProblem("ab") == "UserName 'ab' must be 3 to 100 characters (it has 2)")
+        #expect(TransferClient.userNameProblem(".alice") == "UserName '.alice' must start with a letter, a digit or '_'")
+        #expect(
+            TransferClient.userNameProblem("bob smith")
+                == "UserName 'bob smith' may contain only letters, digits, '_', '@', '.' and '-'")
+    }
+
     @Test func createUserOnAMissingServerIsResourceNotFound() async throws {
         let transport = JSONServiceFakeTransport([
             .json(

@@ -58,8 +58,9 @@ package struct S3Client: Sendable {
 
     /// Every S3 operation this client calls, with the IAM actions each needs.
     package enum Operations {
-        /// `HEAD /<key>`: needs `s3:GetObject` (and `s3:ListBucket` to see 404 rather than 403 for a missing key).
-        package static let headObject = AWSOperation(.s3, "HeadObject", iam: ["s3:GetObject"])
+        /// `HEAD /<key>`: needs `s3:GetObject` on the object, and `s3:ListBucket` on the bucket, without which S3
+        /// answers 403 rather than 404 for a missing key (and ``S3Client/headObject(bucket:key:)`` could not return `nil`).
+        package static let headObject = AWSOperation(.s3, "HeadObject", iam: ["s3:GetObject", "s3:ListBucket"])
         /// `GET /<key>`.
         package static let getObject = AWSOperation(.s3, "GetObject", iam: ["s3:GetObject"])
         /// `PUT /<key>`.

@@ -54,6 +54,17 @@ enum ParameterText {
 }
 
 extension TransferClient {
+    /// Why Transfer Family would refuse `userName` as a `UserName` (3–100 characters of `[\w][\w@.-]{2,99}`),
+    /// or `nil` when it is acceptable: the same rule ``createUser(serverID:userName:role:home:sshPublicKey:sessionPolicy:tags:)``
+    /// checks before sending, for callers that vet names ahead of time (the employees table).
+    package static func userNameProblem(_ userName: String) -> String? {
+        var problems = ParameterProblems()
+        Validation.checkUserName(userName, into: &problems)
+        return problems.messages.first
+    }
+}
+
+extension TransferClient {
     /// The local checks made before any request, from the service model (BC-model transfer) and aws-facts §4.
     enum Validation {
         /// `s-` and 17 lowercase hex digits.

@@ -96,6 +96,7 @@ enum TransferWire {
         let HomeDirectory: String?
         let HomeDirectoryMappings: [HomeDirectoryMapEntry]?
         let SshPublicKeyBody: String?
+        let Policy: String?
         let Tags: [Tag]?
     }
 

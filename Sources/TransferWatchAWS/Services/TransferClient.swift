@@ -171,11 +171,14 @@ package struct TransferClient: Sendable {
     ///   - role: the IAM role (ARN) the user's sessions assume for S3 access.
     ///   - home: a PATH home or LOGICAL mappings; `nil` leaves the service default (`/`).
     ///   - sshPublicKey: an OpenSSH public key line of at most 2048 characters.
+    ///   - sessionPolicy: an IAM session policy (JSON, at most 2048 characters) that narrows the role for this
+    ///     user's sessions; it may use `${transfer:UserName}`, `${transfer:HomeDirectory}` and
+    ///     `${transfer:HomeBucket}`, which a role's own policy cannot.
     ///   - tags: at most 50.
     /// - Throws: ``AWSError`` (`ResourceExistsException` when the user exists, `ResourceNotFoundException` when the server does not).
     package func createUser(
         serverID: String, userName: String, role: String, home: HomeDirectory? = nil, sshPublicKey: String? = nil,
-        tags: [String: String] = [:]
+        sessionPolicy: String? = nil, tags: [String: String] = [:]
     ) async throws(AWSError) {
         var problems = ParameterProblems()
         Validation.checkServerID(serverID, into: &problems)
@@ -183,6 +186,11 @@ package struct TransferClient: Sendable {
         Validation.checkRoleARN(role, parameter: "Role", into: &problems)
         if let home { Validation.checkHome(home, into: &problems) }
         if let sshPublicKey { Validation.checkSSHPublicKey(sshPublicKey, into: &problems) }
+        if let sessionPolicy {
+            problems.require(
+                (1...2048).contains(sessionPolicy.utf8.count),
+                "Policy must be 1 to 2048 characters (it has \(sessionPolicy.utf8.count))")
+        }
         Validation.checkTags(tags, into: &problems)
         try problems.check(client.service, Operations.createUser)
 
@@ -204,7 +212,7 @@ package struct TransferClient: Sendable {
         let request = TransferWire.CreateUserRequest(
             ServerId: serverID, UserName: userName, Role: role, HomeDirectoryType: homeType,
             HomeDirectory: homePath, HomeDirectoryMappings: mappings, SshPublicKeyBody: sshPublicKey,
-            Tags: TransferWire.Tag.list(tags))
+            Policy: sessionPolicy, Tags: TransferWire.Tag.list(tags))
         _ = try await client.json(Operations.createUser, request, as: TransferWire.Empty.self)
     }
 
