@@ -128,6 +128,11 @@ extension ProvisioningWorkflow {
             sourceBucket: configuration.buckets.source, userRole: userRole.description,
             endpointType: TransferClient.EndpointType(rawValue: configuration.sftp.endpointType.rawValue),
             loggingRole: configuration.sftp.loggingRole?.description,
+            sessionPolicy: SFTPUserPolicy.session(
+                configuration: configuration,
+                scope: PolicyScope(
+                    partition: userRole.partition, region: configuration.region, account: userRole.account)
+            ).json(pretty: false),
             userConcurrency: configuration.sftp.userConcurrency,
             requestsPerSecond: configuration.sftp.requestsPerSecond, onlineTimeout: configuration.sftp.onlineTimeout)
         return ProvisioningWorkflow(

@@ -10,14 +10,9 @@ import TransferWatchAWS
 /// with an access error is not ours (the agent's policy scopes Transfer actions to the managed tag), and one
 /// that vanished between the two calls is skipped.
 package struct ManagedServers: Sendable {
-    /// `transferwatch:managed`, value `true`, on every server we create.
-    package static let managedTag = "transferwatch:managed"
-    /// `transferwatch:window`, value the window ID (`2026-11`).
-    package static let windowTag = "transferwatch:window"
-
-    /// The tags of a window's server.
+    /// The tags of a window's server: ``TransferWatchTags/managed`` and `transferwatch:window=<windowID>`.
     package static func tags(window windowID: String) -> [String: String] {
-        [managedTag: "true", windowTag: windowID]
+        TransferWatchTags.managed.merging([TransferWatchTags.windowKey: windowID]) { _, window in window }
     }
 
     /// One managed server as found.
@@ -71,9 +66,11 @@ package struct ManagedServers: Sendable {
             } catch  where TransferClient.isMissingResource(error) || error.isAccessDenied {
                 continue
             }
-            guard server.tags[Self.managedTag] == "true" else { continue }
+            guard server.tags[TransferWatchTags.managedKey] == TransferWatchTags.managedValue else { continue }
             found.append(
-                Server(serverID: server.serverID, state: server.state.rawValue, window: server.tags[Self.windowTag]))
+                Server(
+                    serverID: server.serverID, state: server.state.rawValue,
+                    window: server.tags[TransferWatchTags.windowKey]))
         }
         return Listing(listedIDs: Set(listed.map(\.serverID)), managed: found)
     }

@@ -66,7 +66,7 @@ extension ProvisioningWorkflow {
                 {
                     record.transitions.append(
                         ServerTransition(
-                            state: "adopted", at: now(), detail: "tagged \(ManagedServers.windowTag)=\(windowID)"))
+                            state: "adopted", at: now(), detail: "tagged \(TransferWatchTags.windowKey)=\(windowID)"))
                     record.notes.append(
                         "adopted server \(serverID), tagged for window \(windowID) but never recorded (a run stopped after CreateServer); its createdAt is the first intent's time, \(AWSDate.iso8601(current.firstIntentAt))"
                     )

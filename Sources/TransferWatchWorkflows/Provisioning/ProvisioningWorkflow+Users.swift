@@ -78,7 +78,8 @@ extension ProvisioningWorkflow {
             do throws(AWSError) {
                 try await transfer.createUser(
                     serverID: serverID, userName: name, role: settings.userRole,
-                    home: Self.home(for: name, bucket: settings.sourceBucket), sshPublicKey: employee.sshPublicKey)
+                    home: Self.home(for: name, bucket: settings.sourceBucket), sshPublicKey: employee.sshPublicKey,
+                    sessionPolicy: settings.sessionPolicy, tags: TransferWatchTags.managed)
             } catch  where error.code == "ResourceExistsException" {
                 origin = .adopted
             } catch  where RetryStrategy.throttlingCodes.contains(error.code) && throttledRounds < Self.throttledRounds

@@ -16,8 +16,9 @@ import TransferWatchConfig
 ///    `transferwatch:window=YYYY-MM`), record its ID and our own `createdAt`, and wait until it is ONLINE
 ///    (START_FAILED or the timeout is a failure);
 /// 4. **open the window** with `expected` = the users it should have, and put the server ID on it;
-/// 5. **create the users** that are not recorded yet, with bounded concurrency behind a rate limiter; each one
-///    is recorded (`user#<name>`) after `CreateUser` succeeded or answered `ResourceExistsException`;
+/// 5. **create the users** that are not recorded yet (tagged `transferwatch:managed=true`, with the session
+///    policy), with bounded concurrency behind a rate limiter; each one is recorded (`user#<name>`) after
+///    `CreateUser` succeeded or answered `ResourceExistsException`;
 /// 6. **reconcile** the window's `expected` (and `remaining`) with the users recorded, so an employee added
 ///    mid-window adds one to each, and mark the window provisioned when nothing failed.
 ///
@@ -38,6 +39,9 @@ package struct ProvisioningWorkflow: Sendable {
         package var endpointType: TransferClient.EndpointType
         /// The role Transfer logs to CloudWatch Logs with, if any.
         package var loggingRole: String?
+        /// The session policy (compact JSON) passed to every `CreateUser` as `Policy`, narrowing the user role to
+        /// the user's own prefix (``SFTPUserPolicy/session(configuration:scope:)``); `nil` sends none.
+        package var sessionPolicy: String?
         /// Users created at once.
         package var userConcurrency: Int
         /// Transfer requests per second for users (≤ 0: unlimited).
@@ -63,7 +67,8 @@ package struct ProvisioningWorkflow: Sendable {
         /// Settings; everything but the bucket and role has the documented default.
         package init(
             sourceBucket: String, userRole: String, endpointType: TransferClient.EndpointType = .public,
-            loggingRole: String? = nil, userConcurrency: Int = Settings.defaultUserConcurrency,
+            loggingRole: String? = nil, sessionPolicy: String? = nil,
+            userConcurrency: Int = Settings.defaultUserConcurrency,
             requestsPerSecond: Double = Settings.defaultRequestsPerSecond,
             onlineTimeout: Duration = Settings.defaultOnlineTimeout,
             onlinePollInterval: Duration = Settings.defaultOnlinePollInterval,
@@ -73,6 +78,7 @@ package struct ProvisioningWorkflow: Sendable {
             self.userRole = userRole
             self.endpointType = endpointType
             self.loggingRole = loggingRole
+            self.sessionPolicy = sessionPolicy
             self.userConcurrency = max(1, userConcurrency)
             self.requestsPerSecond = requestsPerSecond
             self.onlineTimeout = onlineTimeout

@@ -63,7 +63,7 @@ package struct TeardownPlan: Sendable, Equatable, Codable {
         var others: [ManagedServers.Server] = []
         for candidate in (managed ?? []).sorted(by: { $0.serverID < $1.serverID }) {
             guard let tag = candidate.window else {
-                orphans.append(Orphan(candidate, reason: "no \(ManagedServers.windowTag) tag"))
+                orphans.append(Orphan(candidate, reason: "no \(TransferWatchTags.windowKey) tag"))
                 continue
             }
             let record = tag == window ? server : recordedServers[tag]
