@@ -34,7 +34,7 @@ import TransferWatchWorkflows
         let parsed = try #require(
             try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         #expect(parsed["Version"] as? String == "2012-10-17")
-        #expect((parsed["Statement"] as? [[String: Any]])?.count == 16)
+        #expect((parsed["Statement"] as? [[String: Any]])?.count == 15)
     }
 
     @Test(arguments: [

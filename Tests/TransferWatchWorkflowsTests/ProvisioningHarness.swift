@@ -64,17 +64,29 @@ struct ProvisioningHarness {
         }
     }
 
+    /// The session policy the harness's workflows pass to `CreateUser`.
+    static let sessionPolicy =
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::invoices-incoming/${transfer:UserName}/*"}]}"#
+
     /// A provisioning workflow on the harness's clocks, with a rate limiter that records instead of waiting.
+    ///
+    /// - Parameter context: the workflow's own AWS context (to count exactly its requests); by default the
+    ///   harness's clients.
     func provisioning(
         concurrency: Int = 8, lease: Duration = .seconds(300), onlineTimeout: Duration = .seconds(600),
-        limiterSleeper: RecordingSleeper = RecordingSleeper()
+        limiterSleeper: RecordingSleeper = RecordingSleeper(), context: AWSClient.Context? = nil
     ) -> ProvisioningWorkflow {
+        let dynamo = context.map(DynamoDBClient.init(context:)) ?? dynamo
         var workflow = ProvisioningWorkflow(
-            transfer: transfer, registry: registry, ledger: ledger,
+            transfer: context.map(TransferClient.init(context:)) ?? transfer,
+            registry: ServerRegistry(dynamo: dynamo, table: Self.stateTable),
+            ledger: DeliveryLedger(
+                dynamo: dynamo, stateTable: Self.stateTable, employeesTable: Self.employeesTable, logger: Self.logger),
             employees: EmployeeDirectory(dynamo: dynamo, table: Self.employeesTable, logger: Self.logger),
             settings: .init(
-                sourceBucket: Self.bucket, userRole: Self.role, userConcurrency: concurrency, requestsPerSecond: 10,
-                onlineTimeout: onlineTimeout, onlinePollInterval: .seconds(15), intentLease: lease),
+                sourceBucket: Self.bucket, userRole: Self.role, sessionPolicy: Self.sessionPolicy,
+                userConcurrency: concurrency, requestsPerSecond: 10, onlineTimeout: onlineTimeout,
+                onlinePollInterval: .seconds(15), intentLease: lease),
             now: now.closure, logger: Self.logger)
         workflow.waiting = .init(sleeper: waitTime, now: waitTime.closure)
         workflow.limiter = RequestRateLimiter(requestsPerSecond: 10, sleeper: limiterSleeper, elapsed: { .zero })
@@ -82,10 +94,16 @@ struct ProvisioningHarness {
     }
 
     /// A teardown workflow on the harness's clock, with a rate limiter that records instead of waiting.
-    func teardown() -> TeardownWorkflow {
+    ///
+    /// - Parameter context: the workflow's own AWS context; by default the harness's clients.
+    func teardown(context: AWSClient.Context? = nil) -> TeardownWorkflow {
+        let dynamo = context.map(DynamoDBClient.init(context:)) ?? dynamo
         var workflow = TeardownWorkflow(
-            transfer: transfer, registry: registry, ledger: ledger, settings: .init(), now: now.closure,
-            logger: Self.logger)
+            transfer: context.map(TransferClient.init(context:)) ?? transfer,
+            registry: ServerRegistry(dynamo: dynamo, table: Self.stateTable),
+            ledger: DeliveryLedger(
+                dynamo: dynamo, stateTable: Self.stateTable, employeesTable: Self.employeesTable, logger: Self.logger),
+            settings: .init(), now: now.closure, logger: Self.logger)
         workflow.limiter = RequestRateLimiter(requestsPerSecond: 10, sleeper: RecordingSleeper(), elapsed: { .zero })
         return workflow
     }

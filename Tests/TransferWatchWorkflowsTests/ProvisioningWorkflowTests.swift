@@ -59,6 +59,8 @@ import TransferWatchWorkflows
         #expect(user.homeDirectory == .logical([.init(entry: "/", target: "/invoices-incoming/employee07")]))
         #expect(user.role == ProvisioningHarness.role)
         #expect(user.sshPublicKeys.map(\.body) == [EmployeeRow.ed25519Key(7)])
+        #expect(user.tags == ["transferwatch:managed": "true"], "the agent's policy reaches managed users only")
+        #expect(user.policy == ProvisioningHarness.sessionPolicy)
         #expect(try await harness.registry.users("2026-11").map(\.username) == record.usersCreated)
 
         // The window expects the 22.

@@ -25,8 +25,8 @@ package enum AgentPolicy {
         CopyWorkflow.permissions,
         DeliveryLedger.permissions,
         EmployeeDirectory.permissions,
-        PlannedPermissions.provisioning,
-        PlannedPermissions.teardown,
+        ProvisioningWorkflow.permissions,
+        TeardownWorkflow.permissions,
         PlannedPermissions.uploadEvents,
         PlannedPermissions.alerts,
         PlannedPermissions.metrics,
@@ -114,8 +114,6 @@ package enum AgentPolicy {
             return .statement(["\(transfer):server/*"], [resourceTagged])
         case .managedUsers:
             return .statement(["\(transfer):user/*"], [resourceTagged])
-        case .transferTags:
-            return .statement(["\(transfer):server/*", "\(transfer):user/*"], [])
         case .userRole:
             guard let role = configuration.sftp.userRole else { return .notConfigured("sftp.userRole") }
             return .statement([role.description], [passedToTransfer])

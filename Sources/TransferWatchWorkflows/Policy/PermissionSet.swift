@@ -48,7 +48,8 @@ package struct OperationUse: Sendable, Hashable {
 /// The AWS calls one component of TransferWatch makes: the unit the least-privilege policy is assembled from.
 ///
 /// Each component declares its set next to its code (``CopyWorkflow/permissions``,
-/// ``DeliveryLedger/permissions``, ``EmployeeDirectory/permissions``), and a test runs the component and checks
+/// ``DeliveryLedger/permissions``, ``EmployeeDirectory/permissions``, ``ProvisioningWorkflow/permissions``,
+/// ``TeardownWorkflow/permissions``), and a test runs the component and checks
 /// that every operation it sent (`AWSClient.Context.requestCounter`) is in its set, and every operation of the set
 /// was sent, so the policy can neither miss a call nor grant one that is never made.
 package struct PermissionSet: Sendable {

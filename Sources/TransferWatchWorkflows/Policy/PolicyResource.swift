@@ -30,9 +30,6 @@ package enum PolicyResource: String, Sendable, Hashable, CaseIterable {
     case managedServers
     /// Existing Transfer users tagged `transferwatch:managed=true` (`aws:ResourceTag`).
     case managedUsers
-    /// Every Transfer server and user of the account and region, for reading tags only: that read is how a
-    /// managed server (or an orphan) is told apart from the others.
-    case transferTags
     /// The SFTP users' role (`sftp.userRole`), passed to Transfer only (`iam:PassedToService`).
     case userRole
     /// Transfer's logging role (`sftp.loggingRole`), passed to Transfer only; left out when none is configured.
