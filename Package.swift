@@ -66,6 +66,11 @@ var package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The rule language: typed expressions and annotation templates over a schema of facts. Nothing from AWS.
+        .target(
+            name: "TransferWatchRules",
+            dependencies: ["TransferWatchConfig"]
+        ),
         .executableTarget(
             name: "transferwatch",
             dependencies: ["TransferWatchCommands"]
@@ -95,6 +100,10 @@ var package = Package(
         .testTarget(
             name: "TransferWatchWorkflowsTests",
             dependencies: ["TransferWatchWorkflows", "TransferWatchTestSupport"]
+        ),
+        .testTarget(
+            name: "TransferWatchRulesTests",
+            dependencies: ["TransferWatchRules"]
         ),
         .testTarget(
             name: "TransferWatchCommandsTests",
