@@ -71,4 +71,11 @@ import TransferWatchRules
         let other: FactSchema = ["now": .timestamp]
         #expect(pipelineSchema != other)
     }
+
+    @Test func acceptsFactsBuiltForAnEqualSchema() throws {
+        // An equal schema built separately is accepted (compared field by field).
+        let copy = FactSchema(pipelineSchema.entries.map { ($0.name, $0.field) })
+        let compiled = try Expression.compile("len(counter.missing)", schema: copy)
+        #expect(compiled.evaluate(try makeFacts()) == 2)
+    }
 }
