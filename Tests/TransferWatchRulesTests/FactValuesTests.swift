@@ -61,6 +61,13 @@ import TransferWatchRules
         #expect(facts["copy.destination.etag"] == .null)
     }
 
+    @Test func hugeDurationsAreClampedSoArithmeticAndFormattingCannotTrap() throws {
+        let facts = try makeFacts(["server.age": .duration(Duration(attoseconds: .max))])
+        #expect(facts["server.age"] == .duration(.seconds(9_000_000_000_000_000_000)))
+        let template = try Template.compile("{{ server.age }} {{ server.age + 1w | humanize }}", schema: pipelineSchema)
+        #expect(template.render(facts) == "9000000000000000000s 104166666666666d 16h")
+    }
+
     @Test func schemaListsEveryFieldWithItsPath() {
         let paths = pipelineSchema.slots.map(\.path)
         #expect(
