@@ -115,6 +115,11 @@ var package = Package(
             dependencies: ["TransferWatchAWS"],
             path: "bench/SigV4Bench"
         ),
+        .executableTarget(
+            name: "RulesBench",
+            dependencies: ["TransferWatchRules"],
+            path: "bench/RulesBench"
+        ),
     ]
 )
 
