@@ -64,6 +64,7 @@ test: deps venv
 bench: deps venv
 	@mkdir -p bench/results
 	TRANSFERWATCH_PYTHON=$(VENV_PYTHON) $(SWIFT) run -c release SigV4Bench --json bench/results/sigv4.json
+	$(SWIFT) run -c release RulesBench --json bench/results/rules.json
 
 clean:
 	$(SWIFT) package clean

@@ -66,6 +66,11 @@ var package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The rule language: typed expressions and annotation templates over a schema of facts. Nothing from AWS.
+        .target(
+            name: "TransferWatchRules",
+            dependencies: ["TransferWatchConfig"]
+        ),
         .executableTarget(
             name: "transferwatch",
             dependencies: ["TransferWatchCommands"]
@@ -97,6 +102,10 @@ var package = Package(
             dependencies: ["TransferWatchWorkflows", "TransferWatchTestSupport"]
         ),
         .testTarget(
+            name: "TransferWatchRulesTests",
+            dependencies: ["TransferWatchRules"]
+        ),
+        .testTarget(
             name: "TransferWatchCommandsTests",
             dependencies: ["TransferWatchCommands", "TransferWatchWorkflows", "TransferWatchTestSupport"]
         ),
@@ -105,6 +114,11 @@ var package = Package(
             name: "SigV4Bench",
             dependencies: ["TransferWatchAWS"],
             path: "bench/SigV4Bench"
+        ),
+        .executableTarget(
+            name: "RulesBench",
+            dependencies: ["TransferWatchRules"],
+            path: "bench/RulesBench"
         ),
     ]
 )
