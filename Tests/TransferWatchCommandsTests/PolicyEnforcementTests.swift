@@ -261,14 +261,14 @@ import TransferWatchWorkflows
             return Fixture(
                 moto: moto, adminContext: adminContext, adminS3: adminS3, adminDynamo: adminDynamo,
                 employeeKey: key, queueURL: queueURL, otherQueueURL: otherQueueURL, topicARN: topicARN,
-                config: config, agent: TestContexts.make(endpoint: moto.endpoint, credentials: agentKey, maxAttempts: 1),
+                config: config,
+                agent: TestContexts.make(endpoint: moto.endpoint, credentials: agentKey, maxAttempts: 1),
                 agentEnvironment: [
                     "AWS_ACCESS_KEY_ID": agentKey.accessKeyID, "AWS_SECRET_ACCESS_KEY": agentKey.secretAccessKey,
                     "AWS_EC2_METADATA_DISABLED": "true",
                 ])
         }
     }
-
 
     static func expectDenied(
         _ what: String, sourceLocation: Testing.SourceLocation = #_sourceLocation,
