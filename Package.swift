@@ -106,6 +106,17 @@ var package = Package(
             dependencies: ["TransferWatchAWS"],
             path: "bench/SigV4Bench"
         ),
+        // Provisioning and teardown of 2,000 employees against moto (started through the test support harness).
+        .executableTarget(
+            name: "ProvisionBench",
+            dependencies: [
+                "TransferWatchWorkflows",
+                "TransferWatchAWS",
+                "TransferWatchTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "bench/ProvisionBench"
+        ),
     ]
 )
 
