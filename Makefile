@@ -4,7 +4,7 @@
 #   make venv     .venv with the pinned emulator tier (scripts/requirements-test.txt)
 #   make build    debug build            make release   release build
 #   make test     every test, with the moto emulator REQUIRED (a missing moto fails)
-#   make bench    benchmarks against the boto3 baseline, release build
+#   make bench    benchmarks (SigV4 against the boto3 baseline; provisioning 2,000 employees against moto), release build
 #   make clean    build products         make distclean  also .build and .venv
 
 SHELL := /bin/bash
@@ -65,6 +65,7 @@ bench: deps venv
 	@mkdir -p bench/results
 	TRANSFERWATCH_PYTHON=$(VENV_PYTHON) $(SWIFT) run -c release SigV4Bench --json bench/results/sigv4.json
 	$(SWIFT) run -c release RulesBench --json bench/results/rules.json
+	TRANSFERWATCH_PYTHON=$(VENV_PYTHON) $(SWIFT) run -c release ProvisionBench --json bench/results/provision.json
 
 clean:
 	$(SWIFT) package clean

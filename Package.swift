@@ -120,6 +120,17 @@ var package = Package(
             dependencies: ["TransferWatchRules"],
             path: "bench/RulesBench"
         ),
+        // Provisioning and teardown of 2,000 employees against moto (started through the test support harness).
+        .executableTarget(
+            name: "ProvisionBench",
+            dependencies: [
+                "TransferWatchWorkflows",
+                "TransferWatchAWS",
+                "TransferWatchTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "bench/ProvisionBench"
+        ),
     ]
 )
 
