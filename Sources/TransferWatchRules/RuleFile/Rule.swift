@@ -96,4 +96,18 @@ package struct AlarmSpecification: Sendable, Equatable {
     package var evaluationPeriods: Int
     /// One of ``missingDataTreatments``.
     package var treatMissingData: String
+
+    /// Creates an alarm specification.
+    package init(
+        metric: String, statistic: String, threshold: Double, comparison: String, period: Duration,
+        evaluationPeriods: Int, treatMissingData: String
+    ) {
+        self.metric = metric
+        self.statistic = statistic
+        self.threshold = threshold
+        self.comparison = comparison
+        self.period = period
+        self.evaluationPeriods = evaluationPeriods
+        self.treatMissingData = treatMissingData
+    }
 }
