@@ -24,7 +24,8 @@ struct RulesCommand: AsyncParsableCommand {
         )
 
         @ParentCommand var root: TransferWatchCommand
-        @Argument(help: ArgumentHelp("Rule files or folders (default: the configured rules folder).", valueName: "path"))
+        @Argument(
+            help: ArgumentHelp("Rule files or folders (default: the configured rules folder).", valueName: "path"))
         var paths: [String] = []
 
         func run() async throws {
@@ -44,7 +45,9 @@ struct RulesCommand: AsyncParsableCommand {
                 for diagnostic in loaded.diagnostics { print(diagnostic) }
                 throw CommandFailure(status: 2, message: "")
             }
-            print("\(loaded.fileCount) rule file\(loaded.fileCount == 1 ? "" : "s"), \(loaded.ruleCount) rule\(loaded.ruleCount == 1 ? "" : "s"): OK")
+            print(
+                "\(loaded.fileCount) rule file\(loaded.fileCount == 1 ? "" : "s"), \(loaded.ruleCount) rule\(loaded.ruleCount == 1 ? "" : "s"): OK"
+            )
         }
     }
 }

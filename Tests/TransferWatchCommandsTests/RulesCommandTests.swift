@@ -60,13 +60,14 @@ import TransferWatchTestSupport
         #expect(result.status == 2)
         let broken = folder.appendingPathComponent("broken.yaml").path
         let copy = folder.appendingPathComponent("copy.yaml").path
-        #expect(result.standardOutput.split(separator: "\n").map(String.init) == [
-            "\(broken):8:14: error: 'for' is not allowed in a step rule: a step rule fires once per step",
-            "\(broken):9:19: error: invalid severity 'urgent': must be critical, warning or info",
-            "\(broken):10:16: error: duplicate alert 'copy-failed' (first defined at \(broken):6:16)",
-            "\(broken):11:21: error: type error: cannot compare number with string (\"x\")",
-            "\(copy):6:16: error: duplicate alert 'copy-failed' (first defined at \(broken):6:16)",
-        ])
+        #expect(
+            result.standardOutput.split(separator: "\n").map(String.init) == [
+                "\(broken):8:14: error: 'for' is not allowed in a step rule: a step rule fires once per step",
+                "\(broken):9:19: error: invalid severity 'urgent': must be critical, warning or info",
+                "\(broken):10:16: error: duplicate alert 'copy-failed' (first defined at \(broken):6:16)",
+                "\(broken):11:21: error: type error: cannot compare number with string (\"x\")",
+                "\(copy):6:16: error: duplicate alert 'copy-failed' (first defined at \(broken):6:16)",
+            ])
     }
 
     @Test func lintSkipsTestsFoldersAndOtherFiles() throws {
@@ -91,14 +92,14 @@ import TransferWatchTestSupport
     @Test func lintDefaultsToTheConfiguredRulesFolder() throws {
         let folder = try makeFolder([
             "transferwatch.yaml": """
-                region: eu-west-1
-                environment: staging
-                buckets: {source: invoices-incoming, destination: invoices-archive}
-                tables: {employees: SFTPUsers, state: TransferWatchState}
-                rules: alerting/
-                sftp:
-                  timezone: Europe/Berlin
-                """,
+            region: eu-west-1
+            environment: staging
+            buckets: {source: invoices-incoming, destination: invoices-archive}
+            tables: {employees: SFTPUsers, state: TransferWatchState}
+            rules: alerting/
+            sftp:
+              timezone: Europe/Berlin
+            """,
             "alerting/state.yaml": Self.goodStateRules,
         ])
         let result = try CLIProcess.run(

@@ -14,31 +14,41 @@ import TransferWatchRules
 
     static let conditions: [Case] = [
         // copy-integrity: the destination differs from the source.
-        Case(name: "copy integrity", schema: PipelineFacts.copyStep,
-             expression: "result == \"moved\" and (destination.etag != source.etag or destination.size != source.size)"),
+        Case(
+            name: "copy integrity", schema: PipelineFacts.copyStep,
+            expression: "result == \"moved\" and (destination.etag != source.etag or destination.size != source.size)"),
         // unknown-uploader: no SFTP user to attribute the upload to.
         Case(name: "unknown uploader", schema: PipelineFacts.copyStep, expression: "uploader == null and not counted"),
         // A slow or retried copy.
-        Case(name: "slow copy", schema: PipelineFacts.copyStep,
-             expression: "latency > 30s or coalesce(attempts, 1) > 3 or finishedAt - startedAt > 1m"),
+        Case(
+            name: "slow copy", schema: PipelineFacts.copyStep,
+            expression: "latency > 30s or coalesce(attempts, 1) > 3 or finishedAt - startedAt > 1m"),
         // provisioning-incomplete.
-        Case(name: "provisioning incomplete", schema: PipelineFacts.provisionStep,
-             expression: "result == \"failed\" or len(skipped) > 0 or len(failures) > 0 or server.id == null"),
+        Case(
+            name: "provisioning incomplete", schema: PipelineFacts.provisionStep,
+            expression: "result == \"failed\" or len(skipped) > 0 or len(failures) > 0 or server.id == null"),
         // teardown-incomplete.
-        Case(name: "teardown incomplete", schema: PipelineFacts.teardownStep,
-             expression: "not dryRun and (not windowClosed or server.deleted == false or len(failures) > 0)"),
+        Case(
+            name: "teardown incomplete", schema: PipelineFacts.teardownStep,
+            expression: "not dryRun and (not windowClosed or server.deleted == false or len(failures) > 0)"),
         // stale-server: too old, or still online after its window closed.
-        Case(name: "stale server", schema: PipelineFacts.state,
-             expression: "server != null and server.online and (server.age > 2d or now > window.closesAt)"),
+        Case(
+            name: "stale server", schema: PipelineFacts.state,
+            expression: "server != null and server.online and (server.age > 2d or now > window.closesAt)"),
         // stalled-counter, louder as the window's end nears.
-        Case(name: "stalled counter", schema: PipelineFacts.state,
-             expression: "len(counter.missing) > 0 and now - counter.lastDeliveryAt > 6h and window.closesAt - now < 12h"),
+        Case(
+            name: "stalled counter", schema: PipelineFacts.state,
+            expression: "len(counter.missing) > 0 and now - counter.lastDeliveryAt > 6h and window.closesAt - now < 12h"
+        ),
         // orphan-server.
-        Case(name: "orphan server", schema: PipelineFacts.state,
-             expression: "len(servers.orphans) > 0 and not contains(servers.managed, \"none\")"),
+        Case(
+            name: "orphan server", schema: PipelineFacts.state,
+            expression: "len(servers.orphans) > 0 and not contains(servers.managed, \"none\")"),
         // Recent copy failures and cost.
-        Case(name: "copy failures and cost", schema: PipelineFacts.state,
-             expression: "copies.failedLast1h > copies.succeededLast1h or server.costSoFar > 5 or copies.lastFailureAt != null"),
+        Case(
+            name: "copy failures and cost", schema: PipelineFacts.state,
+            expression:
+                "copies.failedLast1h > copies.succeededLast1h or server.costSoFar > 5 or copies.lastFailureAt != null"),
     ]
 
     @Test(arguments: conditions)
@@ -61,7 +71,9 @@ import TransferWatchRules
         #expect(PipelineFacts.teardownStep.slotIndex(of: "server.age") != nil)
         #expect(PipelineFacts.provisionStep.slotIndex(of: "server.age") == nil)
         #expect(PipelineFacts.state.slotIndex(of: "result") == nil)
-        for schema in [PipelineFacts.copyStep, PipelineFacts.provisionStep, PipelineFacts.teardownStep, PipelineFacts.state] {
+        for schema in [
+            PipelineFacts.copyStep, PipelineFacts.provisionStep, PipelineFacts.teardownStep, PipelineFacts.state,
+        ] {
             #expect(schema.slotIndex(of: "now") != nil)
             #expect(schema.slotIndex(of: "environment") != nil)
         }

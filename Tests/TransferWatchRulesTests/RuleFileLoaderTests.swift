@@ -28,14 +28,14 @@ import TransferWatchRules
         BadFixture(
             name: "block-literal.bad.yaml",
             diagnostics: [
-                "block-literal.bad.yaml:8:31: error: unknown field 'counter.lastDelivery' (did you mean 'counter.lastDeliveryAt'?)",
+                "block-literal.bad.yaml:8:31: error: unknown field 'counter.lastDelivery' (did you mean 'counter.lastDeliveryAt'?)"
             ]
         ),
         // Two rules with one alert name: the second is reported, naming the first.
         BadFixture(
             name: "duplicate-alert.bad.yaml",
             diagnostics: [
-                "duplicate-alert.bad.yaml:12:16: error: duplicate alert 'copy-failed' (first defined at duplicate-alert.bad.yaml:6:16)",
+                "duplicate-alert.bad.yaml:12:16: error: duplicate alert 'copy-failed' (first defined at duplicate-alert.bad.yaml:6:16)"
             ]
         ),
         // Malformed durations in interval, for and keep_firing_for.
@@ -51,7 +51,7 @@ import TransferWatchRules
         BadFixture(
             name: "folded.bad.yaml",
             diagnostics: [
-                "folded.bad.yaml:8:37: error: type error: cannot compare duration with number (12)",
+                "folded.bad.yaml:8:37: error: type error: cannot compare duration with number (12)"
             ]
         ),
         // `for` and `keep_firing_for` mean nothing for a rule that fires once per step.
@@ -93,7 +93,7 @@ import TransferWatchRules
         BadFixture(
             name: "non-bool.bad.yaml",
             diagnostics: [
-                "non-bool.bad.yaml:6:15: error: type error: expression must be bool, found number",
+                "non-bool.bad.yaml:6:15: error: type error: expression must be bool, found number"
             ]
         ),
         // Many mistakes in one file, all reported in one run.
@@ -117,14 +117,14 @@ import TransferWatchRules
         BadFixture(
             name: "severity.bad.yaml",
             diagnostics: [
-                "severity.bad.yaml:8:19: error: invalid severity 'urgent': must be critical, warning or info",
+                "severity.bad.yaml:8:19: error: invalid severity 'urgent': must be critical, warning or info"
             ]
         ),
         // A YAML syntax error (a quote closed too early).
         BadFixture(
             name: "syntax.bad.yaml",
             diagnostics: [
-                "syntax.bad.yaml:7:27: error: YAML syntax: did not find expected key (while parsing a block mapping at 6:9)",
+                "syntax.bad.yaml:7:27: error: YAML syntax: did not find expected key (while parsing a block mapping at 6:9)"
             ]
         ),
         // Annotation templates with an unknown field and an unknown filter, at their column in the quoted scalar.
@@ -139,21 +139,21 @@ import TransferWatchRules
         BadFixture(
             name: "type-error.bad.yaml",
             diagnostics: [
-                "type-error.bad.yaml:6:45: error: type error: cannot compare duration with string (\"x\")",
+                "type-error.bad.yaml:6:45: error: type error: cannot compare duration with string (\"x\")"
             ]
         ),
         // An unknown fact in a plain expr, with a suggestion.
         BadFixture(
             name: "unknown-field.bad.yaml",
             diagnostics: [
-                "unknown-field.bad.yaml:6:40: error: unknown field 'server.agee' (did you mean 'server.age'?)",
+                "unknown-field.bad.yaml:6:40: error: unknown field 'server.agee' (did you mean 'server.age'?)"
             ]
         ),
         // A misspelt group key, with a suggestion.
         BadFixture(
             name: "unknown-group-key.bad.yaml",
             diagnostics: [
-                "unknown-group-key.bad.yaml:4:5: error: unknown key 'intervall' in a group (did you mean 'interval'?)",
+                "unknown-group-key.bad.yaml:4:5: error: unknown key 'intervall' in a group (did you mean 'interval'?)"
             ]
         ),
         // A misspelt rule key: reported with a suggestion, and the expr it should have been is missing.
@@ -200,9 +200,10 @@ import TransferWatchRules
         #expect(loaded.fileCount == 2)
         #expect(loaded.ruleCount == 6)
         #expect(loaded.groups.map(\.name) == ["copy", "server", "provisioning", "teardown"])
-        #expect(loaded.groups.map(\.kind) == [
-            .step(.copy), .state(interval: .seconds(300)), .step(.provision), .step(.teardown),
-        ])
+        #expect(
+            loaded.groups.map(\.kind) == [
+                .step(.copy), .state(interval: .seconds(300)), .step(.provision), .step(.teardown),
+            ])
 
         let copyFailed = try #require(loaded.groups.first?.rules.first)
         #expect(copyFailed.alert == "copy-failed")
@@ -211,9 +212,11 @@ import TransferWatchRules
         #expect(copyFailed.holdDuration == .zero)
         #expect(copyFailed.location == SourceLocation(file: "copy.good.yaml", line: 7, column: 16))
         #expect(Set(copyFailed.annotations.keys) == ["summary", "description", "runbook_url"])
-        #expect(copyFailed.alarm == AlarmSpecification(
-            metric: "CopyFailures", statistic: "Sum", threshold: 1, comparison: "GreaterThanOrEqualToThreshold",
-            period: .seconds(300), evaluationPeriods: 1, treatMissingData: "notBreaching"))
+        #expect(
+            copyFailed.alarm
+                == AlarmSpecification(
+                    metric: "CopyFailures", statistic: "Sum", threshold: 1, comparison: "GreaterThanOrEqualToThreshold",
+                    period: .seconds(300), evaluationPeriods: 1, treatMissingData: "notBreaching"))
 
         let staleServer = loaded.groups[1].rules[0]
         #expect(staleServer.holdDuration == .seconds(600))
@@ -222,15 +225,20 @@ import TransferWatchRules
     }
 
     @Test func aStateGroupWithoutIntervalIsEvaluatedEveryMinute() {
-        let loaded = RuleFileLoader().load(sources: [(file: "a.yaml", yaml: """
-            groups:
-              - name: window
-                kind: state
-                rules:
-                  - alert: window-open
-                    expr: not window.complete
-                    severity: info
-            """)])
+        let loaded = RuleFileLoader().load(sources: [
+            (
+                file: "a.yaml",
+                yaml: """
+                groups:
+                  - name: window
+                    kind: state
+                    rules:
+                      - alert: window-open
+                        expr: not window.complete
+                        severity: info
+                """
+            )
+        ])
         #expect(loaded.diagnostics.isEmpty)
         #expect(loaded.groups.first?.kind == .state(interval: .seconds(60)))
     }
@@ -258,10 +266,13 @@ import TransferWatchRules
                     expr: copies.failedLast1h > 0
                     severity: warning
             """
-        let loaded = RuleFileLoader().load(sources: [(file: "rules/copy.yaml", yaml: first), (file: "rules/state.yaml", yaml: second)])
-        #expect(loaded.diagnostics.map(\.description) == [
-            "rules/state.yaml:8:16: error: duplicate alert 'copy-failed' (first defined at rules/copy.yaml:6:16)",
+        let loaded = RuleFileLoader().load(sources: [
+            (file: "rules/copy.yaml", yaml: first), (file: "rules/state.yaml", yaml: second),
         ])
+        #expect(
+            loaded.diagnostics.map(\.description) == [
+                "rules/state.yaml:8:16: error: duplicate alert 'copy-failed' (first defined at rules/copy.yaml:6:16)"
+            ])
     }
 
     @Test func stepSchemasDifferByWorkflow() {
@@ -276,17 +287,21 @@ import TransferWatchRules
                     severity: info
             """
         let loaded = RuleFileLoader().load(sources: [(file: "t.yaml", yaml: yaml)])
-        #expect(loaded.diagnostics.map(\.description) == [
-            "t.yaml:7:15: error: unknown field 'latency'",
-        ])
+        #expect(
+            loaded.diagnostics.map(\.description) == [
+                "t.yaml:7:15: error: unknown field 'latency'"
+            ])
     }
 
     @Test func emptyAndNonMappingFilesAreReported() {
-        let loaded = RuleFileLoader().load(sources: [(file: "empty.yaml", yaml: ""), (file: "list.yaml", yaml: "- a\n- b\n")])
-        #expect(loaded.diagnostics.map(\.description) == [
-            "empty.yaml:1:1: error: missing key 'groups': the file is empty",
-            "list.yaml:1:1: error: the file must be a mapping, found a sequence",
+        let loaded = RuleFileLoader().load(sources: [
+            (file: "empty.yaml", yaml: ""), (file: "list.yaml", yaml: "- a\n- b\n"),
         ])
+        #expect(
+            loaded.diagnostics.map(\.description) == [
+                "empty.yaml:1:1: error: missing key 'groups': the file is empty",
+                "list.yaml:1:1: error: the file must be a mapping, found a sequence",
+            ])
     }
 
     @Test func unreadableFilesAreDiagnosticsToo() {

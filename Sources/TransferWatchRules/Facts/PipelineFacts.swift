@@ -150,14 +150,15 @@ package enum PipelineFacts {
             "missing": .list(.string),
             "lastDeliveryAt": .optional(.timestamp),
         ]),
-        "server": .optional(.object([
-            "id": .string,
-            "state": .string,
-            "online": .bool,
-            "createdAt": .timestamp,
-            "age": .duration,
-            "costSoFar": .number,
-        ])),
+        "server": .optional(
+            .object([
+                "id": .string,
+                "state": .string,
+                "online": .bool,
+                "createdAt": .timestamp,
+                "age": .duration,
+                "costSoFar": .number,
+            ])),
         "copies": .object([
             "failedLast1h": .number,
             "succeededLast1h": .number,

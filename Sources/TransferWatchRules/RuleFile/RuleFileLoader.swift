@@ -48,7 +48,8 @@ package struct RuleFileLoader: Sendable {
             if let text {
                 readable.append((file, text))
             } else {
-                unreadable.append(RuleDiagnostic("cannot read the file", at: SourceLocation(file: file, line: 1, column: 1)))
+                unreadable.append(
+                    RuleDiagnostic("cannot read the file", at: SourceLocation(file: file, line: 1, column: 1)))
             }
         }
         var loaded = load(sources: readable)
@@ -69,7 +70,8 @@ package struct RuleFileLoader: Sendable {
             for group in validator.alertNames {
                 if let first = firstAlert[group.value] {
                     validator.diagnostics.append(
-                        RuleDiagnostic("duplicate alert '\(group.value)' (first defined at \(first))", at: group.location))
+                        RuleDiagnostic(
+                            "duplicate alert '\(group.value)' (first defined at \(first))", at: group.location))
                 } else {
                     firstAlert[group.value] = group.location
                 }
@@ -307,7 +309,8 @@ private struct Validator {
     /// A duration, or `nil` after reporting a malformed one.
     private mutating func duration(_ located: Located<String>, key: String) -> Duration? {
         guard let value = parseDuration(located.value) else {
-            report("invalid duration '\(located.value)' in '\(key)' (write e.g. 30s, 5m, 1h30m, 2d)", at: located.location)
+            report(
+                "invalid duration '\(located.value)' in '\(key)' (write e.g. 30s, 5m, 1h30m, 2d)", at: located.location)
             return nil
         }
         return value
@@ -328,7 +331,8 @@ private struct Validator {
             return RuleDiagnostic("duplicate key \(keys) in a mapping", at: at(context.mark))
         default:
             return RuleDiagnostic(
-                "YAML syntax: \(oneLine(String(describing: error)))", at: SourceLocation(file: file, line: 1, column: 1))
+                "YAML syntax: \(oneLine(String(describing: error)))", at: SourceLocation(file: file, line: 1, column: 1)
+            )
         }
     }
 }

@@ -137,7 +137,8 @@ struct RuleFileMirrorReader {
         )
         if let labels = fields["labels"], let entries = pairs(labels, key: "labels") {
             for (name, value) in entries {
-                guard let name = string(name, key: "a label name"), let value = string(value, key: "label '\(name.value)'")
+                guard let name = string(name, key: "a label name"),
+                    let value = string(value, key: "label '\(name.value)'")
                 else { continue }
                 rule.labels.append((name, value))
             }
