@@ -31,6 +31,23 @@ import TransferWatchRules
                 "block-literal.bad.yaml:8:31: error: unknown field 'counter.lastDelivery' (did you mean 'counter.lastDeliveryAt'?)"
             ]
         ),
+        // A key given twice in one mapping: YAML itself refuses the file, at the first of the two.
+        BadFixture(
+            name: "duplicate-key.bad.yaml",
+            diagnostics: [
+                "duplicate-key.bad.yaml:8:9: error: duplicate key 'severity' in a mapping"
+            ]
+        ),
+        // An empty expr, an alert name with a space, a label the rule sets itself, and an alarm that is a scalar.
+        BadFixture(
+            name: "names-and-blanks.bad.yaml",
+            diagnostics: [
+                "names-and-blanks.bad.yaml:7:14: error: 'expr' must not be empty",
+                "names-and-blanks.bad.yaml:9:16: error: invalid alert name 'Bad Name': use letters, digits, '_' and '-'",
+                "names-and-blanks.bad.yaml:13:11: error: label 'alertname' is set by the rule itself",
+                "names-and-blanks.bad.yaml:14:16: error: an alarm must be a mapping, found 'yes'",
+            ]
+        ),
         // Two rules with one alert name: the second is reported, naming the first.
         BadFixture(
             name: "duplicate-alert.bad.yaml",
