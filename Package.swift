@@ -62,6 +62,7 @@ var package = Package(
                 "TransferWatchAWS",
                 "TransferWatchWorkflows",
                 "TransferWatchConfig",
+                "TransferWatchRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -69,7 +70,10 @@ var package = Package(
         // The rule language: typed expressions and annotation templates over a schema of facts. Nothing from AWS.
         .target(
             name: "TransferWatchRules",
-            dependencies: ["TransferWatchConfig"]
+            dependencies: [
+                "TransferWatchConfig",
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .executableTarget(
             name: "transferwatch",
@@ -103,7 +107,8 @@ var package = Package(
         ),
         .testTarget(
             name: "TransferWatchRulesTests",
-            dependencies: ["TransferWatchRules"]
+            dependencies: ["TransferWatchRules"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "TransferWatchCommandsTests",
