@@ -635,12 +635,13 @@ struct LocalHTTPServerTests {
         server.stop()
         #expect(serverSideSocketCount(port: port) == 0)
 
-        // Coarse (other suites may open descriptors meanwhile): a leak per connection would add 200.
+        // Coarse, because suites running in parallel open descriptors meanwhile (moto pipes, pooled connections:
+        // dozens at once under `make test`): a leak per connection would add 200.
         for _ in 0..<50 {
             try LocalHTTPServer.start { _ in .text("") }.stop()
         }
         let after = openDescriptorCount()
-        #expect(after - before < 25, "descriptors before: \(before), after 200 connections and 51 servers: \(after)")
+        #expect(after - before < 150, "descriptors before: \(before), after 200 connections and 51 servers: \(after)")
     }
 }
 

@@ -304,30 +304,36 @@ struct CanonicalBuffer {
         entries.reserveCapacity(fields.count)
         let arena = [UInt8](unsafeUninitializedCapacity: max(capacity, 1)) { buffer, count in
             var position = 0
+            guard let base = buffer.baseAddress else { return }
             for (order, field) in fields.enumerated() {
                 let nameStart = position
-                for byte in field.name.utf8 {
-                    buffer[position] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-                    position += 1
+                var name = field.name
+                name.withUTF8 { source in
+                    for byte in source {
+                        base[position] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                        position += 1
+                    }
                 }
-                let name = UnsafeBufferPointer(rebasing: buffer[nameStart..<position])
-                if Self.isUnsigned(name) {
+                if Self.isUnsigned(UnsafeBufferPointer(start: base + nameStart, count: position - nameStart)) {
                     position = nameStart
                     continue
                 }
                 let valueStart = position
                 var pendingSpace = false
-                for byte in field.value.utf8 {
-                    if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
-                        pendingSpace = position > valueStart
-                    } else {
-                        if pendingSpace {
-                            buffer[position] = 0x20
+                var value = field.value
+                value.withUTF8 { source in
+                    for byte in source {
+                        if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                            pendingSpace = position > valueStart
+                        } else {
+                            if pendingSpace {
+                                base[position] = 0x20
+                                position += 1
+                            }
+                            pendingSpace = false
+                            base[position] = byte
                             position += 1
                         }
-                        pendingSpace = false
-                        buffer[position] = byte
-                        position += 1
                     }
                 }
                 entries.append((nameStart..<valueStart, valueStart..<position, order))
