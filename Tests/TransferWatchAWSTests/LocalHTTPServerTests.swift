@@ -419,8 +419,8 @@ struct LocalHTTPServerTests {
         #expect(result.exitCode == 28)
         #expect(result.errors.contains("Operation timed out"))
         #expect(result.elapsed >= .milliseconds(900))
-        #expect(result.elapsed < .seconds(3))
-        #expect(stopTook < .seconds(1))
+        #expect(result.elapsed < .seconds(10))
+        #expect(stopTook < .seconds(5), "stop() cuts the 30 s stall short")
         #expect(server.requests().map(\.target) == ["/slow"])
     }
 
@@ -443,7 +443,7 @@ struct LocalHTTPServerTests {
         server.stop()
         let stopTook = ContinuousClock.now - stopStarted
 
-        #expect(stopTook < .seconds(1))
+        #expect(stopTook < .seconds(5))
         let idleRest = try readers.idle.readUntilClosed(timeout: .seconds(2))
         let stalledRest = try readers.stalled.readUntilClosed(timeout: .seconds(2))
         #expect(idleRest.ending == .closed)
