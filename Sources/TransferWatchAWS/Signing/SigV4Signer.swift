@@ -199,7 +199,7 @@ package struct SigV4Signer: Sendable {
 
     /// The canonical URI: S3's path as sent; everyone else's normalised, then encoded again.
     package func canonicalURI(_ path: String, _ options: Options) -> String {
-        let path = path.isEmpty ? "/" : path
+        if path.isEmpty || path == "/" { return "/" }  // every JSON and Query request
         guard options.doubleURIEncode else { return path }
         return URIEncoding.encode(options.normalizePath ? Self.normalize(path) : path, keepSlash: true)
     }
@@ -286,9 +286,13 @@ struct CanonicalBuffer {
     mutating func append(_ raw: [UInt8]) { bytes.append(contentsOf: raw) }
 
     mutating func appendHex(_ data: [UInt8]) {
-        for byte in data {
-            bytes.append(Self.hexDigits[Int(byte >> 4)])
-            bytes.append(Self.hexDigits[Int(byte & 0x0F)])
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: data.count * 2))
+        bytes.withUnsafeMutableBufferPointer { out in
+            for (index, byte) in data.enumerated() {
+                out[start + 2 * index] = Self.hexDigits[Int(byte >> 4)]
+                out[start + 2 * index + 1] = Self.hexDigits[Int(byte & 0x0F)]
+            }
         }
     }
 
@@ -300,7 +304,7 @@ struct CanonicalBuffer {
         let fields = headers.fields
         var capacity = 0
         for field in fields { capacity += field.name.utf8.count + field.value.utf8.count }
-        var entries: [(name: Range<Int>, value: Range<Int>, order: Int)] = []
+        var entries: [HeaderEntry] = []
         entries.reserveCapacity(fields.count)
         let arena = [UInt8](unsafeUninitializedCapacity: max(capacity, 1)) { buffer, count in
             var position = 0
@@ -336,7 +340,7 @@ struct CanonicalBuffer {
                         }
                     }
                 }
-                entries.append((nameStart..<valueStart, valueStart..<position, order))
+                entries.append(HeaderEntry(name: nameStart..<valueStart, value: valueStart..<position, order: order))
             }
             count = position
         }
@@ -381,4 +385,12 @@ struct CanonicalBuffer {
             return false
         }
     }
+}
+
+/// One header staged for canonicalisation: where its lowercased name and trimmed value sit in the arena, and
+/// its arrival order (a nominal type, so the hot loop needs no generic tuple metadata at run time).
+struct HeaderEntry {
+    var name: Range<Int>
+    var value: Range<Int>
+    var order: Int
 }
