@@ -27,7 +27,7 @@ struct ConfigCommand: AsyncParsableCommand {
         func run() async throws {
             let context = try CommandContext.make(global: root.global)
             var summary = ConfigurationSummary(configuration: context.configuration, path: context.configurationPath,
-                                               environment: context.environment, now: context.now())
+                                               endpoints: context.aws.endpoints, now: context.now())
             var failure: (any Error)?
             if credentials {
                 do {
@@ -59,12 +59,10 @@ struct ConfigurationSummary {
     /// Where credentials come from, when asked for.
     var credentials: String?
 
-    init(configuration: Configuration, path: String, environment: [String: String], now: Date) {
+    /// - Parameter endpoints: the resolver the commands' AWS clients use, so what is shown is what is called.
+    init(configuration: Configuration, path: String, endpoints resolver: EndpointResolver, now: Date) {
         self.path = path
         region = configuration.region
-        let resolver = EndpointResolver(region: configuration.region, environment: environment, configuredEndpoint: configuration.endpoint,
-                                        sharedConfig: try? SharedConfigFiles.load(environment: environment, files: LocalFileReader(),
-                                                                                  profile: configuration.aws.profile))
         endpoints = [AWSService.s3, .dynamoDB, .sqs, .sns, .sts, .transfer, .cloudWatch, .iam].map {
             ($0.id, resolver.endpoint(for: $0).url.absoluteString)
         }
