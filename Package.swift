@@ -23,6 +23,7 @@ var package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // C shims: typed wrappers over libcurl's variadic setopt, zlib's init macros, and
@@ -52,7 +53,47 @@ var package = Package(
             dependencies: [
                 "TransferWatchAWS",
                 "TransferWatchConfig",
+                "TransferWatchRules",
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Telemetry: metrics derived from step records and state, published to CloudWatch through a durable
+        // spool (or as Embedded Metric Format); alarms as code; dashboards.
+        .target(
+            name: "TransferWatchTelemetry",
+            dependencies: [
+                "TransferWatchAWS",
+                "TransferWatchConfig",
+                "TransferWatchWorkflows",
+                "TransferWatchRules",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Alerting: what Alertmanager does (dedup, grouping, inhibition, silences, receivers, history), with its
+        // state in the state table.
+        .target(
+            name: "TransferWatchAlerting",
+            dependencies: [
+                "TransferWatchAWS",
+                "TransferWatchConfig",
+                "TransferWatchWorkflows",
+                "TransferWatchRules",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The sidecar agent: services under swift-service-lifecycle (queue consumer, schedules, reconciliation,
+        // leader lease, rule evaluation, metrics, alerts) and its HTTP endpoints.
+        .target(
+            name: "TransferWatchAgent",
+            dependencies: [
+                "TransferWatchAWS",
+                "TransferWatchConfig",
+                "TransferWatchWorkflows",
+                "TransferWatchRules",
+                "TransferWatchTelemetry",
+                "TransferWatchAlerting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The command line (one file per command); `transferwatch` only calls into it.
@@ -63,6 +104,9 @@ var package = Package(
                 "TransferWatchWorkflows",
                 "TransferWatchConfig",
                 "TransferWatchRules",
+                "TransferWatchTelemetry",
+                "TransferWatchAlerting",
+                "TransferWatchAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

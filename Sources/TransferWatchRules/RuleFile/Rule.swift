@@ -1,7 +1,7 @@
 import TransferWatchConfig
 
 /// How bad a firing alert is.
-package enum Severity: String, Sendable, Equatable, CaseIterable {
+package enum Severity: String, Sendable, Hashable, Codable, CaseIterable {
     /// Page someone.
     case critical
     /// Look at it today.
