@@ -128,12 +128,16 @@ package enum PipelineFacts {
     /// The schema of the pipeline's state, read by state groups at their interval.
     ///
     /// - `now`: the evaluation time.
-    /// - `window.{id, openedAt, closesAt, complete}`: the current delivery window.
+    /// - `window.{id, openedAt, closesAt, complete, closed, maxLifespan}`: the current delivery window; `closed`
+    ///   once teardown closed it or its scheduled close passed; `maxLifespan` is `sftp.maxLifespan`.
     /// - `counter.{delivered, expected, missing, lastDeliveryAt?}`: deliveries counted, expected, the usernames
     ///   still missing, and when the last one arrived.
     /// - `server?.{id, state, online, createdAt, age, costSoFar}`: the window's server when there is one;
     ///   `costSoFar` is in USD at Transfer's hourly price.
-    /// - `copies.{failedLast1h, succeededLast1h, lastFailureAt?}`: recent copy outcomes.
+    /// - `copies.{failedLast1h, succeededLast1h, lastFailureAt?, failedKeys}`: recent copy outcomes; `failedKeys`
+    ///   are the source keys whose copy failed and that are still waiting in the source bucket.
+    /// - `provisioning.{expectedUsers, usersProvisioned, lastResult?, lastRunAt?}`: the window's SFTP users
+    ///   expected (active employees) and provisioned, and the last provisioning run's result and time.
     /// - `servers.{managed, orphans}`: IDs of the servers this pipeline manages, and of managed servers no window owns.
     /// - `environment`: the deployment name.
     package static let state: FactSchema = [
@@ -143,6 +147,8 @@ package enum PipelineFacts {
             "openedAt": .timestamp,
             "closesAt": .timestamp,
             "complete": .bool,
+            "closed": .bool,
+            "maxLifespan": .duration,
         ]),
         "counter": .object([
             "delivered": .number,
@@ -163,6 +169,13 @@ package enum PipelineFacts {
             "failedLast1h": .number,
             "succeededLast1h": .number,
             "lastFailureAt": .optional(.timestamp),
+            "failedKeys": .list(.string),
+        ]),
+        "provisioning": .object([
+            "expectedUsers": .number,
+            "usersProvisioned": .number,
+            "lastResult": .optional(.string),
+            "lastRunAt": .optional(.timestamp),
         ]),
         "servers": .object([
             "managed": .list(.string),
