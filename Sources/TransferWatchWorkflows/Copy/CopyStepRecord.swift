@@ -1,4 +1,5 @@
 import Foundation
+import TransferWatchRules
 
 /// What one run of the copy workflow did to one object: the typed fact that rules, metrics and alerts consume,
 /// and that `transferwatch copy --json` prints.
@@ -62,6 +63,8 @@ package struct CopyStepRecord: Sendable, Equatable, Codable {
     package var origin: String?
     package var startedAt: Date
     package var finishedAt: Date
+    /// The verdicts of the workflow's step rules on this step, in rule-file order (empty without rules).
+    package var verdicts: [RuleVerdict]
 
     package init(source: ObjectFacts, destination: ObjectFacts, startedAt: Date) {
         self.source = source
@@ -84,6 +87,7 @@ package struct CopyStepRecord: Sendable, Equatable, Codable {
         self.origin = nil
         self.startedAt = startedAt
         self.finishedAt = startedAt
+        self.verdicts = []
     }
 
     /// Whether the step failed (exit status 1 for `transferwatch copy`).

@@ -3,6 +3,7 @@ import Logging
 import Synchronization
 import TransferWatchAWS
 import TransferWatchConfig
+import TransferWatchRules
 
 /// Moves one uploaded invoice from the source bucket to the destination bucket, exactly once, and counts the
 /// uploader's delivery exactly once per window.
@@ -57,6 +58,12 @@ package struct CopyWorkflow: Sendable {
     package let logger: Logger
     /// Called at each ``Checkpoint``; throwing aborts the run there, as a crash would (tests only).
     package var checkpoint: @Sendable (Checkpoint) async throws -> Void = { _ in }
+    /// The copy step rules, run after each step; their verdicts go in the record (`nil`: no rules).
+    package var stepRules: StepRuleRunner?
+    /// Where a failed step is recorded at once (one `PutItem` per failure; `nil`: not recorded).
+    package var failureLog: CopyOutcomeLog?
+    /// Counts moved objects in memory until its owner flushes it (`nil`: not counted).
+    package var successCounter: OutcomeCounter?
 
     package init(s3: S3Client, ledger: DeliveryLedger, settings: Settings, now: @escaping @Sendable () -> Date, logger: Logger) {
         self.s3 = s3
@@ -70,13 +77,38 @@ package struct CopyWorkflow: Sendable {
     /// - Throws: only what ``checkpoint`` throws (a simulated crash) or cancellation; every AWS failure is a
     ///   `.failed` record instead.
     package func run(_ event: S3ObjectEvent) async throws -> CopyStepRecord {
-        try await move(bucket: event.bucket, key: event.key, size: event.size, eTag: event.eTag.map { S3ETag($0) },
-                       eventTime: event.eventTime, origin: event.origin)
+        let record = try await move(bucket: event.bucket, key: event.key, size: event.size, eTag: event.eTag.map { S3ETag($0) },
+                                    eventTime: event.eventTime, origin: event.origin)
+        return await conclude(record)
     }
 
     /// Moves `key` from `bucket` (no event: the source is looked up first).
     package func run(bucket: String, key: String) async throws -> CopyStepRecord {
-        try await move(bucket: bucket, key: key, size: nil, eTag: nil, eventTime: nil, origin: "--bucket/--key")
+        let record = try await move(bucket: bucket, key: key, size: nil, eTag: nil, eventTime: nil, origin: "--bucket/--key")
+        return await conclude(record)
+    }
+
+    /// Records the step's outcome (a failure item, or a success counted in memory) and runs the step rules.
+    private func conclude(_ step: CopyStepRecord) async -> CopyStepRecord {
+        var record = step
+        if record.isFailure, let failureLog {
+            record.requests += 1
+            do {
+                try await failureLog.recordFailure(record)
+            } catch {
+                record.notes.append("the failure could not be recorded in the state table: \(error.code)")
+                logger.warning(
+                    "copy failure not recorded", metadata: ["s3.key": "\(record.source.key)", "aws.error_code": "\(error.code)"])
+            }
+        }
+        successCounter?.record(record)
+        if let stepRules {
+            let evaluated = record
+            record.verdicts = stepRules.verdicts(for: .copy, now: now(), logger: logger) { environment, now throws(FactValueError) in
+                try evaluated.facts(environment: environment, now: now)
+            }
+        }
+        return record
     }
 
     /// Moves every object of a batch with at most `concurrency` at once, in input order of results.

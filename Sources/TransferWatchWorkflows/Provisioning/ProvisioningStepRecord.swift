@@ -1,4 +1,5 @@
 import Foundation
+import TransferWatchRules
 
 /// What one provisioning run did for one window: the typed fact that rules, metrics and alerts consume, and
 /// that `transferwatch provision --json` prints.
@@ -107,6 +108,8 @@ package struct ProvisioningStepRecord: Sendable, Equatable, Codable {
     package var startedAt: Date
     /// When the run finished (business clock).
     package var finishedAt: Date
+    /// The verdicts of the workflow's step rules on this step, in rule-file order (empty without rules).
+    package var verdicts: [RuleVerdict]
 
     /// An empty record for a run starting at `startedAt`.
     package init(window: String, runID: String, startedAt: Date) {
@@ -132,6 +135,7 @@ package struct ProvisioningStepRecord: Sendable, Equatable, Codable {
         self.notes = []
         self.startedAt = startedAt
         self.finishedAt = startedAt
+        self.verdicts = []
     }
 
     /// Whether the run failed (exit status 1 for `transferwatch provision`).

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import TransferWatchAWS
 import TransferWatchConfig
+import TransferWatchRules
 
 /// Provisions a delivery window: one Transfer Family SFTP server and one user per valid active employee.
 /// Idempotent per window: a re-run creates only what is missing.
@@ -159,6 +160,10 @@ package struct ProvisioningWorkflow: Sendable {
     package var checkpoint: @Sendable (Checkpoint) async throws -> Void = { _ in }
     /// A new run ID (the intent's owner) per run.
     package var makeRunID: @Sendable () -> String = { UUID().uuidString.lowercased() }
+    /// The provision step rules, run after each run; their verdicts go in the record (`nil`: no rules).
+    package var stepRules: StepRuleRunner?
+    /// Where each run's result is recorded for the snapshot (one `PutItem` per run; `nil`: not recorded).
+    package var runLog: ProvisioningRunLog?
 
     /// A workflow over the given clients.
     package init(
@@ -202,6 +207,20 @@ package struct ProvisioningWorkflow: Sendable {
         record.rateLimitWaitMilliseconds = milliseconds(await limiter.totalWait - waitBefore)
         record.durationMilliseconds = milliseconds(clock.now - started)
         record.finishedAt = now()
+        if let runLog {
+            do {
+                try await runLog.record(record)
+                record.requests[DynamoDBClient.Operations.putItem.description, default: 0] += 1
+            } catch {
+                record.notes.append("the run could not be recorded in the state table: \(error.code)")
+            }
+        }
+        if let stepRules {
+            let evaluated = record
+            record.verdicts = stepRules.verdicts(for: .provision, now: now(), logger: logger) {
+                environment, now throws(FactValueError) in try evaluated.facts(environment: environment, now: now)
+            }
+        }
         if record.isFailure {
             logger.warning(
                 "provisioning failed",

@@ -9,6 +9,10 @@ import TransferWatchAWS
 /// | one employee's first delivery in a window | `window#2026-11` | `delivery#<username>` |
 /// | the window's SFTP server (intent, ID, life cycle) | `window#2026-11` | `server` |
 /// | one SFTP user provisioned in a window | `window#2026-11` | `user#<username>` |
+/// | the last provisioning run of a window (result, time, run ID) | `window#2026-11` | `provisioning` |
+/// | a failed copy of a source key (errorCode, attempts, at; a redelivery overwrites it) | `window#2026-11` | `failure#<key>` |
+/// | a failed copy outside any window (before the first provisioning) | `copies#unwindowed` | `failure#<key>` |
+/// | successful copies in one UTC hour (`succeeded`, added to by each flush) | `outcomes#2026-11-29` | `succeeded#10` |
 ///
 /// No item grows with the number of employees: each delivery and each user is its own item, and the window
 /// item holds only counters (`expected`, `delivered`, `remaining`), so 10,000 employees stay far from the
@@ -44,6 +48,32 @@ package enum StateTable {
 
     /// The sort-key prefix of user items.
     package static let userPrefix = "user#"
+
+    /// The key of a window's last-provisioning-run item (see ``ProvisioningRunLog``).
+    package static func provisioningKey(_ windowID: String) -> DynamoDBItem {
+        [partitionKey: .s(windowPartition(windowID)), sortKey: .s("provisioning")]
+    }
+
+    /// The sort-key prefix of failed-copy items.
+    package static let failurePrefix = "failure#"
+
+    /// The partition of failed copies outside any window (`nil` window) or of a window.
+    package static func failurePartition(_ windowID: String?) -> String {
+        windowID.map(windowPartition) ?? "copies#unwindowed"
+    }
+
+    /// The key of the failed-copy item of a source key (see ``CopyOutcomeLog``).
+    package static func failureKey(_ windowID: String?, key: String) -> DynamoDBItem {
+        [partitionKey: .s(failurePartition(windowID)), sortKey: .s(failurePrefix + key)]
+    }
+
+    /// The key of the hourly success-count item of the UTC hour starting at `hourStart` (see ``OutcomeCounter``).
+    package static func successBucketKey(hourStart: Date) -> DynamoDBItem {
+        let text = AWSDate.iso8601(hourStart)  // 2026-11-29T10:00:00Z
+        let day = String(text.prefix(10))
+        let hour = String(text.dropFirst(11).prefix(2))
+        return [partitionKey: .s("outcomes#\(day)"), sortKey: .s("succeeded#\(hour)")]
+    }
 
     /// Creates the state table (on-demand) and waits until it is active; an existing table is left as it is.
     package static func create(named name: String, using dynamo: DynamoDBClient) async throws(AWSError) {

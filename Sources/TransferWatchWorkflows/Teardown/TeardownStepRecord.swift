@@ -1,4 +1,5 @@
 import Foundation
+import TransferWatchRules
 
 /// What one teardown run did (or, with `dryRun`, would do) for one window; `transferwatch teardown --json`
 /// prints it.
@@ -61,6 +62,8 @@ package struct TeardownStepRecord: Sendable, Equatable, Codable {
     package var startedAt: Date
     /// When the run finished (business clock).
     package var finishedAt: Date
+    /// The verdicts of the workflow's step rules on this step, in rule-file order (empty without rules).
+    package var verdicts: [RuleVerdict]
 
     /// An empty record for a run starting at `startedAt`.
     package init(window: String, reason: TeardownReason, dryRun: Bool, includeOrphans: Bool, startedAt: Date) {
@@ -86,6 +89,7 @@ package struct TeardownStepRecord: Sendable, Equatable, Codable {
         self.notes = []
         self.startedAt = startedAt
         self.finishedAt = startedAt
+        self.verdicts = []
     }
 
     /// Whether the run failed (exit status 1 for `transferwatch teardown`).

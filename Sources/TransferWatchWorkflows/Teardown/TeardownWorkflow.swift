@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TransferWatchAWS
+import TransferWatchRules
 
 /// Tears a delivery window down: deletes its users, then its server, marks the server item deleted and closes
 /// the window with the reason. Idempotent: a second run finds the server item deleted and the window closed,
@@ -63,6 +64,8 @@ package struct TeardownWorkflow: Sendable {
     package var limiter: RequestRateLimiter
     /// Called at each ``Checkpoint``; throwing aborts the run there, as a crash would (tests only).
     package var checkpoint: @Sendable (Checkpoint) async throws -> Void = { _ in }
+    /// The teardown step rules, run after each run; their verdicts go in the record (`nil`: no rules).
+    package var stepRules: StepRuleRunner?
 
     /// A workflow over the given clients.
     package init(
@@ -109,6 +112,12 @@ package struct TeardownWorkflow: Sendable {
         record.rateLimitWaitMilliseconds = milliseconds(await limiter.totalWait - waitBefore)
         record.durationMilliseconds = milliseconds(clock.now - started)
         record.finishedAt = now()
+        if let stepRules {
+            let evaluated = record
+            record.verdicts = stepRules.verdicts(for: .teardown, now: now(), logger: logger) {
+                environment, now throws(FactValueError) in try evaluated.facts(environment: environment, now: now)
+            }
+        }
         if record.isFailure {
             logger.warning(
                 "teardown failed",
