@@ -22,7 +22,7 @@ import TransferWatchWorkflows
                 "finishedAt":"2026-11-29T10:00:01Z","latencyMilliseconds":120,"multipart":false,"notes":[],"origin":"Records[0]",\
                 "requests":3,"result":"moved",\
                 "source":{"bucket":"invoices-incoming","eTag":"0cc175b9c0f1b6a831c399e269772661","key":"alice\\/a.pdf","size":1024},\
-                "startedAt":"2026-11-29T10:00:00Z","uploader":"alice","window":"2026-11","windowComplete":false}
+                "startedAt":"2026-11-29T10:00:00Z","uploader":"alice","verdicts":[],"window":"2026-11","windowComplete":false}
                 """)
 
         let decoder = JSONDecoder()

@@ -22,6 +22,18 @@ package struct PipelineSnapshot: Sendable, Equatable {
         package var maxLifespan: Duration
         /// Why teardown closed it, when it did.
         package var closedReason: String?
+
+        /// Makes a value.
+        package init(id: String, isRecorded: Bool, openedAt: Date, closesAt: Date, isComplete: Bool, isClosed: Bool, maxLifespan: Duration, closedReason: String?) {
+            self.id = id
+            self.isRecorded = isRecorded
+            self.openedAt = openedAt
+            self.closesAt = closesAt
+            self.isComplete = isComplete
+            self.isClosed = isClosed
+            self.maxLifespan = maxLifespan
+            self.closedReason = closedReason
+        }
     }
 
     /// The window's server, when one is recorded and still listed by Transfer.
@@ -38,6 +50,16 @@ package struct PipelineSnapshot: Sendable, Equatable {
         package var age: Duration
         /// Hours of age × `sftp.hourlyPrice`, in USD, rounded to cents.
         package var costSoFar: Double
+
+        /// Makes a value.
+        package init(id: String, state: String, isOnline: Bool, createdAt: Date, age: Duration, costSoFar: Double) {
+            self.id = id
+            self.state = state
+            self.isOnline = isOnline
+            self.createdAt = createdAt
+            self.age = age
+            self.costSoFar = costSoFar
+        }
     }
 
     /// Recent copy outcomes.
@@ -51,6 +73,14 @@ package struct PipelineSnapshot: Sendable, Equatable {
         package var lastFailureAt: Date?
         /// Source keys whose copy failed and that are still in the source bucket, sorted.
         package var failedKeys: [String]
+
+        /// Makes a value.
+        package init(failedLast1h: Int, succeededLast1h: Int, lastFailureAt: Date?, failedKeys: [String]) {
+            self.failedLast1h = failedLast1h
+            self.succeededLast1h = succeededLast1h
+            self.lastFailureAt = lastFailureAt
+            self.failedKeys = failedKeys
+        }
     }
 
     /// The window's SFTP users.
@@ -63,6 +93,14 @@ package struct PipelineSnapshot: Sendable, Equatable {
         package var lastResult: String?
         /// When it finished.
         package var lastRunAt: Date?
+
+        /// Makes a value.
+        package init(expectedUsers: Int, usersProvisioned: Int, lastResult: String?, lastRunAt: Date?) {
+            self.expectedUsers = expectedUsers
+            self.usersProvisioned = usersProvisioned
+            self.lastResult = lastResult
+            self.lastRunAt = lastRunAt
+        }
     }
 
     /// The evaluation time.
@@ -86,4 +124,29 @@ package struct PipelineSnapshot: Sendable, Equatable {
     /// What the snapshot could not take into account, one line each (broken employee records, a recorded
     /// server Transfer no longer lists).
     package var problems: [String]
+
+    /// Makes a snapshot.
+    package init(
+        now: Date,
+        environment: String,
+        window: Window,
+        counter: PipelineStatus.Counter,
+        server: Server?,
+        copies: Copies,
+        provisioning: Provisioning,
+        managedServers: [String],
+        orphanServers: [String],
+        problems: [String]
+    ) {
+        self.now = now
+        self.environment = environment
+        self.window = window
+        self.counter = counter
+        self.server = server
+        self.copies = copies
+        self.provisioning = provisioning
+        self.managedServers = managedServers
+        self.orphanServers = orphanServers
+        self.problems = problems
+    }
 }
