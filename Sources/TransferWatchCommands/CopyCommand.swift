@@ -36,7 +36,12 @@ struct CopyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try CommandContext.make(global: root.global)
-        let workflow = CopyWorkflow.make(context: context)
+        var workflow = CopyWorkflow.make(context: context)
+        workflow.stepRules = try StepRulesLoader.load(context: context)
+        let outcomes = CopyOutcomeLog(dynamo: DynamoDBClient(context: context.aws), table: context.configuration.tables.state)
+        let counter = OutcomeCounter()
+        workflow.failureLog = outcomes
+        workflow.successCounter = counter
         var records: [CopyStepRecord] = []
         var batch = S3EventBatch()
         if let bucket, let key {
@@ -59,11 +64,20 @@ struct CopyCommand: AsyncParsableCommand {
             for record in records {
                 print(record.summary)
                 for note in record.notes { print("  note: \(note)") }
+                for line in StepRulesLoader.describe(record.verdicts) { print(line) }
             }
         }
         for record in records where record.isFailure { TransferWatchCommand.printError("error: \(record.summary)") }
+        var flushFailed = false
+        do {
+            try await counter.flush(to: outcomes)
+        } catch {
+            flushFailed = true
+            TransferWatchCommand.printError("error: the successful copies could not be counted in the state table: \(error)")
+        }
         if records.isEmpty && !batch.errors.isEmpty { throw CommandFailure(status: 2, message: "") }
-        if records.contains(where: \.isFailure) || !batch.errors.isEmpty { throw CommandFailure.failed() }
+        if records.contains(where: \.isFailure) || !batch.errors.isEmpty || flushFailed { throw CommandFailure.failed() }
+        if records.contains(where: { !$0.verdicts.firing.isEmpty }) { throw CommandFailure.failed() }
     }
 }
 

@@ -35,6 +35,9 @@ struct ProvisionCommand: AsyncParsableCommand {
             )
         }
         var workflow = try ProvisioningWorkflow.make(context: context)
+        workflow.stepRules = try StepRulesLoader.load(context: context)
+        workflow.runLog = ProvisioningRunLog(
+            dynamo: DynamoDBClient(context: context.aws), table: context.configuration.tables.state)
         let reporter = ProgressReporter(logger: context.logger, window: windowID)
         workflow.progress = { reporter.report($0) }
         let record = try await workflow.run(window: windowID)
@@ -46,9 +49,10 @@ struct ProvisionCommand: AsyncParsableCommand {
                 print("  skipped \(skipped.username ?? "(no username)"): \(skipped.reason)")
             }
             for note in record.notes { print("  note: \(note)") }
+            for line in StepRulesLoader.describe(record.verdicts) { print(line) }
         }
         for failure in record.failures { TransferWatchCommand.printError("error: \(failure)") }
-        if record.isFailure { throw CommandFailure.failed() }
+        if record.isFailure || !record.verdicts.firing.isEmpty { throw CommandFailure.failed() }
     }
 }
 

@@ -35,8 +35,9 @@ struct TeardownCommand: AsyncParsableCommand {
                 "error: \(context.configurationPath): sftp.provision \(context.configuration.sftp.provision) has no time at or before \(AWSDate.iso8601(now)), so no window to tear down"
             )
         }
-        let record = try await TeardownWorkflow.make(context: context)
-            .run(window: windowID, reason: reason, dryRun: dryRun, includeOrphans: orphans)
+        var workflow = TeardownWorkflow.make(context: context)
+        workflow.stepRules = try StepRulesLoader.load(context: context)
+        let record = try await workflow.run(window: windowID, reason: reason, dryRun: dryRun, includeOrphans: orphans)
         if json {
             print(StepRecordJSON.encode(record))
         } else {
@@ -45,9 +46,10 @@ struct TeardownCommand: AsyncParsableCommand {
             }
             print(record.summary)
             for note in record.notes { print("  note: \(note)") }
+            for line in StepRulesLoader.describe(record.verdicts) { print(line) }
         }
         for failure in record.failures { TransferWatchCommand.printError("error: \(failure)") }
-        if record.isFailure { throw CommandFailure.failed() }
+        if record.isFailure || !record.verdicts.firing.isEmpty { throw CommandFailure.failed() }
     }
 
     /// The plan as a person reads it.
