@@ -36,7 +36,8 @@ import TransferWatchWorkflows
             try await dynamo.putItem(
                 table: "SFTPUsers", item: ["username": .s(name), "sshPublicKey": .s(Self.ed25519Key(index + 1))])
         }
-        try await dynamo.putItem(table: "SFTPUsers", item: ["username": .s("broken.bart"), "sshPublicKey": .s("ssh-ed25519 !!!")])
+        try await dynamo.putItem(
+            table: "SFTPUsers", item: ["username": .s("broken.bart"), "sshPublicKey": .s("ssh-ed25519 !!!")])
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tw-status-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         if let rules {
@@ -46,14 +47,14 @@ import TransferWatchWorkflows
         }
         let configFile = directory.appendingPathComponent("transferwatch.yaml")
         try """
-            region: us-east-1
-            endpoint: \(moto.endpoint.absoluteString)
-            environment: e2e
-            buckets: {source: invoices-incoming, destination: invoices-archive}
-            tables: {employees: SFTPUsers, state: TransferWatchState}
-            sftp:
-              userRole: arn:aws:iam::123456789012:role/sftp-invoice-user
-            """.write(to: configFile, atomically: true, encoding: .utf8)
+        region: us-east-1
+        endpoint: \(moto.endpoint.absoluteString)
+        environment: e2e
+        buckets: {source: invoices-incoming, destination: invoices-archive}
+        tables: {employees: SFTPUsers, state: TransferWatchState}
+        sftp:
+          userRole: arn:aws:iam::123456789012:role/sftp-invoice-user
+        """.write(to: configFile, atomically: true, encoding: .utf8)
         let environment = [
             "AWS_ACCESS_KEY_ID": TestContexts.motoCredentials.accessKeyID,
             "AWS_SECRET_ACCESS_KEY": TestContexts.motoCredentials.secretAccessKey,
@@ -76,12 +77,17 @@ import TransferWatchWorkflows
         #expect(earlyCounter["delivered"] as? Int == 0)
         #expect(earlyCounter["expected"] as? Int == 3)
         #expect(earlyCounter["missing"] as? [String] == ["alice", "bob", "carol"])
-        #expect(before.errorLines.contains { $0.hasPrefix("warning: employee record skipped: ") && $0.contains("broken.bart") })
+        #expect(
+            before.errorLines.contains {
+                $0.hasPrefix("warning: employee record skipped: ") && $0.contains("broken.bart")
+            })
 
         let provision = try pipeline.run(["provision"], now: "2026-11-28T00:00:05Z")
         #expect(provision.status == 0, "\(provision.standardError)")
-        _ = try await pipeline.s3.putObject(bucket: "invoices-incoming", key: "alice/a.pdf", body: Data("%PDF alice".utf8))
-        let copy = try pipeline.run(["copy", "--bucket", "invoices-incoming", "--key", "alice/a.pdf"], now: "2026-11-29T10:00:00Z")
+        _ = try await pipeline.s3.putObject(
+            bucket: "invoices-incoming", key: "alice/a.pdf", body: Data("%PDF alice".utf8))
+        let copy = try pipeline.run(
+            ["copy", "--bucket", "invoices-incoming", "--key", "alice/a.pdf"], now: "2026-11-29T10:00:00Z")
         #expect(copy.status == 0, "\(copy.standardError)")
 
         let result = try pipeline.run(["status", "--json"], now: "2026-11-29T10:30:00Z")
@@ -143,10 +149,14 @@ import TransferWatchWorkflows
         defer { pipeline.moto.stop() }
         let provision = try pipeline.run(["provision"], now: "2026-11-28T00:00:05Z")
         #expect(provision.status == 1, "\(provision.standardError)")
-        #expect(provision.standardOutput.contains("  FIRING provisioning-incomplete (warning): 1 employee record(s) skipped in 2026-11"), "\(provision.standardOutput)")
+        #expect(
+            provision.standardOutput.contains(
+                "  FIRING provisioning-incomplete (warning): 1 employee record(s) skipped in 2026-11"),
+            "\(provision.standardOutput)")
 
         _ = try await pipeline.s3.putObject(bucket: "invoices-incoming", key: "mallory/x.pdf", body: Data("x".utf8))
-        let copy = try pipeline.run(["copy", "--bucket", "invoices-incoming", "--key", "mallory/x.pdf", "--json"], now: "2026-11-29T10:00:00Z")
+        let copy = try pipeline.run(
+            ["copy", "--bucket", "invoices-incoming", "--key", "mallory/x.pdf", "--json"], now: "2026-11-29T10:00:00Z")
         #expect(copy.status == 1, "\(copy.standardError)")
         let report = try Self.object(copy.standardOutput)
         let record = try #require((report["records"] as? [[String: Any]])?.first)
@@ -157,21 +167,27 @@ import TransferWatchWorkflows
         #expect((verdicts.first?["labels"] as? [String: String])?["alertname"] == "unknown-uploader")
 
         _ = try await pipeline.s3.putObject(bucket: "invoices-incoming", key: "alice/a.pdf", body: Data("a".utf8))
-        let quiet = try pipeline.run(["copy", "--bucket", "invoices-incoming", "--key", "alice/a.pdf"], now: "2026-11-29T10:05:00Z")
+        let quiet = try pipeline.run(
+            ["copy", "--bucket", "invoices-incoming", "--key", "alice/a.pdf"], now: "2026-11-29T10:05:00Z")
         #expect(quiet.status == 0, "\(quiet.standardError)")
         #expect(!quiet.standardOutput.contains("FIRING"))
     }
 
     /// A broken rule file stops the workflow before it starts: exit 2, with file:line:col.
     @Test func aBrokenRuleFileIsExitTwoWithItsPosition() async throws {
-        let pipeline = try await makePipeline(rules: "groups:\n  - name: copy\n    kind: step\n    workflow: copy\n    rules:\n      - alert: x\n        expr: result ==\n        severity: warning\n")
+        let pipeline = try await makePipeline(
+            rules:
+                "groups:\n  - name: copy\n    kind: step\n    workflow: copy\n    rules:\n      - alert: x\n        expr: result ==\n        severity: warning\n"
+        )
         defer { pipeline.moto.stop() }
         _ = try await pipeline.s3.putObject(bucket: "invoices-incoming", key: "alice/a.pdf", body: Data("a".utf8))
-        let copy = try pipeline.run(["copy", "--bucket", "invoices-incoming", "--key", "alice/a.pdf"], now: "2026-11-29T10:00:00Z")
+        let copy = try pipeline.run(
+            ["copy", "--bucket", "invoices-incoming", "--key", "alice/a.pdf"], now: "2026-11-29T10:00:00Z")
         #expect(copy.status == 2)
         #expect(copy.errorLines.first?.contains("rules/steps.yaml:7:") == true, "\(copy.standardError)")
         #expect(copy.errorLines.first?.contains(": error: ") == true)
-        #expect(try await pipeline.s3.headObject(bucket: "invoices-incoming", key: "alice/a.pdf") != nil, "nothing moved")
+        #expect(
+            try await pipeline.s3.headObject(bucket: "invoices-incoming", key: "alice/a.pdf") != nil, "nothing moved")
     }
 
     static func object(_ json: String) throws -> [String: Any] {

@@ -50,7 +50,8 @@ import TransferWatchWorkflows
         _ = try await s3.putObject(bucket: ProvisioningHarness.bucket, key: "alice/a.pdf", body: Data("a".utf8))
         let record = try await workflow.run(bucket: ProvisioningHarness.bucket, key: "alice/a.pdf")
         #expect(record.result == .failed)
-        #expect(record.notes.contains("the failure could not be recorded in the state table: ResourceNotFoundException"))
+        #expect(
+            record.notes.contains("the failure could not be recorded in the state table: ResourceNotFoundException"))
         #expect(try await s3.headObject(bucket: ProvisioningHarness.bucket, key: "alice/a.pdf") != nil)
     }
 
@@ -83,7 +84,8 @@ import TransferWatchWorkflows
         PermissionDriftTests.expectPolicyCovers(logSent)
 
         let runContext = TestContexts.make(endpoint: harness.moto.endpoint)
-        let runs = ProvisioningRunLog(dynamo: DynamoDBClient(context: runContext), table: ProvisioningHarness.stateTable)
+        let runs = ProvisioningRunLog(
+            dynamo: DynamoDBClient(context: runContext), table: ProvisioningHarness.stateTable)
         try await runs.record(provisioned)
         #expect(try await runs.lastRun(window: "2026-11")?.result == "provisioned")
         #expect(Set(runContext.requestCounter.snapshot.keys) == ProvisioningRunLog.permissions.operationNames)
@@ -98,7 +100,8 @@ import TransferWatchWorkflows
                     dynamo: dynamo, stateTable: ProvisioningHarness.stateTable,
                     employeesTable: ProvisioningHarness.employeesTable, logger: quietLogger()),
                 registry: ServerRegistry(dynamo: dynamo, table: ProvisioningHarness.stateTable),
-                employees: EmployeeDirectory(dynamo: dynamo, table: ProvisioningHarness.employeesTable, logger: quietLogger()),
+                employees: EmployeeDirectory(
+                    dynamo: dynamo, table: ProvisioningHarness.employeesTable, logger: quietLogger()),
                 transfer: TransferClient(context: context), s3: S3Client(context: context),
                 outcomes: CopyOutcomeLog(dynamo: dynamo, table: ProvisioningHarness.stateTable),
                 provisioningRuns: ProvisioningRunLog(dynamo: dynamo, table: ProvisioningHarness.stateTable)),

@@ -70,7 +70,8 @@ import TransferWatchWorkflows
         // At 10:30, half: 5 × 0.5 = 2.5, rounded to 3 (schoolbook rounding away from zero).
         CopiesCase(name: "half past", now: "2026-11-29T10:30:00Z", currentHour: 1, previousHour: 5, succeeded: 4),
         // At 10:59:59 almost none of the previous hour counts.
-        CopiesCase(name: "end of the hour", now: "2026-11-29T10:59:59Z", currentHour: 7, previousHour: 100, succeeded: 7),
+        CopiesCase(
+            name: "end of the hour", now: "2026-11-29T10:59:59Z", currentHour: 7, previousHour: 100, succeeded: 7),
     ]
 
     @Test(arguments: copiesCases) func succeededLastHourProratesThePreviousHour(_ test: CopiesCase) {
@@ -83,12 +84,14 @@ import TransferWatchWorkflows
     @Test func failuresCountWithinTheLastHourAndUpToNow() {
         let now = date("2026-11-29T10:00:00Z")
         func failure(_ key: String, _ at: String) -> CopyOutcomeLog.Failure {
-            CopyOutcomeLog.Failure(key: key, bucket: "in", window: "2026-11", errorCode: "AccessDenied", attempts: 3, at: date(at))
+            CopyOutcomeLog.Failure(
+                key: key, bucket: "in", window: "2026-11", errorCode: "AccessDenied", attempts: 3, at: date(at))
         }
         let copies = PipelineSnapshot.Copies.make(
             failures: [
                 failure("a/1", "2026-11-29T08:59:00Z"),  // more than an hour ago
-                failure("a/2", "2026-11-29T09:00:00Z"),  // exactly an hour ago: outside (the last hour is (now-1h, now])
+                // Exactly an hour ago: outside, the last hour being (now - 1h, now].
+                failure("a/2", "2026-11-29T09:00:00Z"),
                 failure("b/1", "2026-11-29T09:30:00Z"),
                 failure("c/1", "2026-11-29T10:00:00Z"),
                 failure("d/1", "2026-11-29T10:30:00Z"),  // after now (a replay at an earlier --now): ignored

@@ -16,7 +16,12 @@ import TransferWatchWorkflows
 
     @Test func snapshotFollowsTheWindowFromProvisioningToTeardown() async throws {
         let harness = try await ProvisioningHarness.make(
-            employees: EmployeeRow.roster(valid: 5, extra: [EmployeeRow.broken[0], EmployeeRow(username: "inactive.ian", sshPublicKey: EmployeeRow.ed25519Key(77), isActive: false)]))
+            employees: EmployeeRow.roster(
+                valid: 5,
+                extra: [
+                    EmployeeRow.broken[0],
+                    EmployeeRow(username: "inactive.ian", sshPublicKey: EmployeeRow.ed25519Key(77), isActive: false),
+                ]))
         let s3 = S3Client(context: TestContexts.make(endpoint: harness.moto.endpoint))
         try await s3.createBucket(ProvisioningHarness.bucket)
         try await s3.createBucket(Self.archive)
@@ -61,8 +66,10 @@ import TransferWatchWorkflows
         let at = date("2026-11-29T10:00:00Z")
         let counter = OutcomeCounter()
         let log = CopyOutcomeLog(dynamo: harness.dynamo, table: ProvisioningHarness.stateTable)
-        let good = copyWorkflow(harness, s3: s3, destination: Self.archive, rules: rules, log: log, counter: counter, now: at)
-        let broken = copyWorkflow(harness, s3: s3, destination: "no-such-archive", rules: rules, log: log, counter: counter, now: at)
+        let good = copyWorkflow(
+            harness, s3: s3, destination: Self.archive, rules: rules, log: log, counter: counter, now: at)
+        let broken = copyWorkflow(
+            harness, s3: s3, destination: "no-such-archive", rules: rules, log: log, counter: counter, now: at)
         var records: [CopyStepRecord] = []
         for key in ["employee01/a.pdf", "employee02/b.pdf", "employee03/c.pdf", "stranger/x.pdf"] {
             records.append(try await good.run(try await upload(key, s3: s3, at: at)))
@@ -82,7 +89,8 @@ import TransferWatchWorkflows
         #expect(try await log.failures(window: "2026-11").map(\.key) == ["employee04/d.pdf", "employee05/e.pdf"])
 
         // A redelivery of the failing key overwrites its failure item instead of adding one.
-        _ = try await broken.run(S3ObjectEvent(bucket: ProvisioningHarness.bucket, key: "employee04/d.pdf", eventTime: at))
+        _ = try await broken.run(
+            S3ObjectEvent(bucket: ProvisioningHarness.bucket, key: "employee04/d.pdf", eventTime: at))
         #expect(try await log.failures(window: "2026-11").count == 2)
 
         let on29th = try await builder.build(at: date("2026-11-29T10:30:00Z"))
@@ -90,7 +98,9 @@ import TransferWatchWorkflows
             on29th.counter
                 == .init(delivered: 4, expected: 5, missing: ["employee04"], lastDeliveryAt: at))
         #expect(!on29th.window.isComplete && !on29th.window.isClosed)
-        #expect(on29th.copies == .init(failedLast1h: 2, succeededLast1h: 5, lastFailureAt: at, failedKeys: ["employee04/d.pdf"]))
+        #expect(
+            on29th.copies
+                == .init(failedLast1h: 2, succeededLast1h: 5, lastFailureAt: at, failedKeys: ["employee04/d.pdf"]))
         let age29 = date("2026-11-29T10:30:00Z").timeIntervalSince(createdAt)
         #expect(on29th.server?.age == .seconds(Int64(age29)))
         #expect(on29th.server?.costSoFar == ((age29 / 3600) * 0.30 * 100).rounded() / 100)
@@ -99,7 +109,9 @@ import TransferWatchWorkflows
         let on30th = try await builder.build(at: createdAt.addingTimeInterval(2 * 86_400))
         #expect(on30th.server?.age == .seconds(2 * 86_400))
         #expect(on30th.server?.costSoFar == 14.4)
-        #expect(on30th.copies == .init(failedLast1h: 0, succeededLast1h: 0, lastFailureAt: at, failedKeys: ["employee04/d.pdf"]))
+        #expect(
+            on30th.copies
+                == .init(failedLast1h: 0, succeededLast1h: 0, lastFailureAt: at, failedKeys: ["employee04/d.pdf"]))
         #expect(on30th.counter.delivered == 4)
         #expect(!on30th.window.isClosed)
         let facts = try on30th.facts()
@@ -123,7 +135,8 @@ import TransferWatchWorkflows
         #expect(after.managedServers.isEmpty && after.orphanServers.isEmpty)
         #expect(after.counter.delivered == 4)
         #expect(after.status(alerts: []).server == nil)
-        #expect(rules.calls == ["provision", "copy", "copy", "copy", "copy", "copy", "copy", "copy", "copy", "teardown"])
+        #expect(
+            rules.calls == ["provision", "copy", "copy", "copy", "copy", "copy", "copy", "copy", "copy", "teardown"])
     }
 
     /// Before provisioning recorded the window: a snapshot that says so, not an error.
@@ -134,13 +147,18 @@ import TransferWatchWorkflows
         let snapshot = try await makeBuilder(harness, s3: s3).build(at: date("2026-11-29T10:00:00Z"))
         #expect(!snapshot.window.isRecorded)
         #expect(snapshot.window.openedAt == date("2026-11-28T00:00:00Z"))
-        #expect(snapshot.counter == .init(delivered: 0, expected: 3, missing: ["employee01", "employee02", "employee03"], lastDeliveryAt: nil))
+        #expect(
+            snapshot.counter
+                == .init(
+                    delivered: 0, expected: 3, missing: ["employee01", "employee02", "employee03"], lastDeliveryAt: nil)
+        )
         #expect(snapshot.server == nil)
         #expect(snapshot.provisioning == .init(expectedUsers: 3, usersProvisioned: 0, lastResult: nil, lastRunAt: nil))
         #expect(try snapshot.facts()["server"] == .null)
         // Before the first provisioning time there is no window at all.
         await #expect(throws: PipelineSnapshotError.self) {
-            try await makeBuilder(harness, s3: s3, provision: "cron(0 0 28 11 ? 2026)").build(at: date("2026-11-01T00:00:00Z"))
+            try await makeBuilder(harness, s3: s3, provision: "cron(0 0 28 11 ? 2026)").build(
+                at: date("2026-11-01T00:00:00Z"))
         }
     }
 
@@ -195,7 +213,8 @@ import TransferWatchWorkflows
 
     func upload(_ key: String, s3: S3Client, at: Date) async throws -> S3ObjectEvent {
         let body = Data("invoice \(key)\n".utf8)
-        let eTag = try await s3.putObject(bucket: ProvisioningHarness.bucket, key: key, body: body, contentType: "application/pdf")
+        let eTag = try await s3.putObject(
+            bucket: ProvisioningHarness.bucket, key: key, body: body, contentType: "application/pdf")
         return S3ObjectEvent(
             bucket: ProvisioningHarness.bucket, key: key, size: Int64(body.count), eTag: eTag.normalized, eventTime: at)
     }

@@ -40,7 +40,8 @@ import TransferWatchWorkflows
         snapshot.provisioning.lastRunAt = nil
         let facts = try snapshot.facts()
         for path in [
-            "server", "server.id", "server.state", "server.online", "server.createdAt", "server.age", "server.costSoFar",
+            "server", "server.id", "server.state", "server.online", "server.createdAt", "server.age",
+            "server.costSoFar",
             "copies.lastFailureAt", "counter.lastDeliveryAt", "provisioning.lastResult", "provisioning.lastRunAt",
         ] {
             #expect(facts[path] == .null, "\(path)")
@@ -105,7 +106,8 @@ import TransferWatchWorkflows
                 id: "2026-11", isRecorded: true, openedAt: date("2026-11-28T00:00:00Z"),
                 closesAt: date("2026-12-01T00:00:00Z"), isComplete: false, isClosed: false,
                 maxLifespan: .seconds(172_800), closedReason: nil),
-            counter: .init(delivered: 3, expected: 5, missing: ["dave", "erin"], lastDeliveryAt: date("2026-11-29T08:12:00Z")),
+            counter: .init(
+                delivered: 3, expected: 5, missing: ["dave", "erin"], lastDeliveryAt: date("2026-11-29T08:12:00Z")),
             server: .init(
                 id: "s-0123", state: "ONLINE", isOnline: true, createdAt: date("2026-11-28T00:00:05Z"),
                 age: .seconds(122_395), costSoFar: 10.2),

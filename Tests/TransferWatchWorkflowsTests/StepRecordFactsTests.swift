@@ -57,10 +57,14 @@ import TransferWatchWorkflows
         record.usersAdopted = ["carol"]
         record.usersAlreadyProvisioned = 2
         record.usersNoLongerListed = ["zed"]
-        record.skipped = [.init(username: "eve", reason: "no sshPublicKey"), .init(username: nil, reason: "no username")]
+        record.skipped = [
+            .init(username: "eve", reason: "no sshPublicKey"), .init(username: nil, reason: "no username"),
+        ]
         record.inactive = ["frank"]
         record.windowOpened = true
-        record.failures = [StepFailure(step: "CreateUser", subject: "dave", code: "ThrottlingException", message: "slow down")]
+        record.failures = [
+            StepFailure(step: "CreateUser", subject: "dave", code: "ThrottlingException", message: "slow down")
+        ]
         record.requests = ["Transfer.CreateUser": 4, "DynamoDB.PutItem": 5]
         record.rateLimitWaitMilliseconds = 300
         record.serverWaitMilliseconds = 4000

@@ -43,7 +43,8 @@ extension PipelineStatus {
             lines.append("alerts:")
             for alert in alerts {
                 lines.append(
-                    "  \(alert.state) \(alert.rule) (\(alert.severity)) since \(Self.iso8601(alert.since)): \(alert.summary)")
+                    "  \(alert.state) \(alert.rule) (\(alert.severity)) since \(Self.iso8601(alert.since)): \(alert.summary)"
+                )
             }
         }
         return lines.joined(separator: "\n")

@@ -24,7 +24,10 @@ package struct PipelineSnapshot: Sendable, Equatable {
         package var closedReason: String?
 
         /// Makes a value.
-        package init(id: String, isRecorded: Bool, openedAt: Date, closesAt: Date, isComplete: Bool, isClosed: Bool, maxLifespan: Duration, closedReason: String?) {
+        package init(
+            id: String, isRecorded: Bool, openedAt: Date, closesAt: Date, isComplete: Bool, isClosed: Bool,
+            maxLifespan: Duration, closedReason: String?
+        ) {
             self.id = id
             self.isRecorded = isRecorded
             self.openedAt = openedAt
