@@ -114,6 +114,12 @@ import TransferWatchWorkflows
         #expect(snapshot.copies.failedKeys == ["employee01/a.pdf"])
         #expect(snapshot.copies.succeededLast1h == 2)
         #expect(snapshot.provisioning.usersProvisioned == 2)
+        // The snapshot's documented cost for one server, one failure and one window.
+        #expect(
+            context.requestCounter.snapshot == [
+                "DynamoDB.GetItem": 5, "DynamoDB.Query": 3, "DynamoDB.Scan": 1, "Transfer.ListServers": 1,
+                "Transfer.DescribeServer": 1, "S3.HeadObject": 1,
+            ])
         let sent = Set(context.requestCounter.snapshot.keys)
         #expect(sent == PipelineSnapshotBuilder.permissions.operationNames)
         PermissionDriftTests.expectPolicyCovers(sent)

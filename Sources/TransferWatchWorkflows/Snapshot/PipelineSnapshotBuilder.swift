@@ -18,10 +18,10 @@ import TransferWatchConfig
 /// provisioning has not recorded yet is not an error: the snapshot says 0 delivered and no server. Broken
 /// employee records go to ``PipelineSnapshot/problems``; the others are counted.
 ///
-/// Requests per snapshot: GetItem ×3–4 (window, server, last provisioning run, success buckets ×2), Query ×3
-/// (deliveries, users, failures), a Scan of the employees table, ListServers and one DescribeServer per
-/// listed server, GetItem per other window a managed server is tagged for, and one HeadObject per recorded
-/// failure (failures are rare).
+/// Requests per snapshot: 5 GetItem (window, server, last provisioning run, two hourly success counts), 3 Query
+/// (deliveries, users, failures; more pages for big windows), 1 Scan of the employees table, 1 ListServers and
+/// one DescribeServer per listed server, one GetItem per other window a managed server is tagged for, and one
+/// HeadObject per recorded failure (failures are rare). One server and one failure: 12 requests.
 package struct PipelineSnapshotBuilder: Sendable {
     /// What the snapshot reads from.
     package struct Sources: Sendable {
