@@ -190,6 +190,30 @@ import TransferWatchWorkflows
             try await pipeline.s3.headObject(bucket: "invoices-incoming", key: "alice/a.pdf") != nil, "nothing moved")
     }
 
+    /// A schedule with no provisioning time before `--now` is a configuration problem: exit 2, naming the file.
+    @Test func noProvisioningTimeBeforeNowIsExitTwo() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tw-status-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let configFile = directory.appendingPathComponent("transferwatch.yaml")
+        try """
+        region: us-east-1
+        endpoint: http://127.0.0.1:9
+        buckets: {source: invoices-incoming, destination: invoices-archive}
+        tables: {employees: SFTPUsers, state: TransferWatchState}
+        sftp:
+          provision: "cron(0 0 28 11 ? 2030)"
+        """.write(to: configFile, atomically: true, encoding: .utf8)
+        let result = try CLIProcess.run(
+            ["--config", configFile.path, "--now", "2026-11-29T10:00:00Z", "status"],
+            environment: ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"])
+        #expect(result.status == 2)
+        #expect(
+            result.errorLines == [
+                "error: \(configFile.path): sftp.provision cron(0 0 28 11 ? 2030) has no time at or before 2026-11-29T10:00:00Z: no delivery window yet"
+            ])
+        #expect(result.standardOutput.isEmpty)
+    }
+
     static func object(_ json: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any], "\(json)")
     }
