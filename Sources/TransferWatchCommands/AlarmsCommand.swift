@@ -25,7 +25,7 @@ struct AlarmsCommand: AsyncParsableCommand {
                 when any of them is. Alarms are tagged transferwatch:managed=true and \
                 transferwatch:environment=<environment>; only alarms with those tags are updated or deleted. \
                 Prints the plan (+ create, ~ update with the changed fields, - delete, = unchanged). \
-                Exit status: 0 in sync; 1 a change failed; 2 a configuration or rule-file error.
+                Exit status: 0 in sync; 1 a change failed or an unmanaged alarm holds a declared name; 2 a configuration or rule-file error.
                 """
         )
 
@@ -54,13 +54,22 @@ struct AlarmsCommand: AsyncParsableCommand {
                 cloudWatch: CloudWatchClient(context: context.aws), naming: naming, logger: context.logger)
             let plan = try await synchronizer.plan(for: compiled.alarms)
             print(plan.rendered(dryRun: dryRun))
-            guard !dryRun, plan.writeCount > 0 else { return }
-            let outcome = await synchronizer.apply(plan)
-            for line in outcome.done { print(line) }
-            for failure in outcome.failures {
-                TransferWatchCommand.printError("error: \(failure.step) failed: \(failure.error)")
+            var failed = false
+            if !dryRun, plan.writeCount > 0 {
+                let outcome = await synchronizer.apply(plan)
+                for line in outcome.done { print(line) }
+                for failure in outcome.failures {
+                    TransferWatchCommand.printError("error: \(failure.step) failed: \(failure.error)")
+                }
+                failed = !outcome.failures.isEmpty
             }
-            if !outcome.failures.isEmpty { throw CommandFailure.failed() }
+            for name in plan.conflicts {
+                TransferWatchCommand.printError(
+                    "error: alarm \(name) exists but is not managed by transferwatch; left alone (delete or rename it, "
+                        + "or tag it transferwatch:managed=true and transferwatch:environment=\(naming.environment))")
+                failed = true
+            }
+            if failed { throw CommandFailure.failed() }
         }
     }
 }

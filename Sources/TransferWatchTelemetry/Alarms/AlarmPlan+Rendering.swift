@@ -23,7 +23,8 @@ extension AlarmPlan {
         func count(_ kind: String) -> Int { all.filter { $0 == kind }.count }
         lines.append(
             "Plan: \(count("create")) to create, \(count("update")) to update, \(count("delete")) to delete, "
-                + "\(count("unchanged")) unchanged.")
+                + "\(count("unchanged")) unchanged"
+                + (count("conflict") > 0 ? ", \(count("conflict")) in conflict." : "."))
         if dryRun { lines.append("Dry run: nothing was changed.") }
         return lines.joined(separator: "\n")
     }
@@ -34,6 +35,9 @@ extension AlarmPlan {
         case .update(_, let changes): ["~ update \(step.name)"] + changes.map { "    \($0)" }
         case .delete: ["- delete \(step.name)"]
         case .unchanged: ["= unchanged \(step.name)"]
+        case .conflict:
+            ["! conflict \(step.name) exists but is not managed by transferwatch (no transferwatch:managed tag): "
+                + "left alone; delete or rename it, or tag it to adopt it"]
         }
     }
 
@@ -74,6 +78,7 @@ extension AlarmPlan.Step {
         case .update: "update"
         case .delete: "delete"
         case .unchanged: "unchanged"
+        case .conflict: "conflict"
         }
     }
 }

@@ -15,19 +15,24 @@ package struct AlarmPlan: Sendable, Hashable {
         case delete(name: String)
         /// The alarm matches the rule.
         case unchanged(name: String)
+        /// An alarm with the desired name exists but is not ours (no ownership tags): left alone, and the sync
+        /// fails until someone tags, renames or deletes it.
+        case conflict(name: String)
 
         /// The alarm's name.
         package var name: String {
             switch self {
             case .create(let alarm), .update(let alarm, _): Self.name(of: alarm)
-            case .delete(let name), .unchanged(let name): name
+            case .delete(let name), .unchanged(let name), .conflict(let name): name
             }
         }
 
         /// Whether carrying the step out writes to CloudWatch.
         package var isWrite: Bool {
-            if case .unchanged = self { return false }
-            return true
+            switch self {
+            case .unchanged, .conflict: false
+            case .create, .update, .delete: true
+            }
         }
 
         private static func name(of alarm: Alarm) -> String {
@@ -57,18 +62,26 @@ package struct AlarmPlan: Sendable, Hashable {
         metricSteps.filter(\.isWrite).count + compositeSteps.filter(\.isWrite).count
     }
 
+    /// The steps that conflict with alarms we do not own.
+    package var conflicts: [String] {
+        (metricSteps.map { ($0.kind, $0.name) } + compositeSteps.map { ($0.kind, $0.name) })
+            .filter { $0.0 == "conflict" }.map(\.1)
+    }
+
     /// The plan that makes the owned alarms match `desired`.
     ///
     /// - Parameters:
     ///   - desired: what the rules declare.
     ///   - ownedMetricAlarms: metric alarms CloudWatch has that carry our ownership tags (tags ignored here).
     ///   - ownedCompositeAlarms: likewise for composite alarms.
+    ///   - foreignNames: alarms CloudWatch has that are not ours; a desired alarm of the same name is a conflict.
     package static func make(
         desired: DesiredAlarms, ownedMetricAlarms: [CloudWatchClient.MetricAlarm],
-        ownedCompositeAlarms: [CloudWatchClient.CompositeAlarm]
+        ownedCompositeAlarms: [CloudWatchClient.CompositeAlarm], foreignNames: Set<String> = []
     ) -> AlarmPlan {
         let owned = Dictionary(ownedMetricAlarms.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var metricSteps: [Step<CloudWatchClient.MetricAlarm>] = desired.metricAlarms.map { alarm in
+            if foreignNames.contains(alarm.name) { return .conflict(name: alarm.name) }
             guard let existing = owned[alarm.name] else { return .create(alarm) }
             let changes = AlarmFieldChange.changes(from: existing, to: alarm)
             return changes.isEmpty ? .unchanged(name: alarm.name) : .update(alarm, changes)
@@ -81,7 +94,9 @@ package struct AlarmPlan: Sendable, Hashable {
             ownedCompositeAlarms.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var compositeSteps: [Step<CloudWatchClient.CompositeAlarm>] = []
         if let composite = desired.composite {
-            if let existing = ownedComposites[composite.name] {
+            if foreignNames.contains(composite.name) {
+                compositeSteps.append(.conflict(name: composite.name))
+            } else if let existing = ownedComposites[composite.name] {
                 let changes = AlarmFieldChange.changes(from: existing, to: composite)
                 compositeSteps.append(changes.isEmpty ? .unchanged(name: composite.name) : .update(composite, changes))
             } else {

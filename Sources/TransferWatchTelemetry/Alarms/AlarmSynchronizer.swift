@@ -82,7 +82,8 @@ package struct AlarmSynchronizer: Sendable {
                 metadata: ["alarm.names": "\(owned.foreignNames.sorted().joined(separator: ","))"])
         }
         return AlarmPlan.make(
-            desired: desired, ownedMetricAlarms: owned.metricAlarms, ownedCompositeAlarms: owned.compositeAlarms)
+            desired: desired, ownedMetricAlarms: owned.metricAlarms, ownedCompositeAlarms: owned.compositeAlarms,
+            foreignNames: Set(owned.foreignNames))
     }
 
     /// What carrying out a plan did.
@@ -118,7 +119,7 @@ package struct AlarmSynchronizer: Sendable {
             case .update(var alarm, _):
                 alarm.tags = tags
                 await attempt("update", alarm.name) { () throws(AWSError) in try await cloudWatch.putMetricAlarm(alarm) }
-            case .delete, .unchanged:
+            case .delete, .unchanged, .conflict:
                 continue
             }
         }
@@ -134,7 +135,7 @@ package struct AlarmSynchronizer: Sendable {
                 await attempt("delete", name) { () throws(AWSError) in
                     try await cloudWatch.deleteAlarms(names: [], compositeNames: [name])
                 }
-            case .unchanged:
+            case .unchanged, .conflict:
                 continue
             }
         }
