@@ -59,7 +59,7 @@ struct AlarmsCommand: AsyncParsableCommand {
                 let outcome = await synchronizer.apply(plan)
                 for line in outcome.done { print(line) }
                 for failure in outcome.failures {
-                    TransferWatchCommand.printError("error: \(failure.step) failed: \(failure.error)")
+                    TransferWatchCommand.printError("error: \(failure.step) failed: \(oneLine(failure.error))")
                 }
                 failed = !outcome.failures.isEmpty
             }
@@ -72,4 +72,10 @@ struct AlarmsCommand: AsyncParsableCommand {
             if failed { throw CommandFailure.failed() }
         }
     }
+}
+
+/// An error's description on one line (service error bodies, such as an emulator's HTML page, can span lines).
+func oneLine(_ error: any Error) -> String {
+    "\(error)".split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        .joined(separator: " ")
 }

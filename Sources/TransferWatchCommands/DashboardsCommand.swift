@@ -65,6 +65,9 @@ struct DashboardsCommand: AsyncParsableCommand {
             let context = try CommandContext.make(global: root.global)
             let configuration = context.configuration
             let templates = try DashboardFiles.load([configuration.dashboards.resolved])
+            guard !templates.isEmpty else {
+                throw CommandFailure.usage("error: \(configuration.dashboards.resolved): no *.json dashboard files")
+            }
             try DashboardFiles.lint(templates)
             let publisher = DashboardPublisher(
                 cloudWatch: CloudWatchClient(context: context.aws), namespace: configuration.namespace,

@@ -45,6 +45,11 @@ import TransferWatchTestSupport
         withKnownIssue("moto 5.2.1 does not implement PutCompositeAlarm") {
             #expect(first.status == 0, "\(first.standardError)")
         }
+        // moto's 500 is an HTML page: the failure is still reported on one line.
+        #expect(first.errorLines.filter { $0.hasPrefix("error: ") } == first.errorLines.filter {
+            $0.hasPrefix("error: create TransferWatch-e2e-pipeline-unhealthy failed: CloudWatch.PutCompositeAlarm failed: ")
+        })
+        #expect(!first.errorLines.contains { $0.hasPrefix("<") }, "\(first.standardError)")
         #expect(
             try await names() == [
                 "TransferWatch-e2e-bytes-low", "TransferWatch-e2e-copy-failed", "TransferWatch-e2e-copy-failed-old",

@@ -107,7 +107,10 @@ package struct AlarmSynchronizer: Sendable {
                 outcome.failures.append(("\(verb) \(name)", error))
                 logger.error(
                     "alarm change failed",
-                    metadata: ["alarm.step": "\(verb)", "alarm.name": "\(name)", "error": "\(error)"])
+                    metadata: [
+                        "alarm.step": "\(verb)", "alarm.name": "\(name)",
+                        "error": "\("\(error)".split(whereSeparator: \.isNewline).joined(separator: " "))",
+                    ])
             }
         }
         let tags = naming.ownershipTags

@@ -52,7 +52,9 @@ package struct DashboardPublisher: Sendable {
         package var summary: String {
             let verb = isDryRun ? "would publish" : (error == nil ? "published" : "failed to publish")
             var line = "\(verb) \(dashboardName) from \(file) (\(bodySize) bytes)"
-            if let error { line += ": \(error)" }
+            if let error {
+                line += ": " + "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+            }
             for message in validationMessages {
                 line += "\n  warning: \(message.dataPath ?? "body"): \(message.message)"
             }
@@ -76,7 +78,12 @@ package struct DashboardPublisher: Sendable {
                     logger.info("dashboard published", metadata: ["dashboard.name": "\(name)"])
                 } catch {
                     result.error = error
-                    logger.error("dashboard not published", metadata: ["dashboard.name": "\(name)", "error": "\(error)"])
+                    logger.error(
+                        "dashboard not published",
+                        metadata: [
+                            "dashboard.name": "\(name)",
+                            "error": "\("\(error)".split(whereSeparator: \.isNewline).joined(separator: " "))",
+                        ])
                 }
             }
             results.append(result)
