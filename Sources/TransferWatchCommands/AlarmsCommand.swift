@@ -48,7 +48,8 @@ struct AlarmsCommand: AsyncParsableCommand {
             }
             if configuration.alerts.snsTopicArn == nil {
                 TransferWatchCommand.printError(
-                    "warning: \(context.configurationPath): alerts.snsTopicArn is not set; the alarms will have no actions")
+                    "warning: \(context.configurationPath): alerts.snsTopicArn is not set; the alarms will have no actions"
+                )
             }
             let synchronizer = AlarmSynchronizer(
                 cloudWatch: CloudWatchClient(context: context.aws), naming: naming, logger: context.logger)

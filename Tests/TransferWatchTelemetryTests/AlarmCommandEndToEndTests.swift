@@ -19,10 +19,12 @@ import TransferWatchTestSupport
         let cloudWatch = CloudWatchClient(context: TestContexts.make(endpoint: moto.endpoint))
         let workspace = try Workspace(endpoint: moto.endpoint)
         try workspace.writeRules([
-            .init(alert: "copy-failed"), .init(alert: "bytes-low", metric: "BytesCopied", comparison: "LessThanThreshold"),
+            .init(alert: "copy-failed"),
+            .init(alert: "bytes-low", metric: "BytesCopied", comparison: "LessThanThreshold"),
         ])
         // Created by hand, untagged, with a similar name: never ours.
-        try await cloudWatch.putMetricAlarm(AlarmSyncIntegrationTests.foreignAlarm(name: "TransferWatch-e2e-copy-failed-old"))
+        try await cloudWatch.putMetricAlarm(
+            AlarmSyncIntegrationTests.foreignAlarm(name: "TransferWatch-e2e-copy-failed-old"))
         func names() async throws -> [String] { try await cloudWatch.describeAlarms().names.sorted() }
 
         // --dry-run: the plan, and nothing written.
@@ -41,14 +43,21 @@ import TransferWatchTestSupport
 
         // The first real run creates the metric alarms.
         let first = try workspace.run(["alarms", "sync"])
-        #expect(first.standardOutput.contains("created TransferWatch-e2e-bytes-low\ncreated TransferWatch-e2e-copy-failed\n"), "\(first.standardOutput)")
+        #expect(
+            first.standardOutput.contains(
+                "created TransferWatch-e2e-bytes-low\ncreated TransferWatch-e2e-copy-failed\n"),
+            "\(first.standardOutput)")
         withKnownIssue("moto 5.2.1 does not implement PutCompositeAlarm") {
             #expect(first.status == 0, "\(first.standardError)")
         }
         // moto's 500 is an HTML page: the failure is still reported on one line.
-        #expect(first.errorLines.filter { $0.hasPrefix("error: ") } == first.errorLines.filter {
-            $0.hasPrefix("error: create TransferWatch-e2e-pipeline-unhealthy failed: CloudWatch.PutCompositeAlarm failed: ")
-        })
+        #expect(
+            first.errorLines.filter { $0.hasPrefix("error: ") }
+                == first.errorLines.filter {
+                    $0.hasPrefix(
+                        "error: create TransferWatch-e2e-pipeline-unhealthy failed: CloudWatch.PutCompositeAlarm failed: "
+                    )
+                })
         #expect(!first.errorLines.contains { $0.hasPrefix("<") }, "\(first.standardError)")
         #expect(
             try await names() == [
@@ -58,24 +67,33 @@ import TransferWatchTestSupport
 
         // The second run finds every metric alarm unchanged and writes none of them.
         let second = try workspace.run(["alarms", "sync"])
-        #expect(second.standardOutput.contains("= unchanged TransferWatch-e2e-bytes-low\n= unchanged TransferWatch-e2e-copy-failed\n"), "\(second.standardOutput)")
+        #expect(
+            second.standardOutput.contains(
+                "= unchanged TransferWatch-e2e-bytes-low\n= unchanged TransferWatch-e2e-copy-failed\n"),
+            "\(second.standardOutput)")
         #expect(!second.standardOutput.contains("created TransferWatch-e2e-copy-failed"))
         #expect(!second.standardOutput.contains("updated"))
         #expect(try await cloudWatch.describeAlarms(prefix: "TransferWatch-e2e-") == before)
         withKnownIssue("moto 5.2.1 keeps no composite alarm, so it is planned again") {
-            #expect(second.standardOutput.contains("Plan: 0 to create, 0 to update, 0 to delete, 3 unchanged."), "\(second.standardOutput)")
+            #expect(
+                second.standardOutput.contains("Plan: 0 to create, 0 to update, 0 to delete, 3 unchanged."),
+                "\(second.standardOutput)")
         }
 
         // A changed threshold is an update with its diff; a removed rule is deleted; the foreign alarm stays.
         try workspace.writeRules([.init(alert: "copy-failed", threshold: "3")])
         let third = try workspace.run(["alarms", "sync"])
-        #expect(third.standardOutput.contains("""
-            - delete TransferWatch-e2e-bytes-low
-            ~ update TransferWatch-e2e-copy-failed
-                threshold: 1 -> 3
+        #expect(
+            third.standardOutput.contains(
+                """
+                - delete TransferWatch-e2e-bytes-low
+                ~ update TransferWatch-e2e-copy-failed
+                    threshold: 1 -> 3
 
-            """), "\(third.standardOutput)")
-        #expect(third.standardOutput.contains("updated TransferWatch-e2e-copy-failed\ndeleted TransferWatch-e2e-bytes-low\n"))
+                """), "\(third.standardOutput)")
+        #expect(
+            third.standardOutput.contains(
+                "updated TransferWatch-e2e-copy-failed\ndeleted TransferWatch-e2e-bytes-low\n"))
         #expect(try await names() == ["TransferWatch-e2e-copy-failed", "TransferWatch-e2e-copy-failed-old"])
         let updated = try await cloudWatch.describeAlarms(names: ["TransferWatch-e2e-copy-failed"]).metricAlarms.first
         #expect(updated?.alarm.threshold == 3)
@@ -89,14 +107,16 @@ import TransferWatchTestSupport
         #expect(result.errorLines.count == 1)
         #expect(
             result.errorLines.first?.hasPrefix(
-                "\(workspace.rulesFile.path):6:16: error: rule 'copy-failed': alarm metric 'CopyFailures' is not a metric TransferWatch publishes") == true,
+                "\(workspace.rulesFile.path):6:16: error: rule 'copy-failed': alarm metric 'CopyFailures' is not a metric TransferWatch publishes"
+            ) == true,
             "\(result.standardError)")
         #expect(result.standardOutput.isEmpty, "nothing planned")
     }
 
     @Test func aMalformedRuleFileIsAnErrorWithItsPosition() async throws {
         let workspace = try Workspace(endpoint: URL(string: "http://127.0.0.1:9")!)
-        try "groups:\n  - name: copy\n    kind: step\n    workflow: copy\n    rules:\n      - alert: x\n        expr: result ==\n        severity: critical\n"
+        try
+            "groups:\n  - name: copy\n    kind: step\n    workflow: copy\n    rules:\n      - alert: x\n        expr: result ==\n        severity: critical\n"
             .write(to: workspace.rulesFile, atomically: true, encoding: .utf8)
         let result = try workspace.run(["alarms", "sync"])
         #expect(result.status == 2)

@@ -29,7 +29,8 @@ import TransferWatchTelemetry
 
     @Test func theCompositeAlarmIsInAlarmWhenAnyManagedAlarmIs() throws {
         let groups = try AlarmFixtures.groups([
-            .init(alert: "copy-failed"), .init(alert: "bytes-low", metric: "BytesCopied", comparison: "LessThanThreshold"),
+            .init(alert: "copy-failed"),
+            .init(alert: "bytes-low", metric: "BytesCopied", comparison: "LessThanThreshold"),
         ])
         let composite = try #require(AlarmFixtures.compiler().compile(groups).alarms.composite)
         #expect(composite.name == "TransferWatch-test-pipeline-unhealthy")
@@ -50,7 +51,8 @@ import TransferWatchTelemetry
             Issue.record("expected a metric source")
             return
         }
-        #expect(dimensions == [.init(name: "Environment", value: "test"), .init(name: "Rule", value: "stalled-counter")])
+        #expect(
+            dimensions == [.init(name: "Environment", value: "test"), .init(name: "Rule", value: "stalled-counter")])
     }
 
     @Test func withoutATopicTheAlarmsHaveNoActions() throws {
@@ -62,12 +64,13 @@ import TransferWatchTelemetry
     @Test func anUnpublishedMetricIsAnErrorAtTheRule() throws {
         let groups = try AlarmFixtures.groups([.init(alert: "copy-failed", metric: "CopyFailures")])
         let compiled = AlarmFixtures.compiler().compile(groups)
-        #expect(compiled.diagnostics.map(\.description) == [
-            "rules/alarms.yaml:6:16: error: rule 'copy-failed': alarm metric 'CopyFailures' is not a metric "
-                + "TransferWatch publishes (one of CopySucceeded, CopyFailed, CopyLatency, BytesCopied, "
-                + "UploadsDelivered, EmployeesExpected, ServerOnline, ServerAgeHours, UsersProvisioned, "
-                + "ProvisioningFailed, TeardownCompleted, RuleViolations, AlertsFiring)"
-        ])
+        #expect(
+            compiled.diagnostics.map(\.description) == [
+                "rules/alarms.yaml:6:16: error: rule 'copy-failed': alarm metric 'CopyFailures' is not a metric "
+                    + "TransferWatch publishes (one of CopySucceeded, CopyFailed, CopyLatency, BytesCopied, "
+                    + "UploadsDelivered, EmployeesExpected, ServerOnline, ServerAgeHours, UsersProvisioned, "
+                    + "ProvisioningFailed, TeardownCompleted, RuleViolations, AlertsFiring)"
+            ])
         #expect(compiled.alarms.metricAlarms.isEmpty)
     }
 
@@ -91,10 +94,11 @@ import TransferWatchTelemetry
     @Test func anAlertCannotTakeTheCompositeAlarmsName() throws {
         let groups = try AlarmFixtures.groups([.init(alert: "pipeline-unhealthy")])
         let compiled = AlarmFixtures.compiler().compile(groups)
-        #expect(compiled.diagnostics.map(\.message) == [
-            "rule 'pipeline-unhealthy': alert name 'pipeline-unhealthy' is reserved for the composite alarm "
-                + "TransferWatch-test-pipeline-unhealthy"
-        ])
+        #expect(
+            compiled.diagnostics.map(\.message) == [
+                "rule 'pipeline-unhealthy': alert name 'pipeline-unhealthy' is reserved for the composite alarm "
+                    + "TransferWatch-test-pipeline-unhealthy"
+            ])
     }
 
     @Test func ownershipNeedsBothTagsForThisEnvironment() {

@@ -35,15 +35,17 @@ import TransferWatchTelemetry
         let before = try Self.desired([.init(alert: "copy-failed", threshold: "1", evaluationPeriods: 1)])
         let after = try Self.desired([.init(alert: "copy-failed", threshold: "2.5", evaluationPeriods: 3)])
         let plan = AlarmPlan.make(
-            desired: after, ownedMetricAlarms: before.metricAlarms, ownedCompositeAlarms: [try #require(before.composite)])
+            desired: after, ownedMetricAlarms: before.metricAlarms,
+            ownedCompositeAlarms: [try #require(before.composite)])
         guard case .update(let alarm, let changes) = try #require(plan.metricSteps.first) else {
             Issue.record("expected an update, got \(plan.metricSteps)")
             return
         }
         #expect(alarm.threshold == 2.5)
-        #expect(changes.map(\.description) == [
-            "threshold: 1 -> 2.5", "evaluationPeriods: 1 -> 3", "datapointsToAlarm: 1 -> 3",
-        ])
+        #expect(
+            changes.map(\.description) == [
+                "threshold: 1 -> 2.5", "evaluationPeriods: 1 -> 3", "datapointsToAlarm: 1 -> 3",
+            ])
         #expect(plan.compositeSteps.map(\.kind) == ["unchanged"])
     }
 
@@ -51,20 +53,23 @@ import TransferWatchTelemetry
         let before = try Self.desired([.init(alert: "copy-failed"), .init(alert: "bytes-low", metric: "BytesCopied")])
         let after = try Self.desired([.init(alert: "copy-failed")])
         let plan = AlarmPlan.make(
-            desired: after, ownedMetricAlarms: before.metricAlarms, ownedCompositeAlarms: [try #require(before.composite)])
-        #expect(plan.metricSteps == [
-            .delete(name: "TransferWatch-test-bytes-low"), .unchanged(name: "TransferWatch-test-copy-failed"),
-        ])
+            desired: after, ownedMetricAlarms: before.metricAlarms,
+            ownedCompositeAlarms: [try #require(before.composite)])
+        #expect(
+            plan.metricSteps == [
+                .delete(name: "TransferWatch-test-bytes-low"), .unchanged(name: "TransferWatch-test-copy-failed"),
+            ])
         guard case .update(_, let changes) = try #require(plan.compositeSteps.first) else {
             Issue.record("expected the composite to be updated, got \(plan.compositeSteps)")
             return
         }
-        #expect(changes == [
-            AlarmFieldChange(
-                field: "alarmRule",
-                old: #"ALARM("TransferWatch-test-bytes-low") OR ALARM("TransferWatch-test-copy-failed")"#,
-                new: #"ALARM("TransferWatch-test-copy-failed")"#)
-        ])
+        #expect(
+            changes == [
+                AlarmFieldChange(
+                    field: "alarmRule",
+                    old: #"ALARM("TransferWatch-test-bytes-low") OR ALARM("TransferWatch-test-copy-failed")"#,
+                    new: #"ALARM("TransferWatch-test-copy-failed")"#)
+            ])
     }
 
     @Test func removingEveryAlarmDeletesTheCompositeToo() throws {
@@ -79,13 +84,16 @@ import TransferWatchTelemetry
     @Test func thePlanPrintsLikeTerraform() throws {
         let before = try Self.desired([
             .init(alert: "copy-failed"), .init(alert: "old-rule", metric: "TeardownCompleted"),
-            .init(alert: "stale-server", metric: "ServerAgeHours", threshold: "48", comparison: "GreaterThanThreshold",
-                  statistic: "Maximum"),
+            .init(
+                alert: "stale-server", metric: "ServerAgeHours", threshold: "48", comparison: "GreaterThanThreshold",
+                statistic: "Maximum"),
         ])
         let after = try Self.desired([
-            .init(alert: "copy-failed"), .init(alert: "bytes-low", metric: "BytesCopied", comparison: "LessThanThreshold"),
-            .init(alert: "stale-server", metric: "ServerAgeHours", threshold: "72", comparison: "GreaterThanThreshold",
-                  statistic: "Maximum"),
+            .init(alert: "copy-failed"),
+            .init(alert: "bytes-low", metric: "BytesCopied", comparison: "LessThanThreshold"),
+            .init(
+                alert: "stale-server", metric: "ServerAgeHours", threshold: "72", comparison: "GreaterThanThreshold",
+                statistic: "Maximum"),
         ])
         let plan = AlarmPlan.make(desired: after, ownedMetricAlarms: before.metricAlarms, ownedCompositeAlarms: [])
         #expect(

@@ -30,10 +30,12 @@ import TransferWatchTestSupport
         try await cloudWatch.putMetricAlarm(Self.foreignAlarm(name: "TransferWatch-test-copy-failed-by-hand"))
         try await cloudWatch.putMetricAlarm(
             Self.foreignAlarm(
-                name: "TransferWatch-test-prod-copy", tags: ["transferwatch:managed": "true", "transferwatch:environment": "prod"]))
+                name: "TransferWatch-test-prod-copy",
+                tags: ["transferwatch:managed": "true", "transferwatch:environment": "prod"]))
         let synchronizer = AlarmSynchronizer(cloudWatch: cloudWatch, naming: AlarmFixtures.naming, logger: Self.logger)
         let version1 = try Self.desired([
-            .init(alert: "copy-failed"), .init(alert: "bytes-low", metric: "BytesCopied", comparison: "LessThanThreshold"),
+            .init(alert: "copy-failed"),
+            .init(alert: "bytes-low", metric: "BytesCopied", comparison: "LessThanThreshold"),
         ])
 
         // First run: both created, tagged, with actions to the topic.
@@ -74,16 +76,19 @@ import TransferWatchTestSupport
             return
         }
         #expect(changes.map(\.description) == ["threshold: 1 -> 5"])
-        #expect(plan3.rendered(dryRun: false).contains("~ update TransferWatch-test-copy-failed\n    threshold: 1 -> 5"))
+        #expect(
+            plan3.rendered(dryRun: false).contains("~ update TransferWatch-test-copy-failed\n    threshold: 1 -> 5"))
         let outcome3 = await synchronizer.apply(plan3)
         #expect(outcome3.done == ["updated TransferWatch-test-copy-failed", "deleted TransferWatch-test-bytes-low"])
         #expect(recorder.targets.filter { $0 == "DeleteAlarms" }.count == 1)
         let remaining = try await cloudWatch.describeAlarms(prefix: "TransferWatch-test-")
         #expect(
             remaining.names.sorted() == [
-                "TransferWatch-test-copy-failed", "TransferWatch-test-copy-failed-by-hand", "TransferWatch-test-prod-copy",
+                "TransferWatch-test-copy-failed", "TransferWatch-test-copy-failed-by-hand",
+                "TransferWatch-test-prod-copy",
             ])
-        #expect(remaining.metricAlarms.first { $0.alarm.name == "TransferWatch-test-copy-failed" }?.alarm.threshold == 5)
+        #expect(
+            remaining.metricAlarms.first { $0.alarm.name == "TransferWatch-test-copy-failed" }?.alarm.threshold == 5)
         #expect(
             remaining.metricAlarms.first { $0.alarm.name == "TransferWatch-test-copy-failed-by-hand" }?.alarm.threshold
                 == 7, "the foreign alarm is untouched")

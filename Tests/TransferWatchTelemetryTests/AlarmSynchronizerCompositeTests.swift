@@ -21,9 +21,10 @@ import TransferWatchTestSupport
         let outcome = await synchronizer.apply(plan)
         #expect(outcome.failures.isEmpty)
         let writes = transport.requests.filter { !Self.isRead($0) }
-        #expect(writes.compactMap(\.target) == [
-            "GraniteServiceVersion20100801.PutCompositeAlarm", "GraniteServiceVersion20100801.DeleteAlarms",
-        ])
+        #expect(
+            writes.compactMap(\.target) == [
+                "GraniteServiceVersion20100801.PutCompositeAlarm", "GraniteServiceVersion20100801.DeleteAlarms",
+            ])
         let put = writes[0].jsonBody
         #expect(put["AlarmName"] as? String == "TransferWatch-test-pipeline-unhealthy")
         #expect(put["AlarmRule"] as? String == #"ALARM("TransferWatch-test-copy-failed")"#)
@@ -51,9 +52,10 @@ import TransferWatchTestSupport
         let plan = try await synchronizer.plan(for: DesiredAlarms(metricAlarms: [], composite: nil))
         _ = await synchronizer.apply(plan)
         let deletes = transport.requests.filter { $0.target?.hasSuffix(".DeleteAlarms") == true }
-        #expect(deletes.map { $0.jsonBody["AlarmNames"] as? [String] ?? [] } == [
-            ["TransferWatch-test-pipeline-unhealthy"], ["TransferWatch-test-copy-failed"],
-        ])
+        #expect(
+            deletes.map { $0.jsonBody["AlarmNames"] as? [String] ?? [] } == [
+                ["TransferWatch-test-pipeline-unhealthy"], ["TransferWatch-test-copy-failed"],
+            ])
     }
 
     @Test func aForeignCompositeWithOurNameIsAConflict() async throws {
@@ -61,7 +63,9 @@ import TransferWatchTestSupport
         let transport = Self.cloudWatch(describing: desired, compositeTags: [:])
         let plan = try await Self.synchronizer(transport).plan(for: desired)
         #expect(plan.compositeSteps == [.conflict(name: "TransferWatch-test-pipeline-unhealthy")])
-        #expect(plan.rendered(dryRun: false).hasSuffix("Plan: 0 to create, 0 to update, 0 to delete, 1 unchanged, 1 in conflict."))
+        #expect(
+            plan.rendered(dryRun: false).hasSuffix(
+                "Plan: 0 to create, 0 to update, 0 to delete, 1 unchanged, 1 in conflict."))
     }
 
     // MARK: Helpers
@@ -76,7 +80,8 @@ import TransferWatchTestSupport
 
     static func synchronizer(_ transport: ScriptedTransport) -> AlarmSynchronizer {
         AlarmSynchronizer(
-            cloudWatch: CW(context: TestContexts.make(endpoint: URL(string: "http://127.0.0.1:1")!, transport: transport)),
+            cloudWatch: CW(
+                context: TestContexts.make(endpoint: URL(string: "http://127.0.0.1:1")!, transport: transport)),
             naming: AlarmFixtures.naming, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
@@ -88,8 +93,9 @@ import TransferWatchTestSupport
     ) -> ScriptedTransport {
         let arn = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:"
         let metric = alarms.metricAlarms.map { alarm -> [String: Any] in
-            guard case .metric(let namespace, let name, let dimensions, .standard(let statistic), let period, _) =
-                alarm.source
+            guard
+                case .metric(let namespace, let name, let dimensions, .standard(let statistic), let period, _) =
+                    alarm.source
             else { return [:] }
             return [
                 "AlarmName": alarm.name, "AlarmArn": arn + alarm.name, "AlarmDescription": alarm.description ?? "",
@@ -101,13 +107,17 @@ import TransferWatchTestSupport
                 "AlarmActions": alarm.actions.alarm, "OKActions": alarm.actions.ok, "InsufficientDataActions": [],
             ]
         }
-        let composite = alarms.composite.map { alarm -> [[String: Any]] in
-            [[
-                "AlarmName": alarm.name, "AlarmArn": arn + alarm.name, "AlarmDescription": alarm.description ?? "",
-                "AlarmRule": alarm.rule, "ActionsEnabled": true, "AlarmActions": [], "OKActions": [],
-                "InsufficientDataActions": [],
-            ]]
-        } ?? []
+        let composite =
+            alarms.composite.map { alarm -> [[String: Any]] in
+                [
+                    [
+                        "AlarmName": alarm.name, "AlarmArn": arn + alarm.name,
+                        "AlarmDescription": alarm.description ?? "",
+                        "AlarmRule": alarm.rule, "ActionsEnabled": true, "AlarmActions": [], "OKActions": [],
+                        "InsufficientDataActions": [],
+                    ]
+                ]
+            } ?? []
         let described = String(
             decoding: try! JSONSerialization.data(
                 withJSONObject: ["MetricAlarms": metric, "CompositeAlarms": composite]), as: UTF8.self)
@@ -116,7 +126,8 @@ import TransferWatchTestSupport
             let target = request.target ?? ""
             if target.hasSuffix(".DescribeAlarms") { return .json(200, described) }
             if target.hasSuffix(".ListTagsForResource") {
-                let tags = (request.jsonBody["ResourceARN"] as? String) == compositeName.map { arn + $0 }
+                let tags =
+                    (request.jsonBody["ResourceARN"] as? String) == compositeName.map { arn + $0 }
                     ? compositeTags : ["transferwatch:managed": "true", "transferwatch:environment": "test"]
                 let list = tags.map { #"{"Key":"\#($0.key)","Value":"\#($0.value)"}"# }.joined(separator: ",")
                 return .json(200, #"{"Tags":[\#(list)]}"#)

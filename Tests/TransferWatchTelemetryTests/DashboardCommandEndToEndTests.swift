@@ -30,10 +30,21 @@ import TransferWatchTestSupport
         #expect(result.status == 2)
         let lines = result.standardOutput.split(separator: "\n").map(String.init)
         #expect(lines.count == 5, "\(result.standardOutput)")
-        #expect(lines.first?.hasPrefix("\(bad.path):3:22: error: widgets[0].properties.metrics[0]: unknown metric 'CopyFailures'") == true)
-        #expect(lines.contains("\(bad.path):4:5: error: widgets[0].properties.metrics[1]: metric CopyFailed is missing its dimension 'Environment' (its dimensions: Environment)"))
-        #expect(lines.contains("\(bad.path):4:36: error: widgets[0].properties.metrics[1]: metric CopyFailed has no dimension 'Stage' (its dimensions: Environment)"))
-        #expect(lines.contains("\(bad.path):4:46: error: unknown placeholder '${stage}' (known: ${environment}, ${namespace}, ${region})"))
+        #expect(
+            lines.first?.hasPrefix(
+                "\(bad.path):3:22: error: widgets[0].properties.metrics[0]: unknown metric 'CopyFailures'") == true)
+        #expect(
+            lines.contains(
+                "\(bad.path):4:5: error: widgets[0].properties.metrics[1]: metric CopyFailed is missing its dimension 'Environment' (its dimensions: Environment)"
+            ))
+        #expect(
+            lines.contains(
+                "\(bad.path):4:36: error: widgets[0].properties.metrics[1]: metric CopyFailed has no dimension 'Stage' (its dimensions: Environment)"
+            ))
+        #expect(
+            lines.contains(
+                "\(bad.path):4:46: error: unknown placeholder '${stage}' (known: ${environment}, ${namespace}, ${region})"
+            ))
         #expect(lines.last == "\(broken.path):1:14: error: invalid JSON: expected a value, found '}'")
 
         // publish lints first and sends nothing.
@@ -62,18 +73,23 @@ import TransferWatchTestSupport
 
         let dryRun = try workspace.run(["dashboards", "publish", "--dry-run"])
         #expect(dryRun.status == 0, "\(dryRun.standardError)")
-        #expect(dryRun.standardOutput.hasPrefix("would publish transferwatch-e2e from \(copy.path) ("), "\(dryRun.standardOutput)")
+        #expect(
+            dryRun.standardOutput.hasPrefix("would publish transferwatch-e2e from \(copy.path) ("),
+            "\(dryRun.standardOutput)")
         #expect(dryRun.standardOutput.hasSuffix("Dry run: nothing was published.\n"))
         #expect(try await cloudWatch.listDashboards().isEmpty)
 
         let publish = try workspace.run(["dashboards", "publish"])
         #expect(publish.status == 0, "\(publish.standardError)")
-        #expect(publish.standardOutput.hasPrefix("published transferwatch-e2e from \(copy.path) ("), "\(publish.standardOutput)")
+        #expect(
+            publish.standardOutput.hasPrefix("published transferwatch-e2e from \(copy.path) ("),
+            "\(publish.standardOutput)")
         let stored = try await cloudWatch.getDashboard(name: "transferwatch-e2e")
         let text = try String(contentsOf: shipped, encoding: .utf8)
             .replacingOccurrences(of: "${namespace}", with: "TransferWatch")
             .replacingOccurrences(of: "${region}", with: "us-east-1")
             .replacingOccurrences(of: "${environment}", with: "e2e")
-        #expect(try DashboardPublishIntegrationTests.object(stored.body) == DashboardPublishIntegrationTests.object(text))
+        #expect(
+            try DashboardPublishIntegrationTests.object(stored.body) == DashboardPublishIntegrationTests.object(text))
     }
 }

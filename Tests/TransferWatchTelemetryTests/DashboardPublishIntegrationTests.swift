@@ -12,13 +12,16 @@ import TransferWatchTestSupport
         defer { moto.stop() }
         let cloudWatch = CloudWatchClient(context: TestContexts.make(endpoint: moto.endpoint))
         let file = DashboardLinterTests.repository.appendingPathComponent("dashboards/transferwatch.json")
-        let template = DashboardTemplate(file: "dashboards/transferwatch.json", text: try String(contentsOf: file, encoding: .utf8))
+        let template = DashboardTemplate(
+            file: "dashboards/transferwatch.json", text: try String(contentsOf: file, encoding: .utf8))
         let publisher = DashboardPublisher(
             cloudWatch: cloudWatch, namespace: "TransferWatch", region: "eu-west-1", environment: "test",
             logger: Self.logger)
 
         let dryRun = await publisher.publish([template], dryRun: true)
-        #expect(dryRun.map(\.summary).first?.hasPrefix("would publish transferwatch-test from dashboards/transferwatch.json (") == true)
+        #expect(
+            dryRun.map(\.summary).first?.hasPrefix(
+                "would publish transferwatch-test from dashboards/transferwatch.json (") == true)
         #expect(try await cloudWatch.listDashboards().isEmpty, "a dry run sends nothing")
 
         let results = await publisher.publish([template], dryRun: false)
@@ -30,7 +33,8 @@ import TransferWatchTestSupport
         #expect(!stored.body.contains("${"), "every placeholder substituted")
         let document = try JSONScanner.parse(stored.body)
         let firstMetric = document["widgets"]?.array?[1]["properties"]?["metrics"]?.array?.first?.array
-        #expect(firstMetric?.prefix(4).compactMap(\.string) == ["TransferWatch", "UploadsDelivered", "Environment", "test"])
+        #expect(
+            firstMetric?.prefix(4).compactMap(\.string) == ["TransferWatch", "UploadsDelivered", "Environment", "test"])
         #expect(document["widgets"]?.array?[1]["properties"]?["region"]?.string == "eu-west-1")
 
         // Publishing again replaces it in place.

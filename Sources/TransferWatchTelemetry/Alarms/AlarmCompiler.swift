@@ -47,7 +47,8 @@ package struct AlarmCompiler: Sendable {
         }
         alarms.sort { $0.name < $1.name }
         let composite = alarms.isEmpty ? nil : makeComposite(over: alarms.map(\.name))
-        return Compiled(alarms: DesiredAlarms(metricAlarms: alarms, composite: composite), diagnostics: diagnostics.sorted())
+        return Compiled(
+            alarms: DesiredAlarms(metricAlarms: alarms, composite: composite), diagnostics: diagnostics.sorted())
     }
 
     /// The actions every managed metric alarm takes.
@@ -69,7 +70,9 @@ package struct AlarmCompiler: Sendable {
         var diagnostics: [RuleDiagnostic]
     }
 
-    private func compile(_ rule: Rule, _ specification: AlarmSpecification) -> Result<CloudWatchClient.MetricAlarm, Problems> {
+    private func compile(
+        _ rule: Rule, _ specification: AlarmSpecification
+    ) -> Result<CloudWatchClient.MetricAlarm, Problems> {
         var problems: [RuleDiagnostic] = []
         func report(_ message: String) {
             problems.append(RuleDiagnostic("rule '\(rule.alert)': \(message)", at: rule.location))
@@ -83,14 +86,16 @@ package struct AlarmCompiler: Sendable {
         let (seconds, attoseconds) = specification.period.components
         let period = Int(seconds)
         if attoseconds != 0 || period < 60 || period % 60 != 0 {
-            report("alarm period \(specification.period) must be a whole number of minutes (CloudWatch periods of "
-                + "standard-resolution metrics are multiples of 60 seconds)")
+            report(
+                "alarm period \(specification.period) must be a whole number of minutes (CloudWatch periods of "
+                    + "standard-resolution metrics are multiples of 60 seconds)")
         } else {
             let total = period * specification.evaluationPeriods
             let limit = period < 3600 ? 86_400 : 604_800
             if total > limit {
-                report("alarm period × evaluationPeriods is \(total)s; CloudWatch allows at most \(limit)s"
-                    + (period < 3600 ? " when the period is under an hour" : ""))
+                report(
+                    "alarm period × evaluationPeriods is \(total)s; CloudWatch allows at most \(limit)s"
+                        + (period < 3600 ? " when the period is under an hour" : ""))
             }
         }
         let name = naming.metricAlarmName(for: rule.alert)

@@ -36,8 +36,10 @@ extension AlarmPlan {
         case .delete: ["- delete \(step.name)"]
         case .unchanged: ["= unchanged \(step.name)"]
         case .conflict:
-            ["! conflict \(step.name) exists but is not managed by transferwatch (no transferwatch:managed tag): "
-                + "left alone; delete or rename it, or tag it to adopt it"]
+            [
+                "! conflict \(step.name) exists but is not managed by transferwatch (no transferwatch:managed tag): "
+                    + "left alone; delete or rename it, or tag it to adopt it"
+            ]
         }
     }
 

@@ -118,10 +118,12 @@ package struct AlarmSynchronizer: Sendable {
             switch step {
             case .create(var alarm):
                 alarm.tags = tags
-                await attempt("create", alarm.name) { () throws(AWSError) in try await cloudWatch.putMetricAlarm(alarm) }
+                await attempt("create", alarm.name) { () throws(AWSError) in try await cloudWatch.putMetricAlarm(alarm)
+                }
             case .update(var alarm, _):
                 alarm.tags = tags
-                await attempt("update", alarm.name) { () throws(AWSError) in try await cloudWatch.putMetricAlarm(alarm) }
+                await attempt("update", alarm.name) { () throws(AWSError) in try await cloudWatch.putMetricAlarm(alarm)
+                }
             case .delete, .unchanged, .conflict:
                 continue
             }

@@ -105,8 +105,9 @@ private struct Run {
 
     mutating func checkBody(_ document: PositionedJSON) {
         guard document.members != nil else {
-            report("a dashboard body must be a JSON object with a 'widgets' array, not \(document.typeName)",
-                   at: document.position)
+            report(
+                "a dashboard body must be a JSON object with a 'widgets' array, not \(document.typeName)",
+                at: document.position)
             return
         }
         guard let widgets = document["widgets"] else {
@@ -132,8 +133,9 @@ private struct Run {
             report("\(name).\(key) must be a number, not \(value.typeName)", at: value.position)
         }
         guard let typeNode = widget["type"] else {
-            report("\(name) has no 'type' (one of \(DashboardLinter.widgetTypes.joined(separator: ", ")))",
-                   at: widget.position)
+            report(
+                "\(name) has no 'type' (one of \(DashboardLinter.widgetTypes.joined(separator: ", ")))",
+                at: widget.position)
             return
         }
         guard let type = typeNode.string, DashboardLinter.widgetTypes.contains(type) else {
@@ -165,8 +167,9 @@ private struct Run {
                 return
             }
             for alarm in list where alarm.string == nil {
-                report("\(name).properties.alarms must hold alarm ARNs (strings), not \(alarm.typeName)",
-                       at: alarm.position)
+                report(
+                    "\(name).properties.alarms must hold alarm ARNs (strings), not \(alarm.typeName)",
+                    at: alarm.position)
             }
         default:
             break
@@ -220,8 +223,9 @@ private struct Run {
             parts.removeLast()
             if parts.isEmpty {
                 if last["expression"]?.string == nil {
-                    report("\(name) has only an options object; a metric math row needs an \"expression\" string",
-                           at: last.position)
+                    report(
+                        "\(name) has only an options object; a metric math row needs an \"expression\" string",
+                        at: last.position)
                 }
                 return []
             }
@@ -229,13 +233,15 @@ private struct Run {
         var resolved: [PositionedJSON] = []
         for (index, part) in parts.enumerated() {
             guard let text = part.string else {
-                report("\(name)[\(index)] must be a string, not \(part.typeName) (only the last element may be an "
-                    + "options object)", at: part.position)
+                report(
+                    "\(name)[\(index)] must be a string, not \(part.typeName) (only the last element may be an "
+                        + "options object)", at: part.position)
                 return []
             }
             if text == "..." {
-                report("\(name)[\(index)]: the '...' shorthand is not supported here; spell the metric out",
-                       at: part.position)
+                report(
+                    "\(name)[\(index)]: the '...' shorthand is not supported here; spell the metric out",
+                    at: part.position)
                 return []
             }
             if text == "." {
@@ -254,20 +260,23 @@ private struct Run {
         }
         let namespace = resolved[0]
         if namespace.string != "${namespace}" {
-            report("\(name): namespace '\(namespace.string ?? "")' is not ${namespace}; only TransferWatch's own "
-                + "metrics may be plotted", at: elements[0].position)
+            report(
+                "\(name): namespace '\(namespace.string ?? "")' is not ${namespace}; only TransferWatch's own "
+                    + "metrics may be plotted", at: elements[0].position)
         }
         let metricNode = resolved[1]
         let metricName = metricNode.string ?? ""
         guard let metric = MetricName.named(metricName) else {
-            report("\(name): unknown metric '\(metricName)' (TransferWatch publishes "
-                + MetricName.all.map(\.name).joined(separator: ", ") + ")", at: elements[1].position)
+            report(
+                "\(name): unknown metric '\(metricName)' (TransferWatch publishes "
+                    + MetricName.all.map(\.name).joined(separator: ", ") + ")", at: elements[1].position)
             return resolved
         }
         let dimensionParts = Array(resolved.dropFirst(2))
         guard dimensionParts.count % 2 == 0 else {
-            report("\(name): dimension '\(dimensionParts.last?.string ?? "")' has no value",
-                   at: elements[min(elements.count - 1, resolved.count - 1)].position)
+            report(
+                "\(name): dimension '\(dimensionParts.last?.string ?? "")' has no value",
+                at: elements[min(elements.count - 1, resolved.count - 1)].position)
             return resolved
         }
         let expected = ["Environment"] + metric.extraDimensions
@@ -278,21 +287,24 @@ private struct Run {
             let elementIndex = 2 + pair
             let dimension = nameNode.string ?? ""
             guard expected.contains(dimension) else {
-                report("\(name): metric \(metric.name) has no dimension '\(dimension)' (its dimensions: "
-                    + expected.joined(separator: ", ") + ")", at: elements[elementIndex].position)
+                report(
+                    "\(name): metric \(metric.name) has no dimension '\(dimension)' (its dimensions: "
+                        + expected.joined(separator: ", ") + ")", at: elements[elementIndex].position)
                 continue
             }
             if !seen.insert(dimension).inserted {
                 report("\(name): dimension '\(dimension)' is given twice", at: elements[elementIndex].position)
             }
             if dimension == "Environment", valueNode.string != "${environment}" {
-                report("\(name): the Environment dimension must be ${environment}, not '\(valueNode.string ?? "")'",
-                       at: elements[elementIndex + 1].position)
+                report(
+                    "\(name): the Environment dimension must be ${environment}, not '\(valueNode.string ?? "")'",
+                    at: elements[elementIndex + 1].position)
             }
         }
         for missing in expected where !seen.contains(missing) {
-            report("\(name): metric \(metric.name) is missing its dimension '\(missing)' (its dimensions: "
-                + expected.joined(separator: ", ") + ")", at: position)
+            report(
+                "\(name): metric \(metric.name) is missing its dimension '\(missing)' (its dimensions: "
+                    + expected.joined(separator: ", ") + ")", at: position)
         }
         return resolved
     }

@@ -160,7 +160,9 @@ package struct JSONScanner {
         }
     }
 
-    private mutating func parseLiteral(_ word: String, _ value: PositionedJSON.Value) throws(JSONScanError)
+    private mutating func parseLiteral(
+        _ word: String, _ value: PositionedJSON.Value
+    ) throws(JSONScanError)
         -> PositionedJSON
     {
         let start = position
@@ -276,7 +278,9 @@ package struct JSONScanner {
         }
     }
 
-    private mutating func parseHex4(into raw: inout String.UnicodeScalarView, escapeAt start: TextPosition)
+    private mutating func parseHex4(
+        into raw: inout String.UnicodeScalarView, escapeAt start: TextPosition
+    )
         throws(JSONScanError) -> UInt32
     {
         var code: UInt32 = 0
