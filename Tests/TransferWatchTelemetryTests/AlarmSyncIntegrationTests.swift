@@ -103,6 +103,34 @@ import TransferWatchTestSupport
             ])
     }
 
+    @Test func fiftyRulesCostOneDescribeAndOneTagReadEachWhenNothingChanged() async throws {
+        let moto = try await MotoServer.start(logger: Self.logger)
+        defer { moto.stop() }
+        let recorder = RequestRecorder()
+        let transport = InterceptingTransport()
+        transport.intercept { request in
+            recorder.record(request.target)
+            return nil
+        }
+        let cloudWatch = CW(context: TestContexts.make(endpoint: moto.endpoint, transport: transport))
+        let synchronizer = AlarmSynchronizer(cloudWatch: cloudWatch, naming: AlarmFixtures.naming, logger: Self.logger)
+        let desired = try Self.desired((1...50).map { .init(alert: "rule-\($0)", threshold: "\($0)") })
+        let first = await synchronizer.apply(try await synchronizer.plan(for: desired))
+        #expect(first.done.count == 50)
+        #expect(recorder.targets.filter { $0 == "PutMetricAlarm" }.count == 50)
+
+        recorder.reset()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let plan = try await synchronizer.plan(for: desired)
+        let elapsed = clock.now - start
+        #expect(plan.metricSteps.allSatisfy { $0.kind == "unchanged" })
+        #expect(recorder.targets.filter { $0 == "DescribeAlarms" }.count == 1)
+        #expect(recorder.targets.filter { $0 == "ListTagsForResource" }.count == 50)
+        #expect(recorder.targets.count == 51)
+        print("alarms sync plan, 50 unchanged alarms against moto: 51 requests, \(elapsed)")
+    }
+
     @Test func anUnmanagedAlarmWithADeclaredNameIsAConflictAndIsLeftAlone() async throws {
         let moto = try await MotoServer.start(logger: Self.logger)
         defer { moto.stop() }
