@@ -158,6 +158,14 @@ var package = Package(
             name: "TransferWatchCommandsTests",
             dependencies: ["TransferWatchCommands", "TransferWatchWorkflows", "TransferWatchTestSupport"]
         ),
+        .testTarget(
+            name: "TransferWatchTelemetryTests",
+            dependencies: [
+                "TransferWatchTelemetry", "TransferWatchRules", "TransferWatchAWS", "TransferWatchConfig",
+                "TransferWatchTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Benchmarks live in bench/ and are run by `make bench`, never by `make test`.
         .executableTarget(
             name: "SigV4Bench",
