@@ -35,7 +35,10 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
 
     private static func text(_ data: Data) -> String? { String(data: data, encoding: .utf8) }
 
-    private static func lineCount(_ text: String) -> Int { text.split(separator: "\n", omittingEmptySubsequences: false).count }
+    /// Lines as YAML counts them: `\r\n`, a lone `\r` and `\n` each end one (a Swift `Character` holds `\r\n`).
+    private static func lineCount(_ text: String) -> Int {
+        1 + text.reduce(0) { count, character in character == "\n" || character == "\r" || character == "\r\n" ? count + 1 : count }
+    }
 
     private static func fuzzRules(_ data: Data) {
         guard let yaml = text(data) else { return }
