@@ -5,6 +5,8 @@
 #   make build    debug build            make release   release build
 #   make test     every test, with the moto emulator REQUIRED (a missing moto fails)
 #   make bench    benchmarks (SigV4 against the boto3 baseline; provisioning 2,000 employees against moto), release build
+#   make fuzz     every libFuzzer target for FUZZ_SECONDS (default 60) each; crashes land in fuzz/crashes/
+#   make sanitize the unit tests under AddressSanitizer, then ThreadSanitizer
 #   make clean    build products         make distclean  also .build and .venv
 
 SHELL := /bin/bash
@@ -18,7 +20,7 @@ LAUNCHER := Sources/TransferWatchTestSupport/Resources/moto_launcher.py
 DEB_PACKAGES := libcurl4-openssl-dev libssl-dev zlib1g-dev openssh-client
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps venv build release test bench clean distclean
+.PHONY: all deps venv build release test bench fuzz sanitize clean distclean
 
 all: build
 
@@ -66,6 +68,31 @@ bench: deps venv
 	TRANSFERWATCH_PYTHON=$(VENV_PYTHON) $(SWIFT) run -c release SigV4Bench --json bench/results/sigv4.json
 	$(SWIFT) run -c release RulesBench --json bench/results/rules.json
 	TRANSFERWATCH_PYTHON=$(VENV_PYTHON) $(SWIFT) run -c release ProvisionBench --json bench/results/provision.json
+
+# libFuzzer needs its own build (every module instrumented) in .build-fuzz. Each target starts from its seed
+# corpus in fuzz/corpus/<target> (grown copies are kept in .build-fuzz/corpus, not committed); a crash is
+# written to fuzz/crashes/<target>/ and fails the run. Minimise it, copy it into fuzz/regressions/<target>/,
+# and the test suite replays it from then on (Tests/TransferWatchFuzzTests).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := rules expression s3event configuration xml
+fuzz: deps
+	$(SWIFT) build --scratch-path .build-fuzz -c release -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING --product TransferWatchFuzz
+	@set -e; for target in $(FUZZ_TARGETS); do \
+		mkdir -p .build-fuzz/corpus/$$target fuzz/crashes/$$target; \
+		echo "==> fuzzing $$target for $(FUZZ_SECONDS) s"; \
+		SWIFT_BACKTRACE=enable=no FUZZ_TARGET=$$target .build-fuzz/release/TransferWatchFuzz \
+			-max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=fuzz/crashes/$$target/ \
+			.build-fuzz/corpus/$$target fuzz/corpus/$$target 2>&1 | \
+			grep -E '^(Done|stat::number_of_executed_units|stat::new_units_added|==[0-9]+==|SUMMARY|artifact_prefix)' ; \
+		if ls fuzz/crashes/$$target/* >/dev/null 2>&1; then echo "crash in $$target: fuzz/crashes/$$target"; exit 1; fi; \
+	done; echo "fuzz: every target ran $(FUZZ_SECONDS) s without a crash"
+
+# The unit tests (no emulator: the suites that need moto are skipped when it is not required) under ASan, then
+# TSan, each in its own build folder.
+SANITIZE_FILTER ?= TransferWatch(Rules|Config|Fuzz|Telemetry|Alerting|Agent)Tests|TransferWatchAWSTests\.(SigV4|Retry|Crypto|SharedConfig|DynamoDBAttributeValue|CurlTransport|LocalHTTPServer)
+sanitize: deps
+	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --scratch-path .build-asan --sanitize=address --filter '$(SANITIZE_FILTER)'
+	$(SWIFT) test --scratch-path .build-tsan --sanitize=thread --filter '$(SANITIZE_FILTER)'
 
 clean:
 	$(SWIFT) package clean

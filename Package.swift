@@ -166,6 +166,22 @@ var package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Fuzzing (`make fuzz`): the targets, the libFuzzer driver, and the replay of every corpus and
+        // regression input in the test suite.
+        .target(
+            name: "TransferWatchFuzzTargets",
+            dependencies: ["TransferWatchAWS", "TransferWatchConfig", "TransferWatchRules", "TransferWatchWorkflows"],
+            path: "fuzz/FuzzTargets"
+        ),
+        .executableTarget(
+            name: "TransferWatchFuzz",
+            dependencies: ["TransferWatchFuzzTargets"],
+            path: "fuzz/TransferWatchFuzz"
+        ),
+        .testTarget(
+            name: "TransferWatchFuzzTests",
+            dependencies: ["TransferWatchFuzzTargets", "TransferWatchTestSupport"]
+        ),
         // Benchmarks live in bench/ and are run by `make bench`, never by `make test`.
         .executableTarget(
             name: "SigV4Bench",

@@ -30,6 +30,7 @@ package struct XMLNode: Sendable, Equatable {
     /// Parses a whole document and returns its root element.
     package static func parse(_ data: Data) throws(ParseError) -> XMLNode {
         guard String(validating: data, as: UTF8.self) != nil else { throw ParseError(message: "not valid UTF-8") }
+        try refuseConstructsAWSNeverSends(data)
         let builder = TreeBuilder()
         let parser = XMLParser(data: data)
         parser.shouldProcessNamespaces = false
@@ -40,6 +41,37 @@ package struct XMLNode: Sendable, Equatable {
             throw ParseError(message: parser.parserError.map { "\($0.localizedDescription) at line \(parser.lineNumber)" } ?? "no root element")
         }
         return root
+    }
+
+    /// Refuses processing instructions (other than the leading XML declaration) and document type
+    /// declarations before FoundationXML sees them.
+    ///
+    /// AWS responses carry neither, and FoundationXML crashes the process on a processing instruction without
+    /// data (`<?x?>`: a NULL passed to `strlen`; found by `make fuzz`, kept in fuzz/regressions/xml/). A DTD
+    /// is refused too, so no entity can be declared, let alone expanded.
+    private static func refuseConstructsAWSNeverSends(_ data: Data) throws(ParseError) {
+        let bytes = [UInt8](data)
+        var start = 0
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+        var index = start
+        while index + 1 < bytes.count {
+            if bytes[index] == UInt8(ascii: "<") {
+                let next = bytes[index + 1]
+                if next == UInt8(ascii: "?") {
+                    let isDeclaration = index == start && bytes.count > index + 5
+                        && bytes[index + 2 ..< index + 5].elementsEqual("xml".utf8)
+                        && [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index + 5])
+                    guard isDeclaration else {
+                        throw ParseError(message: "processing instruction at byte \(index): AWS responses have none")
+                    }
+                } else if next == UInt8(ascii: "!"), bytes.count > index + 2, bytes[index + 2] != UInt8(ascii: "-"),
+                    bytes[index + 2] != UInt8(ascii: "[")
+                {
+                    throw ParseError(message: "document type declaration at byte \(index): AWS responses have none")
+                }
+            }
+            index += 1
+        }
     }
 
     /// The first child named `name` (local name: a namespace prefix is ignored).

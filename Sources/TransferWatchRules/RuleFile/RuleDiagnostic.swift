@@ -16,7 +16,8 @@ package struct RuleDiagnostic: Error, Sendable, Hashable, Comparable, CustomStri
     }
 
     /// `file:line:col: error: message`.
-    package var description: String { "\(location): error: \(message)" }
+    /// Always one line: control characters a message may quote from the file are escaped.
+    package var description: String { "\(location): error: \(oneLineExcerpt(message, limit: .max))" }
 
     /// Sorted by file, line and column, then by message.
     package static func < (lhs: RuleDiagnostic, rhs: RuleDiagnostic) -> Bool {

@@ -236,12 +236,38 @@ func isNullScalar(_ scalar: Node.Scalar) -> Bool {
     return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
 }
 
+/// `text` fit for a one-line message: control characters escaped (`\n`, `\t`, `\u{1B}`), cut at 60 scalars.
+///
+/// A diagnostic is one line (CONTRACT.md); a multi-line scalar echoed as it is would break that (found by
+/// `make fuzz`, fuzz/regressions/rules/).
+func oneLineExcerpt(_ text: String, limit: Int = 60) -> String {
+    var result = ""
+    var count = 0
+    for scalar in text.unicodeScalars {
+        if count == limit {
+            result += "…"
+            break
+        }
+        switch scalar {
+        case "\n": result += "\\n"
+        case "\r": result += "\\r"
+        case "\t": result += "\\t"
+        case _ where scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .lineSeparator
+            || scalar.properties.generalCategory == .paragraphSeparator:
+            result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+        default: result.unicodeScalars.append(scalar)
+        }
+        count += 1
+    }
+    return result
+}
+
 /// How a node is named in messages: `a mapping`, `a sequence`, `null`, or the quoted scalar.
 func describe(_ node: Node) -> String {
     switch node {
     case .mapping: "a mapping"
     case .sequence: "a sequence"
-    case .scalar(let scalar): isNullScalar(scalar) ? "null" : "'\(scalar.string)'"
+    case .scalar(let scalar): isNullScalar(scalar) ? "null" : "'\(oneLineExcerpt(scalar.string))'"
     case .alias: "an alias"
     }
 }

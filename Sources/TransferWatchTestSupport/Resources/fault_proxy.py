@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""A fault-injecting HTTP proxy between TransferWatch and the emulator (moto), for the reliability tests.
+
+Every request is forwarded to --upstream unchanged (method, path, headers including Host, body), so SigV4
+signatures made for the proxy's address still verify. At --rate, a request instead meets one of --faults,
+chosen by a seeded RNG (--seed) so a failing run can be replayed:
+
+  500, 503        an AWS-shaped server error, without forwarding
+  throttle        the service's own throttling error (JSON: 400 ThrottlingException; Query: 400 Throttling;
+                  S3: 503 SlowDown), without forwarding
+  reset           the connection closed without an answer, without forwarding
+  reset-after     forwarded (the emulator did the work), then the connection closed without an answer
+  truncate        forwarded, then the answer cut in the middle of its body and the connection closed
+  latency         forwarded after --latency-ms
+
+Control (not forwarded, never faulted): GET /__faults__/stats (JSON counts), POST /__faults__/config with a
+JSON object of rate/faults/latency_ms/down (down: every request is reset, as if the emulator were unreachable).
+The first line on stdout is `listening <port>`. The proxy exits when its standard input closes.
+"""
+import argparse
+import http.client
+import http.server
+import json
+import random
+import socket
+import sys
+import threading
+
+FAULTS = ["500", "503", "throttle", "reset", "reset-after", "truncate", "latency"]
+
+
+class State:
+    def __init__(self, args):
+        self.lock = threading.Lock()
+        self.rng = random.Random(args.seed)
+        self.rate = args.rate
+        self.faults = [f for f in args.faults.split(",") if f]
+        self.latency_ms = args.latency_ms
+        self.down = False
+        self.stats = {"requests": 0, "forwarded": 0}
+        for fault in FAULTS:
+            self.stats[fault] = 0
+        self.stats["down"] = 0
+
+    def choose(self):
+        with self.lock:
+            self.stats["requests"] += 1
+            if self.down:
+                self.stats["down"] += 1
+                return "down"
+            if self.faults and self.rng.random() < self.rate:
+                fault = self.rng.choice(self.faults)
+                self.stats[fault] += 1
+                return fault
+            return None
+
+
+def protocol_of(headers, body):
+    if headers.get("X-Amz-Target"):
+        return "json"
+    content_type = headers.get("Content-Type", "")
+    if "x-www-form-urlencoded" in content_type and b"Action=" in body:
+        return "query"
+    return "s3"
+
+
+def error_response(fault, protocol):
+    if fault == "throttle":
+        if protocol == "json":
+            return 400, "application/x-amz-json-1.0", json.dumps(
+                {"__type": "ThrottlingException", "message": "Rate exceeded (injected)"})
+        if protocol == "query":
+            return 400, "text/xml", ("<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
+                                     "<Message>Rate exceeded (injected)</Message></Error>"
+                                     "<RequestId>fault-proxy</RequestId></ErrorResponse>")
+        return 503, "application/xml", ("<Error><Code>SlowDown</Code><Message>Please reduce your request rate "
+                                        "(injected)</Message><RequestId>fault-proxy</RequestId></Error>")
+    status = int(fault)
+    code = "InternalError" if status == 500 else "ServiceUnavailable"
+    if protocol == "json":
+        return status, "application/x-amz-json-1.0", json.dumps(
+            {"__type": code, "message": "injected " + fault})
+    if protocol == "query":
+        return status, "text/xml", ("<ErrorResponse><Error><Type>Receiver</Type><Code>%s</Code><Message>injected"
+                                    "</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>" % code)
+    return status, "application/xml", ("<Error><Code>%s</Code><Message>injected</Message>"
+                                       "<RequestId>fault-proxy</RequestId></Error>" % code)
+
+
+def make_handler(state, upstream_host, upstream_port):
+    local = threading.local()
+
+    def upstream():
+        connection = getattr(local, "connection", None)
+        if connection is None:
+            connection = http.client.HTTPConnection(upstream_host, upstream_port, timeout=120)
+            local.connection = connection
+        return connection
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def reset(self):
+            try:
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            except OSError:
+                pass
+            self.close_connection = True
+            try:
+                self.connection.close()
+            except OSError:
+                pass
+
+        def control(self, body):
+            if self.command == "POST" and self.path == "/__faults__/config":
+                update = json.loads(body or b"{}")
+                with state.lock:
+                    state.rate = float(update.get("rate", state.rate))
+                    if "faults" in update:
+                        state.faults = list(update["faults"])
+                    state.latency_ms = int(update.get("latency_ms", state.latency_ms))
+                    state.down = bool(update.get("down", state.down))
+            with state.lock:
+                payload = json.dumps(dict(state.stats, rate=state.rate, down=state.down)).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def forward(self, body):
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "proxy-connection")}
+            for attempt in range(2):
+                connection = upstream()
+                try:
+                    connection.request(self.command, self.path, body=body if body else None, headers=headers)
+                    response = connection.getresponse()
+                    return response.status, response.reason, response.getheaders(), response.read()
+                except (ConnectionError, http.client.HTTPException, OSError):
+                    connection.close()
+                    local.connection = None
+                    if attempt == 1:
+                        raise
+
+        def handle_any(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            if self.path.startswith("/__faults__/"):
+                return self.control(body)
+            fault = state.choose()
+            if fault in ("reset", "down"):
+                return self.reset()
+            if fault in ("500", "503", "throttle"):
+                status, content_type, text = error_response(fault, protocol_of(self.headers, body))
+                payload = text.encode()
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(payload)))
+                self.send_header("x-amzn-RequestId", "fault-proxy")
+                self.end_headers()
+                self.wfile.write(payload)
+                return
+            if fault == "latency":
+                threading.Event().wait(state.latency_ms / 1000.0)
+            status, reason, headers, payload = self.forward(body)
+            with state.lock:
+                state.stats["forwarded"] += 1
+            if fault == "reset-after":
+                return self.reset()
+            self.send_response(status, reason)
+            for name, value in headers:
+                if name.lower() in ("content-length", "transfer-encoding", "connection", "server", "date"):
+                    continue
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            if fault == "truncate" and len(payload) > 1:
+                self.wfile.write(payload[: len(payload) // 2])
+                self.wfile.flush()
+                return self.reset()
+            if self.command != "HEAD":
+                self.wfile.write(payload)
+
+        do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = do_PATCH = handle_any
+
+    return Handler
+
+
+def main():
+    parser = argparse.ArgumentParser(description="fault-injecting proxy for the reliability tests")
+    parser.add_argument("--upstream", required=True, help="host:port of the emulator")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--rate", type=float, default=0.1)
+    parser.add_argument("--faults", default=",".join(FAULTS))
+    parser.add_argument("--latency-ms", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    for fault in args.faults.split(","):
+        if fault and fault not in FAULTS:
+            parser.error("unknown fault %r (known: %s)" % (fault, ", ".join(FAULTS)))
+    host, _, port = args.upstream.rpartition(":")
+    state = State(args)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(state, host, int(port)))
+    server.daemon_threads = True
+    print("listening %d" % server.server_address[1], flush=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sys.stdin.read()  # the parent went away: stop
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+import Testing
+import TransferWatchAWS
+import TransferWatchTestSupport
+
+/// The fault-injecting proxy (``FaultProxy``) and the AWS client through it: every kind of injected fault
+/// reaches the client, and the client's retries still get every object and item across intact.
+@Suite(.requiresMoto) struct FaultProxyTests {
+    static let logger = Logger(label: "transferwatch.test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    @Test func clientRetriesThroughEveryKindOfFault() async throws {
+        let moto = try await MotoServer.start(logger: Self.logger)
+        defer { moto.stop() }
+        let proxy = try await FaultProxy.start(upstream: moto.endpoint, rate: 0.15, latency: .milliseconds(20), seed: 11)
+        defer { proxy.stop() }
+        // Generous attempts: the point is that each fault is survivable, not botocore's default budget.
+        let context = TestContexts.make(endpoint: proxy.endpoint, maxAttempts: 10)
+        let s3 = S3Client(context: context)
+        let dynamo = DynamoDBClient(context: context)
+
+        let bucket = "tw-faults-\(UUID().uuidString.prefix(8).lowercased())"
+        try await s3.createBucket(bucket)
+        _ = try await dynamo.createTable(name: "faults", partitionKey: DynamoDBKeyAttribute("pk", .string))
+
+        var bodies: [String: Data] = [:]
+        for index in 0..<60 {
+            let key = "alice/invoice-\(index).csv"
+            let body = Data("invoice,\(index)\n".utf8) + Data(repeating: UInt8(ascii: "x"), count: 2_000 + index)
+            bodies[key] = body
+            _ = try await s3.putObject(bucket: bucket, key: key, body: body)
+            try await dynamo.putItem(table: "faults", item: ["pk": .s(key), "size": .n("\(body.count)")])
+        }
+        for (key, body) in bodies {
+            let (_, read) = try await s3.getObject(bucket: bucket, key: key)
+            #expect(read == body, "\(key) came back different")
+            let item = try await dynamo.getItem(table: "faults", key: ["pk": .s(key)], consistentRead: true)
+            #expect(item?["size"] == .n("\(body.count)"))
+        }
+
+        let stats = try await proxy.statistics()
+        let injected = FaultProxy.Fault.allCases.map { stats[$0.rawValue] ?? 0 }
+        #expect(injected.reduce(0, +) >= 20, "too few faults injected: \(stats)")
+        #expect(injected.filter { $0 > 0 }.count >= 5, "not every kind of fault was met: \(stats)")
+    }
+
+    @Test func downMakesTheUpstreamUnreachableUntilRestored() async throws {
+        let moto = try await MotoServer.start(logger: Self.logger)
+        defer { moto.stop() }
+        let proxy = try await FaultProxy.start(upstream: moto.endpoint, rate: 0)
+        defer { proxy.stop() }
+        let dynamo = DynamoDBClient(context: TestContexts.make(endpoint: proxy.endpoint, maxAttempts: 2))
+        _ = try await dynamo.createTable(name: "down", partitionKey: DynamoDBKeyAttribute("pk", .string))
+
+        try await proxy.configure(down: true)
+        await #expect(throws: AWSError.self) {
+            try await dynamo.putItem(table: "down", item: ["pk": .s("lost")])
+        }
+        try await proxy.configure(down: false)
+        try await dynamo.putItem(table: "down", item: ["pk": .s("kept")])
+        #expect(try await dynamo.getItem(table: "down", key: ["pk": .s("kept")]) != nil)
+        // Both attempts met the outage (libcurl may also retry once by itself on a reused connection that
+        // died without an answer, so at least two).
+        let stats = try await proxy.statistics()
+        #expect((stats["down"] ?? 0) >= 2, "\(stats)")
+    }
+}
