@@ -82,7 +82,7 @@ package final class FaultProxy: Sendable {
         return FaultProxy(endpoint: URL(string: "http://127.0.0.1:\(bound)")!, process: process, standardInput: standardInput)
     }
 
-    /// Counts of requests seen, forwarded, and faulted by kind (`down` while ``configure(rate:down:)`` said so).
+    /// Counts of requests seen, forwarded, and faulted by kind (`outage` while ``configure(rate:down:)`` said so).
     package func statistics() async throws -> [String: Double] {
         try await control(method: "GET", path: "stats", body: nil)
     }

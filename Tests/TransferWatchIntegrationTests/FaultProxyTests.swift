@@ -62,6 +62,6 @@ import TransferWatchTestSupport
         // Both attempts met the outage (libcurl may also retry once by itself on a reused connection that
         // died without an answer, so at least two).
         let stats = try await proxy.statistics()
-        #expect((stats["down"] ?? 0) >= 2, "\(stats)")
+        #expect((stats["outage"] ?? 0) >= 2, "\(stats)")
     }
 }

@@ -14,7 +14,7 @@ chosen by a seeded RNG (--seed) so a failing run can be replayed:
   latency         forwarded after --latency-ms
 
 Control (not forwarded, never faulted): GET /__faults__/stats (JSON counts), POST /__faults__/config with a
-JSON object of rate/faults/latency_ms/down (down: every request is reset, as if the emulator were unreachable).
+JSON object of rate/faults/latency_ms/down (down: every request is reset, as if the emulator were unreachable; counted as `outage`).
 The first line on stdout is `listening <port>`. The proxy exits when its standard input closes.
 """
 import argparse
@@ -40,13 +40,13 @@ class State:
         self.stats = {"requests": 0, "forwarded": 0}
         for fault in FAULTS:
             self.stats[fault] = 0
-        self.stats["down"] = 0
+        self.stats["outage"] = 0
 
     def choose(self):
         with self.lock:
             self.stats["requests"] += 1
             if self.down:
-                self.stats["down"] += 1
+                self.stats["outage"] += 1
                 return "down"
             if self.faults and self.rng.random() < self.rate:
                 fault = self.rng.choice(self.faults)
