@@ -73,4 +73,12 @@ package struct SilenceAnnouncement: Sendable, Hashable {
     package var at: Date
     /// Who did it.
     package var by: String
+
+    /// Creates an announcement.
+    package init(silence: Silence, action: Action, at: Date, by: String) {
+        self.silence = silence
+        self.action = action
+        self.at = at
+        self.by = by
+    }
 }
