@@ -3,7 +3,8 @@ import TransferWatchRules
 import TransferWatchAWS
 
 /// The audit trail of alert transitions, notifications and silence changes, one item per event in a
-/// partition per environment and UTC day (`history#<environment>#<yyyy-mm-dd>` / `<ISO time>#<random>`).
+/// partition per environment and UTC day (`history#<environment>#<yyyy-mm-dd>` /
+/// `<ISO time>#<written µs>#<random>`).
 package struct AlertHistory: Sendable {
     /// The DynamoDB client.
     package var dynamo: DynamoDBClient
@@ -26,7 +27,10 @@ package struct AlertHistory: Sendable {
 
     /// Appends an event.
     package func append(_ event: AlertHistoryEvent) async throws(AlertingError) {
-        let sort = Self.sortTime(event.at) + "#" + UUID().uuidString.prefix(8).lowercased()
+        // Events of the same instant (a fixed `--now`, one evaluation) keep the order they were written in:
+        // the real clock's microseconds break the tie, a random suffix keeps keys unique.
+        let written = String(UInt64(Date().timeIntervalSince1970 * 1_000_000))
+        let sort = Self.sortTime(event.at) + "#" + written + "#" + UUID().uuidString.prefix(8).lowercased()
         do {
             try await dynamo.putItem(
                 table: table, item: StateItemCoding.item(pk: partition(for: event.at), sk: sort, event),
