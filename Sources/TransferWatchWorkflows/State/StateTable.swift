@@ -9,6 +9,14 @@ import TransferWatchAWS
 /// | one employee's first delivery in a window | `window#2026-11` | `delivery#<username>` |
 /// | the window's SFTP server (intent, ID, life cycle) | `window#2026-11` | `server` |
 /// | one SFTP user provisioned in a window | `window#2026-11` | `user#<username>` |
+/// | an alert (latest instance, mute) | `alerts#<environment>` | `alert#<fingerprint>` |
+/// | an alert group's timers | `alerts#<environment>` | `group#<group id>` |
+/// | what a receiver was last told about a group (attribute `sequence` guards replicas) | `alerts#<environment>` | `nflog#<receiver>#<group id>` |
+/// | a notification still to deliver (attribute `leaseUntil` guards replicas) | `alerts#<environment>` | `outbox#<created ms>#<receiver>#<subject>#<n>` |
+/// | a silence (attribute `endsAt`, epoch ms) | `silences#<environment>` | `silence#<id>` |
+/// | one alert history event | `history#<environment>#<yyyy-mm-dd>` | `<ISO time>#<written µs>#<random>` |
+///
+/// Alerting's items (TransferWatchAlerting) keep their value as JSON in a `body` attribute.
 ///
 /// No item grows with the number of employees: each delivery and each user is its own item, and the window
 /// item holds only counters (`expected`, `delivered`, `remaining`), so 10,000 employees stay far from the
