@@ -25,7 +25,8 @@ struct AlertsCommand: AsyncParsableCommand {
         )
 
         @ParentCommand var root: TransferWatchCommand
-        @Option(help: ArgumentHelp("From when: an ISO-8601 time, or a duration back from now (24h).", valueName: "time"))
+        @Option(
+            help: ArgumentHelp("From when: an ISO-8601 time, or a duration back from now (24h).", valueName: "time"))
         var since: String = "24h"
         @Option(help: ArgumentHelp("Only this alert name.", valueName: "name")) var alert: String?
         @Flag(help: "Print one JSON object per line.") var json = false
@@ -42,7 +43,8 @@ struct AlertsCommand: AsyncParsableCommand {
                 configuration: context.configuration, context: context.aws, logger: context.logger)
             let now = context.now()
             let from =
-                GlobalOptions.parseInstant(since) ?? now.addingTimeInterval(-(parseDuration(since) ?? .zero).timeInterval)
+                GlobalOptions.parseInstant(since)
+                ?? now.addingTimeInterval(-(parseDuration(since) ?? .zero).timeInterval)
             let (events, problems) = try await runAlerting {
                 () async throws(AlertingError) -> ([AlertHistoryEvent], [AlertingError]) in
                 try await alerting.history.events(since: from, until: now, alert: alert)
@@ -59,7 +61,8 @@ struct AlertsCommand: AsyncParsableCommand {
                     let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
                     print(String(decoding: data, as: UTF8.self))
                 } else {
-                    var line = "\(SilenceCommand.time(event.at))  \(event.kind.rawValue)  \(event.alert)  \(event.subject)"
+                    var line =
+                        "\(SilenceCommand.time(event.at))  \(event.kind.rawValue)  \(event.alert)  \(event.subject)"
                     if let receiver = event.receiver { line += "  → \(receiver)" }
                     if !event.detail.isEmpty { line += "  \(event.detail)" }
                     print(line)

@@ -69,7 +69,9 @@ struct SilenceCommand: AsyncParsableCommand {
             if json {
                 print(SilenceCommand.json(silence, at: now))
             } else {
-                print("silence \(silence.id) created: \(silence.matcherText) until \(SilenceCommand.time(silence.endsAt))")
+                print(
+                    "silence \(silence.id) created: \(silence.matcherText) until \(SilenceCommand.time(silence.endsAt))"
+                )
             }
         }
     }

@@ -156,18 +156,23 @@ import TransferWatchWorkflows
             await dispatcher.receive(
                 [
                     makeAlert("stale-server", state: .firing, labels: ["window": "2026-11"], at: time.now),
-                    makeAlert("stalled-counter", state: .firing, labels: ["window": "2026-11"], at: time.now,
-                              severity: "warning"),
+                    makeAlert(
+                        "stalled-counter", state: .firing, labels: ["window": "2026-11"], at: time.now,
+                        severity: "warning"),
                     // Another window's counter is not explained by this server.
-                    makeAlert("stalled-counter", state: .firing, labels: ["window": "2026-10"], at: time.now,
-                              severity: "warning"),
+                    makeAlert(
+                        "stalled-counter", state: .firing, labels: ["window": "2026-10"], at: time.now,
+                        severity: "warning"),
                 ], at: time.now)
             await dispatcher.flushDue(at: time.now)
             await dispatcher.deliverDue(at: time.now)
             time.advance(by: 60)
         }
         let sent = try bodies(of: hook).flatMap { ($0["alerts"] as? [[String: Any]]) ?? [] }.map {
-            (($0["labels"] as? [String: String])?["alertname"] ?? "", ($0["labels"] as? [String: String])?["window"] ?? "")
+            (
+                ($0["labels"] as? [String: String])?["alertname"] ?? "",
+                ($0["labels"] as? [String: String])?["window"] ?? ""
+            )
         }
         #expect(sent.map(\.0).sorted() == ["stale-server", "stalled-counter"])
         #expect(sent.contains { $0 == ("stalled-counter", "2026-10") })
@@ -268,8 +273,10 @@ import TransferWatchWorkflows
         for index in 0..<5 {
             time.advance(by: 300)
             await dispatcher.receive(
-                [makeAlert("copy-failed", state: .firing, at: time.now),
-                 makeAlert("stale-server", state: .firing, labels: ["n": "\(index)"], at: time.now)], at: time.now)
+                [
+                    makeAlert("copy-failed", state: .firing, at: time.now),
+                    makeAlert("stale-server", state: .firing, labels: ["n": "\(index)"], at: time.now),
+                ], at: time.now)
             await dispatcher.flushDue(at: time.now)
         }
         #expect(await dispatcher.records().count == 6)

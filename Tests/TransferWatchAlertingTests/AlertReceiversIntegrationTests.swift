@@ -35,9 +35,10 @@ import TransferWatchWorkflows
         let requests = hook.requests()
         #expect(requests.count == 6)
         #expect(requests.allSatisfy { $0.method == "POST" })
-        #expect(requests.allSatisfy { request in
-            request.headers.contains { $0.name.lowercased() == "content-type" && $0.value == "application/json" }
-        })
+        #expect(
+            requests.allSatisfy { request in
+                request.headers.contains { $0.name.lowercased() == "content-type" && $0.value == "application/json" }
+            })
         func bodies(at path: String) throws -> [[String: Any]] {
             try requests.filter { $0.target == path }.map {
                 try #require(try JSONSerialization.jsonObject(with: $0.body) as? [String: Any])

@@ -27,14 +27,18 @@ import TransferWatchRules
         #expect(throws: AlertingError.invalidMatcher("novalue", reason: "expected name=value or name!=value")) {
             try LabelMatcher.parse("novalue")
         }
-        #expect(throws: AlertingError.invalidMatcher("9x=1", reason: "'9x' is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)")) {
+        #expect(
+            throws: AlertingError.invalidMatcher("9x=1", reason: "'9x' is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)")
+        ) {
             try LabelMatcher.parse("9x=1")
         }
     }
 
     @Test func aSilenceHoldsOnlyWhileActiveAndWhenEveryMatcherHolds() {
         let silence = Silence(
-            matchers: [LabelMatcher(name: "alertname", value: "copy-failed"), LabelMatcher(name: "user", value: "alice")],
+            matchers: [
+                LabelMatcher(name: "alertname", value: "copy-failed"), LabelMatcher(name: "user", value: "alice"),
+            ],
             startsAt: Self.now, endsAt: Self.now.addingTimeInterval(7200), createdBy: "me", comment: "c")
         let labels = ["alertname": "copy-failed", "user": "alice"]
         #expect(silence.silences(labels, at: Self.now))
@@ -67,7 +71,9 @@ import TransferWatchRules
     }
 
     @Test func groupKeysUseOnlyTheGroupByLabels() {
-        let key = AlertGroupKey(alertLabels: ["alertname": "copy-failed", "environment": "prod", "key": "a/b"], groupBy: ["alertname", "environment", "team"])
+        let key = AlertGroupKey(
+            alertLabels: ["alertname": "copy-failed", "environment": "prod", "key": "a/b"],
+            groupBy: ["alertname", "environment", "team"])
         #expect(key.labels == ["alertname": "copy-failed", "environment": "prod"])
         #expect(key.description == #"{alertname="copy-failed", environment="prod"}"#)
         #expect(key.id == AlertGroupKey(labels: ["environment": "prod", "alertname": "copy-failed"]).id)

@@ -9,7 +9,9 @@ import TransferWatchAlerting
     @Test func backoffDoublesFromFiveSecondsUpToFiveMinutesWithJitter() {
         let dynamo = DynamoDBClient(
             context: AWSClient.Context(
-                region: "us-east-1", credentials: StaticCredentialProvider(AWSCredentials(accessKeyID: "a", secretAccessKey: "b", source: "t")),
+                region: "us-east-1",
+                credentials: StaticCredentialProvider(
+                    AWSCredentials(accessKeyID: "a", secretAccessKey: "b", source: "t")),
                 transport: NeverTransport(), logger: Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() })))
         let deliverer = NotificationDeliverer(
             receivers: [], store: AlertStateStore(dynamo: dynamo, table: "t", environment: "e"),

@@ -55,7 +55,9 @@ import TransferWatchRules
                 resolvedAt: state == .resolved ? now : nil, evaluatedAt: now))
     }
 
-    static func notification(firing: [AlertRecord], resolved: [AlertRecord] = [], receiver: String = "webhook")
+    static func notification(
+        firing: [AlertRecord], resolved: [AlertRecord] = [], receiver: String = "webhook"
+    )
         -> AlertNotification
     {
         AlertNotification(
@@ -72,10 +74,13 @@ import TransferWatchRules
     static func shape(_ value: Any, freeKeysAt paths: Set<String> = [], path: String = "") -> String {
         if let object = value as? [String: Any] {
             if paths.contains(path) { return "{*}" }
-            return "{" + object.keys.sorted().map { "\($0):" + shape(object[$0]!, freeKeysAt: paths, path: path + "." + $0) }
+            return "{"
+                + object.keys.sorted().map { "\($0):" + shape(object[$0]!, freeKeysAt: paths, path: path + "." + $0) }
                 .joined(separator: ",") + "}"
         }
-        if let array = value as? [Any] { return "[" + (array.first.map { shape($0, freeKeysAt: paths, path: path + "[]") } ?? "") + "]" }
+        if let array = value as? [Any] {
+            return "[" + (array.first.map { shape($0, freeKeysAt: paths, path: path + "[]") } ?? "") + "]"
+        }
         if value is String { return "s" }
         if value is NSNumber { return "n" }
         return "?"
@@ -83,7 +88,8 @@ import TransferWatchRules
 
     @Test func alertmanagerPayloadHasTheDocumentedShape() throws {
         let notification = Self.notification(
-            firing: [Self.record("stale-server", state: .firing)], resolved: [Self.record("stale-server", state: .resolved, labels: ["window": "2026-10"])])
+            firing: [Self.record("stale-server", state: .firing)],
+            resolved: [Self.record("stale-server", state: .resolved, labels: ["window": "2026-10"])])
         let payload = try Self.object(AlertmanagerPayload(notification).json())
         let labelMaps: Set<String> = [
             ".groupLabels", ".commonLabels", ".commonAnnotations", ".alerts[].labels", ".alerts[].annotations",
@@ -100,12 +106,20 @@ import TransferWatchRules
         #expect(alerts[1]["endsAt"] as? String == "2026-11-29T10:00:00Z")
         #expect(alerts[0]["startsAt"] as? String == "2026-11-29T09:10:00Z")
         #expect((alerts[0]["fingerprint"] as? String)?.count == 16)
-        #expect((payload["commonLabels"] as? [String: String]) == ["alertname": "stale-server", "severity": "critical", "environment": "prod"])
-        #expect((alerts[0]["annotations"] as? [String: String])?["runbook_url"] == "https://runbooks.example/stale-server")
+        #expect(
+            (payload["commonLabels"] as? [String: String]) == [
+                "alertname": "stale-server", "severity": "critical", "environment": "prod",
+            ])
+        #expect(
+            (alerts[0]["annotations"] as? [String: String])?["runbook_url"] == "https://runbooks.example/stale-server")
     }
 
     @Test func slackMessageKeepsSlacksLimitsAndColoursBySeverity() throws {
-        let many = (0..<60).map { Self.record("copy-failed", state: .firing, labels: ["key": "u\($0)/f.pdf"], summary: String(repeating: "x", count: 4000)) }
+        let many = (0..<60).map {
+            Self.record(
+                "copy-failed", state: .firing, labels: ["key": "u\($0)/f.pdf"],
+                summary: String(repeating: "x", count: 4000))
+        }
         let payload = try Self.object(SlackPayload(Self.notification(firing: many)).json())
         #expect((payload["text"] as? String)?.isEmpty == false)
         let blocks = try #require(payload["blocks"] as? [[String: Any]])
@@ -125,9 +139,14 @@ import TransferWatchRules
         #expect(attachment["color"] as? String == "#d00000")
         #expect((attachment["fallback"] as? String)?.isEmpty == false)
 
-        let warning = try Self.object(SlackPayload(Self.notification(firing: [Self.record("stalled-counter", state: .firing, severity: "warning")])).json())
+        let warning = try Self.object(
+            SlackPayload(
+                Self.notification(firing: [Self.record("stalled-counter", state: .firing, severity: "warning")])
+            ).json())
         #expect((warning["attachments"] as? [[String: Any]])?.first?["color"] as? String == "#daa038")
-        let resolved = try Self.object(SlackPayload(Self.notification(firing: [], resolved: [Self.record("stale-server", state: .resolved)])).json())
+        let resolved = try Self.object(
+            SlackPayload(Self.notification(firing: [], resolved: [Self.record("stale-server", state: .resolved)]))
+                .json())
         #expect((resolved["attachments"] as? [[String: Any]])?.first?["color"] as? String == "#2eb886")
         #expect((resolved["text"] as? String)?.hasPrefix("[RESOLVED] stale-server") == true)
         let section = try #require((resolved["blocks"] as? [[String: Any]])?[1]["text"] as? [String: String])
@@ -136,7 +155,8 @@ import TransferWatchRules
 
     @Test func pagerDutyEventHasTheRequiredFieldsWithinLimits() throws {
         let long = Self.record("stale-server", state: .firing, summary: String(repeating: "é", count: 5000))
-        let trigger = try Self.object(PagerDutyEvent(Self.notification(firing: [long]), routingKey: "R0UT1NGKEY").json())
+        let trigger = try Self.object(
+            PagerDutyEvent(Self.notification(firing: [long]), routingKey: "R0UT1NGKEY").json())
         #expect(trigger["routing_key"] as? String == "R0UT1NGKEY")
         #expect(trigger["event_action"] as? String == "trigger")
         let dedupKey = try #require(trigger["dedup_key"] as? String)
@@ -150,7 +170,11 @@ import TransferWatchRules
         #expect((payload["custom_details"] as? [String: String])?["description"] == "missing employees: dave, erin")
         #expect((trigger["links"] as? [[String: String]])?.first?["href"] == "https://runbooks.example/stale-server")
 
-        let resolve = try Self.object(PagerDutyEvent(Self.notification(firing: [], resolved: [Self.record("stale-server", state: .resolved)]), routingKey: "R0UT1NGKEY").json())
+        let resolve = try Self.object(
+            PagerDutyEvent(
+                Self.notification(firing: [], resolved: [Self.record("stale-server", state: .resolved)]),
+                routingKey: "R0UT1NGKEY"
+            ).json())
         #expect(resolve["event_action"] as? String == "resolve")
         #expect(resolve["dedup_key"] as? String == dedupKey, "the resolve closes the incident the trigger opened")
         #expect(PagerDutyEvent.severity("warning") == "warning")
@@ -159,7 +183,8 @@ import TransferWatchRules
 
     @Test func snsSubjectIsOneShortASCIILineWithAttributes() throws {
         let name = "provisioning-incomplete-" + String(repeating: "ü", count: 120)
-        let message = SNSMessage.render(Self.notification(firing: [Self.record(name, state: .firing, severity: "warning")]))
+        let message = SNSMessage.render(
+            Self.notification(firing: [Self.record(name, state: .firing, severity: "warning")]))
         let subject = try #require(message.subject)
         #expect(subject.count < 100)
         #expect(subject.unicodeScalars.allSatisfy { (0x20..<0x7F).contains($0.value) })

@@ -32,7 +32,8 @@ import TransferWatchWorkflows
         let alerts = try harness.alerts(webhooks: [], sns: false)
         let dispatcher = harness.components(alerts: alerts).makeDispatcher(
             now: { AlertingHarness.start }, sleeper: RecordingSleeper())
-        await dispatcher.receive([makeAlert("copy-failed", state: .firing, at: AlertingHarness.start)], at: AlertingHarness.start)
+        await dispatcher.receive(
+            [makeAlert("copy-failed", state: .firing, at: AlertingHarness.start)], at: AlertingHarness.start)
 
         let add = try transferwatch([
             "silence", "add", "--alert", "stalled-counter", "--label", "window=2026-11", "--for", "2h", "--comment",
@@ -41,7 +42,9 @@ import TransferWatchWorkflows
         #expect(add.status == 0, "\(add.standardError)")
         let prefix = "silence "
         #expect(add.standardOutput.hasPrefix(prefix))
-        #expect(add.standardOutput.contains(#"created: {alertname="stalled-counter", window="2026-11"} until 2026-11-29T12:00:00Z"#))
+        #expect(
+            add.standardOutput.contains(
+                #"created: {alertname="stalled-counter", window="2026-11"} until 2026-11-29T12:00:00Z"#))
         let id = String(add.standardOutput.dropFirst(prefix.count).prefix(36))
         #expect(slack.requests().count == 1, "the silence is announced")
         let announcement = try #require(try bodies(of: slack).first)
@@ -64,7 +67,9 @@ import TransferWatchWorkflows
         #expect(expire.status == 0, "\(expire.standardError)")
         #expect(expire.standardOutput == "silence \(id) expired: {alertname=\"stalled-counter\", window=\"2026-11\"}\n")
         #expect(slack.requests().count == 2)
-        #expect(try transferwatch(["silence", "list"], now: "2026-11-29T11:00:01Z").standardOutput == "no active silences\n")
+        #expect(
+            try transferwatch(["silence", "list"], now: "2026-11-29T11:00:01Z").standardOutput == "no active silences\n"
+        )
         let all = try transferwatch(["silence", "list", "--all"], now: "2026-11-29T11:00:01Z")
         #expect(all.standardOutput.contains("\(id)  expired"))
 
@@ -102,7 +107,9 @@ import TransferWatchWorkflows
         }
         let badLabel = try run(["silence", "add", "--alert", "x", "--label", "window", "--for", "2h", "--comment", "c"])
         #expect(badLabel.status == 2)
-        #expect(badLabel.errorLines.first?.contains("invalid matcher 'window': expected name=value or name!=value") == true, "\(badLabel.standardError)")
+        #expect(
+            badLabel.errorLines.first?.contains("invalid matcher 'window': expected name=value or name!=value") == true,
+            "\(badLabel.standardError)")
         let badDuration = try run(["silence", "add", "--alert", "x", "--for", "soon", "--comment", "c"])
         #expect(badDuration.status == 2)
         #expect(badDuration.errorLines.first?.contains("--for 'soon' is not a duration") == true)
@@ -125,10 +132,13 @@ import TransferWatchWorkflows
             table: AlertingHarness.table,
             item: ["pk": .s("silences#prod"), "sk": .s("silence#broken"), "body": .s("{\"id\": 3}")])
         let list = try CLIProcess.run(
-            ["--config", config.path, "--now", "2026-11-29T10:00:00Z", "silence", "list"], environment: Self.environment)
+            ["--config", config.path, "--now", "2026-11-29T10:00:00Z", "silence", "list"], environment: Self.environment
+        )
         #expect(list.status == 0)
         #expect(list.errorLines.count == 1)
-        #expect(list.errorLines.first?.hasPrefix("warning: state item silences#prod/silence#broken is malformed: ") == true, "\(list.standardError)")
+        #expect(
+            list.errorLines.first?.hasPrefix("warning: state item silences#prod/silence#broken is malformed: ") == true,
+            "\(list.standardError)")
         #expect(list.standardOutput.contains("fixing the role"))
     }
 

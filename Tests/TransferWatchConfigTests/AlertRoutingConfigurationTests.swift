@@ -18,25 +18,29 @@ import TransferWatchConfig
         #expect(alerts.groupWait == .seconds(30))
         #expect(alerts.groupInterval == .seconds(300))
         #expect(alerts.repeatInterval == .seconds(14_400))
-        #expect(alerts.inhibitRules.map(\.sourceMatchers) == [["alertname": "stale-server"], ["alertname": "orphan-server"]])
+        #expect(
+            alerts.inhibitRules.map(\.sourceMatchers) == [
+                ["alertname": "stale-server"], ["alertname": "orphan-server"],
+            ])
         #expect(alerts.inhibitRules.allSatisfy { $0.targetMatchers == ["alertname": "stalled-counter"] })
     }
 
     @Test func readsEveryRoutingKey() throws {
-        let yaml = Self.base + """
-            alerts:
-              groupBy: [alertname]
-              groupWait: 10s
-              groupInterval: 1m
-              repeatInterval: 2h
-              deliveryTimeout: 5s
-              deliveryExpiry: 6h
-              externalURL: http://agent.internal:9464
-              inhibit:
-                - source: {alertname: stale-server, severity: critical}
-                  target: {alertname: copy-failed}
-                  equal: [environment]
-            """
+        let yaml =
+            Self.base + """
+                alerts:
+                  groupBy: [alertname]
+                  groupWait: 10s
+                  groupInterval: 1m
+                  repeatInterval: 2h
+                  deliveryTimeout: 5s
+                  deliveryExpiry: 6h
+                  externalURL: http://agent.internal:9464
+                  inhibit:
+                    - source: {alertname: stale-server, severity: critical}
+                      target: {alertname: copy-failed}
+                      equal: [environment]
+                """
         let alerts = try Configuration(yaml: yaml, file: "tw.yaml", environment: [:]).alerts
         #expect(alerts.groupBy == ["alertname"])
         #expect(alerts.groupWait == .seconds(10))
@@ -54,20 +58,22 @@ import TransferWatchConfig
     }
 
     @Test func anEmptyInhibitListTurnsInhibitionOff() throws {
-        let alerts = try Configuration(yaml: Self.base + "alerts: {inhibit: []}\n", file: "tw.yaml", environment: [:]).alerts
+        let alerts = try Configuration(yaml: Self.base + "alerts: {inhibit: []}\n", file: "tw.yaml", environment: [:])
+            .alerts
         #expect(alerts.inhibitRules.isEmpty)
     }
 
     @Test func badRoutingValuesAreReportedWithFileAndLine() {
-        let yaml = Self.base + """
-            alerts:
-              groupBy: [alertname, "bad-label"]
-              groupInterval: 10m
-              repeatInterval: 5m
-              inhibit:
-                - source: {alertname: stale-server}
-                  equal: [environment, environment]
-            """
+        let yaml =
+            Self.base + """
+                alerts:
+                  groupBy: [alertname, "bad-label"]
+                  groupInterval: 10m
+                  repeatInterval: 5m
+                  inhibit:
+                    - source: {alertname: stale-server}
+                      equal: [environment, environment]
+                """
         #expect {
             try Configuration(yaml: yaml, file: "tw.yaml", environment: [:])
         } throws: { error in

@@ -125,8 +125,9 @@ package actor AlertDispatcher {
                     case .firing: .firing
                     case .resolved: .resolved
                     }
-                await record(kind, alert: alert.labels["alertname"] ?? alert.rule, fingerprint: fingerprint, at: now,
-                             detail: alert.annotations["summary"] ?? "")
+                await record(
+                    kind, alert: alert.labels["alertname"] ?? alert.rule, fingerprint: fingerprint, at: now,
+                    detail: alert.annotations["summary"] ?? "")
                 logger.info(
                     "alert \(alert.state.rawValue)",
                     metadata: ["alert.name": "\(alert.rule)", "alert.fingerprint": "\(fingerprint)"])
@@ -138,7 +139,8 @@ package actor AlertDispatcher {
         for record in current.records.values where record.alert.state == .firing {
             let key = AlertGroupKey(alertLabels: record.alert.labels, groupBy: settings.groupBy)
             guard current.groups[key.id] == nil else { continue }
-            let group = AlertGroupState(key: key, createdAt: now, nextFlushAt: now.addingTimeInterval(settings.groupWait.timeInterval))
+            let group = AlertGroupState(
+                key: key, createdAt: now, nextFlushAt: now.addingTimeInterval(settings.groupWait.timeInterval))
             current.groups[key.id] = group
             do {
                 try await store.save(group)
@@ -180,7 +182,8 @@ package actor AlertDispatcher {
                 }
                 guard
                     let reason = DedupPolicy.decide(
-                        entry: entry, firing: Set(firing.map(\.fingerprint)), resolved: Set(resolved.map(\.fingerprint)),
+                        entry: entry, firing: Set(firing.map(\.fingerprint)),
+                        resolved: Set(resolved.map(\.fingerprint)),
                         repeatInterval: settings.repeatInterval, now: now)
                 else { continue }
                 let notification = AlertNotification(
@@ -190,8 +193,9 @@ package actor AlertDispatcher {
                 if let length = queueLengths?[receiver.name], length >= settings.maxQueuedPerReceiver {
                     logger.warning("notification queue full; dropping", metadata: ["receiver": "\(receiver.name)"])
                     for name in notification.alertNames {
-                        await record(.deliveryDropped, alert: name, fingerprint: group.key.description, at: now,
-                                     receiver: receiver.name, detail: "queue full (\(length) undelivered)")
+                        await record(
+                            .deliveryDropped, alert: name, fingerprint: group.key.description, at: now,
+                            receiver: receiver.name, detail: "queue full (\(length) undelivered)")
                     }
                     continue
                 }
@@ -241,10 +245,14 @@ package actor AlertDispatcher {
 
     /// After a flush: resolved alerts every receiver has been told about are forgotten, an empty group is
     /// deleted, and the others get their next flush time.
-    private func finish(group: AlertGroupState, members: [AlertRecord], in current: inout AlertStateStore.Snapshot, at now: Date) async {
+    private func finish(
+        group: AlertGroupState, members: [AlertRecord], in current: inout AlertStateStore.Snapshot, at now: Date
+    ) async {
         var remaining = members
         for record in members where record.alert.state == .resolved {
-            let stillOwed = receivers.contains { current.log["\($0.name)#\(group.key.id)"]?.firing.contains(record.fingerprint) ?? false }
+            let stillOwed = receivers.contains {
+                current.log["\($0.name)#\(group.key.id)"]?.firing.contains(record.fingerprint) ?? false
+            }
             guard !stillOwed else { continue }
             current.records[record.fingerprint] = nil
             remaining.removeAll { $0.fingerprint == record.fingerprint }
@@ -349,7 +357,9 @@ package actor AlertDispatcher {
     }
 
     private func refreshSilences(at now: Date) async {
-        if let readAt = silencesReadAt, now >= readAt, now.timeIntervalSince(readAt) < settings.silenceRefresh.timeInterval {
+        if let readAt = silencesReadAt, now >= readAt,
+            now.timeIntervalSince(readAt) < settings.silenceRefresh.timeInterval
+        {
             return
         }
         do {
@@ -367,7 +377,8 @@ package actor AlertDispatcher {
     /// Recomputes every unresolved alert's mute: a silence first, then inhibition by a firing alert.
     private func applyMutes(_ current: inout AlertStateStore.Snapshot, at now: Date) async {
         let firing = current.records.values.filter { $0.alert.state == .firing }
-        for (fingerprint, stored) in current.records.sorted(by: { $0.key < $1.key }) where stored.alert.state != .resolved {
+        for (fingerprint, stored) in current.records.sorted(by: { $0.key < $1.key })
+        where stored.alert.state != .resolved {
             let mute: AlertMute? =
                 if let silence = activeSilences.first(where: { $0.silences(stored.alert.labels, at: now) }) {
                     .silenced(silence.id)
@@ -414,7 +425,8 @@ package actor AlertDispatcher {
     ) async {
         do {
             try await history.append(
-                AlertHistoryEvent(at: now, kind: kind, alert: alert, subject: fingerprint, receiver: receiver, detail: detail))
+                AlertHistoryEvent(
+                    at: now, kind: kind, alert: alert, subject: fingerprint, receiver: receiver, detail: detail))
         } catch {
             logger.warning("cannot append to the alert history", metadata: ["error": "\(error)"])
         }

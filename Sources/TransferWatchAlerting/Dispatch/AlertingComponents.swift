@@ -44,7 +44,8 @@ package struct AlertingComponents: Sendable {
         let store = AlertStateStore(dynamo: dynamo, table: table, environment: environment)
         let history = AlertHistory(dynamo: dynamo, table: table, environment: environment)
         let liveSender = LiveNotificationSender(
-            transport: context.transport, sns: configuration.alerts.snsTopicArn == nil ? nil : SNSClient(context: context))
+            transport: context.transport,
+            sns: configuration.alerts.snsTopicArn == nil ? nil : SNSClient(context: context))
         let deliverer = NotificationDeliverer(
             receivers: receivers, store: store, history: history, sender: sender ?? liveSender, random: random,
             timeout: configuration.alerts.deliveryTimeout, logger: logger)

@@ -1,7 +1,7 @@
 import Foundation
-import TransferWatchRules
 import Logging
 import TransferWatchAWS
+import TransferWatchRules
 
 /// Delivers the outbox: each receiver's messages in order, receivers side by side, every attempt bounded by
 /// a timeout, failures retried with jittered exponential backoff until delivered or expired.
@@ -135,7 +135,9 @@ package struct NotificationDeliverer: Sendable {
                             "receiver": "\(name)", "alert.names": "\(message.alertNames.joined(separator: ","))",
                             "attempts": "\(message.attempts)", "error": "\(error.message)",
                         ])
-                    await record(message, kind: .deliveryFailed, at: now, detail: "attempt \(message.attempts): \(error.message)")
+                    await record(
+                        message, kind: .deliveryFailed, at: now, detail: "attempt \(message.attempts): \(error.message)"
+                    )
                     do {
                         try await store.reschedule(message)
                     } catch {
@@ -156,7 +158,8 @@ package struct NotificationDeliverer: Sendable {
             logger.info(
                 "notification delivered",
                 metadata: ["receiver": "\(name)", "status": "\(message.status)", "attempts": "\(message.attempts)"])
-            await record(message, kind: .notified, at: now, detail: "\(message.status) after \(message.attempts) attempt(s)")
+            await record(
+                message, kind: .notified, at: now, detail: "\(message.status) after \(message.attempts) attempt(s)")
         }
         return report
     }

@@ -1,6 +1,6 @@
 import Foundation
-import TransferWatchRules
 import TransferWatchAWS
+import TransferWatchRules
 
 /// Why one delivery attempt failed, in one line that names the receiver and never its URL or key.
 package struct DeliveryFailure: Error, Sendable, Equatable, CustomStringConvertible {
@@ -39,7 +39,9 @@ package struct LiveNotificationSender: NotificationSender {
     }
 
     /// Sends `message` to `receiver`.
-    package func send(_ message: RenderedMessage, to receiver: AlertReceiver, timeout: Duration)
+    package func send(
+        _ message: RenderedMessage, to receiver: AlertReceiver, timeout: Duration
+    )
         async throws(DeliveryFailure)
     {
         switch receiver.kind {

@@ -1,6 +1,6 @@
 import Foundation
-import TransferWatchRules
 import TransferWatchAWS
+import TransferWatchRules
 
 /// What can go wrong in alerting, each naming the record or input at fault.
 package enum AlertingError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -61,7 +61,8 @@ package struct AlertmanagerPayload: Sendable, Hashable, Codable {
             return Alert(
                 status: isResolved ? "resolved" : "firing", labels: record.alert.labels,
                 annotations: record.alert.annotations, startsAt: AlertText.timestamp(record.since),
-                endsAt: isResolved ? AlertText.timestamp(record.alert.resolvedAt ?? notification.at)
+                endsAt: isResolved
+                    ? AlertText.timestamp(record.alert.resolvedAt ?? notification.at)
                     : "0001-01-01T00:00:00Z",
                 generatorURL: external.isEmpty ? "" : external + "/alerts?fingerprint=" + record.fingerprint,
                 fingerprint: record.fingerprint)

@@ -22,7 +22,12 @@ package struct PagerDutyEvent: Sendable, Hashable, Codable {
         /// The group.
         package var group: String
         /// Everything else: every alert's labels, annotations, runbook, since.
-        package var custom_details: [String: String]
+        package var customDetails: [String: String]
+
+        enum CodingKeys: String, CodingKey {
+            case summary, source, severity, timestamp, `class`, group
+            case customDetails = "custom_details"
+        }
     }
 
     /// A link shown on the incident.
@@ -34,11 +39,11 @@ package struct PagerDutyEvent: Sendable, Hashable, Codable {
     }
 
     /// The integration's routing key (`alerts.webhooks[n].routingKey`).
-    package var routing_key: String
+    package var routingKey: String
     /// `trigger` or `resolve`.
-    package var event_action: String
+    package var eventAction: String
     /// The group's stable ID.
-    package var dedup_key: String
+    package var dedupKey: String
     /// The payload (absent for `resolve`).
     package var payload: Payload?
     /// The runbooks.
@@ -46,21 +51,28 @@ package struct PagerDutyEvent: Sendable, Hashable, Codable {
     /// `TransferWatch`.
     package var client: String
 
+    enum CodingKeys: String, CodingKey {
+        case routingKey = "routing_key"
+        case eventAction = "event_action"
+        case dedupKey = "dedup_key"
+        case payload, links, client
+    }
+
     /// PagerDuty's limit on `payload.summary`.
     package static let maxSummaryLength = 1024
 
     /// The event of a notification.
     package init(_ notification: AlertNotification, routingKey: String) {
-        routing_key = routingKey
-        dedup_key = notification.group.id
+        self.routingKey = routingKey
+        dedupKey = notification.group.id
         client = "TransferWatch"
         guard !notification.firing.isEmpty else {
-            event_action = "resolve"
+            eventAction = "resolve"
             payload = nil
             links = nil
             return
         }
-        event_action = "trigger"
+        eventAction = "trigger"
         let first = notification.firing[0]
         let summaries = notification.firing.map { $0.alert.annotations["summary"] ?? $0.name }
         let summary = AlertText.title(notification) + ": " + summaries.joined(separator: "; ")
@@ -78,7 +90,7 @@ package struct PagerDutyEvent: Sendable, Hashable, Codable {
             severity: Self.severity(notification.severity),
             timestamp: AlertText.timestamp(notification.firing.map(\.since).min() ?? notification.at),
             class: notification.alertNames.joined(separator: ","), group: notification.group.description,
-            custom_details: details)
+            customDetails: details)
         let runbooks = Set(notification.firing.compactMap { $0.alert.annotations["runbook_url"] }).sorted()
         links = runbooks.isEmpty ? nil : runbooks.map { Link(href: $0, text: "runbook") }
     }

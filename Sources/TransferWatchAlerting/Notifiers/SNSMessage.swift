@@ -1,6 +1,6 @@
 import Foundation
-import TransferWatchRules
 import TransferWatchAWS
+import TransferWatchRules
 
 /// The SNS form of a notification: a one-line ASCII subject under 100 characters, a text message, and
 /// `severity`, `alertname` and `status` message attributes for subscription filter policies.
@@ -14,7 +14,8 @@ package enum SNSMessage {
         let subject = self.subject(AlertText.title(notification) + environment)
         var body = AlertText.body(notification)
         if body.utf8.count > SNSClient.maxMessageBytes {
-            body = String(decoding: Data(body.utf8).prefix(SNSClient.maxMessageBytes - 64), as: UTF8.self)
+            body =
+                String(decoding: Data(body.utf8).prefix(SNSClient.maxMessageBytes - 64), as: UTF8.self)
                 + "\n… (cut to fit SNS's 256 KiB)"
         }
         return RenderedMessage(
@@ -31,7 +32,9 @@ package enum SNSMessage {
         return RenderedMessage(
             body: AlertText.body(announcement),
             subject: subject("[SILENCE \(announcement.action.rawValue.uppercased())] \(alertname)"),
-            attributes: ["severity": "info", "alertname": alertname, "status": "silence-\(announcement.action.rawValue)"])
+            attributes: [
+                "severity": "info", "alertname": alertname, "status": "silence-\(announcement.action.rawValue)",
+            ])
     }
 
     /// `text` as a valid subject: printable ASCII only (others become `?`), one line, at most 99 characters.

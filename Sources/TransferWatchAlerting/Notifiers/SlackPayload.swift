@@ -64,7 +64,11 @@ package struct SlackPayload: Sendable, Hashable, Codable {
         let title = AlertText.title(notification)
         let environment = notification.commonLabels["environment"].map { " (\($0))" } ?? ""
         text = AlertText.truncate(title + environment, to: 3000)
-        var blocks = [Block(type: "header", text: Text(type: "plain_text", text: AlertText.truncate(title + environment, to: Self.maxHeaderLength)))]
+        var blocks = [
+            Block(
+                type: "header",
+                text: Text(type: "plain_text", text: AlertText.truncate(title + environment, to: Self.maxHeaderLength)))
+        ]
         let shown = notification.alerts.prefix(45)
         for record in shown {
             var lines = AlertText.lines(for: record, now: notification.at)
@@ -74,14 +78,25 @@ package struct SlackPayload: Sendable, Hashable, Codable {
             {
                 lines[index] = "Runbook: <\(runbook)|\(runbook)>"
             }
-            blocks.append(Block(type: "section", text: Text(type: "mrkdwn", text: AlertText.truncate(lines.joined(separator: "\n"), to: Self.maxSectionLength))))
+            blocks.append(
+                Block(
+                    type: "section",
+                    text: Text(
+                        type: "mrkdwn",
+                        text: AlertText.truncate(lines.joined(separator: "\n"), to: Self.maxSectionLength))))
         }
         if notification.alerts.count > shown.count {
-            blocks.append(Block(type: "section", text: Text(type: "mrkdwn", text: "… and \(notification.alerts.count - shown.count) more alerts")))
+            blocks.append(
+                Block(
+                    type: "section",
+                    text: Text(type: "mrkdwn", text: "… and \(notification.alerts.count - shown.count) more alerts")))
         }
         var context = ["group \(notification.group.description)"]
         if let url = notification.externalURL { context.append("<\(url.absoluteString)|agent>") }
-        blocks.append(Block(type: "context", elements: [Text(type: "mrkdwn", text: AlertText.truncate(context.joined(separator: " · "), to: 3000))]))
+        blocks.append(
+            Block(
+                type: "context",
+                elements: [Text(type: "mrkdwn", text: AlertText.truncate(context.joined(separator: " · "), to: 3000))]))
         self.blocks = blocks
         attachments = [
             Attachment(
@@ -98,8 +113,13 @@ package struct SlackPayload: Sendable, Hashable, Codable {
         let title = "Silence \(announcement.action.rawValue): \(announcement.silence.matcherText)"
         text = AlertText.truncate(title, to: 3000)
         blocks = [
-            Block(type: "header", text: Text(type: "plain_text", text: AlertText.truncate(title, to: Self.maxHeaderLength))),
-            Block(type: "section", text: Text(type: "mrkdwn", text: AlertText.truncate(AlertText.body(announcement), to: Self.maxSectionLength))),
+            Block(
+                type: "header",
+                text: Text(type: "plain_text", text: AlertText.truncate(title, to: Self.maxHeaderLength))),
+            Block(
+                type: "section",
+                text: Text(
+                    type: "mrkdwn", text: AlertText.truncate(AlertText.body(announcement), to: Self.maxSectionLength))),
         ]
         attachments = [Attachment(color: "#439fe0", fallback: text, text: announcement.silence.comment)]
     }

@@ -1,6 +1,6 @@
 import Foundation
-import TransferWatchRules
 import TransferWatchConfig
+import TransferWatchRules
 
 /// Applies inhibit rules: a firing alert matching a rule's source holds back alerts matching its target that
 /// have the same values of the rule's `equal` labels (a label missing from both counts as equal).

@@ -1,6 +1,6 @@
 import Foundation
-import TransferWatchRules
 import TransferWatchAWS
+import TransferWatchRules
 
 /// The audit trail of alert transitions, notifications and silence changes, one item per event in a
 /// partition per environment and UTC day (`history#<environment>#<yyyy-mm-dd>` /
@@ -43,7 +43,9 @@ package struct AlertHistory: Sendable {
     /// The events from `since` to `until`, oldest first, optionally of one alert name.
     ///
     /// - Returns: the events and the items that could not be read (skipped).
-    package func events(since: Date, until: Date, alert: String? = nil) async throws(AlertingError)
+    package func events(
+        since: Date, until: Date, alert: String? = nil
+    ) async throws(AlertingError)
         -> (events: [AlertHistoryEvent], problems: [AlertingError])
     {
         var events: [AlertHistoryEvent] = []

@@ -1,7 +1,7 @@
 import Foundation
-import TransferWatchRules
 import Logging
 import TransferWatchAWS
+import TransferWatchRules
 
 /// Alerting's state in the state table, one partition per environment (`alerts#<environment>`): alerts,
 /// group timers, the notification log (what each receiver was told) and the outbox (what is still to send).
@@ -100,7 +100,9 @@ package struct AlertStateStore: Sendable {
     /// else has queued a notification for the same receiver and group since `entry.sequence - 1`.
     ///
     /// - Returns: `false` when another replica won the race (nothing was written).
-    package func enqueue(_ message: OutboxMessage, logging entry: NotificationLogEntry) async throws(AlertingError)
+    package func enqueue(
+        _ message: OutboxMessage, logging entry: NotificationLogEntry
+    ) async throws(AlertingError)
         -> Bool
     {
         let logItem = StateItemCoding.item(
@@ -118,7 +120,7 @@ package struct AlertStateStore: Sendable {
                 .put(table: table, item: logItem, condition: logCondition, names: names, values: values),
             ])
             return true
-        } catch where error.isTransactionCanceled || error.isConditionalCheckFailure {
+        } catch  where error.isTransactionCanceled || error.isConditionalCheckFailure {
             return false
         } catch {
             throw .storage(error)
@@ -155,7 +157,9 @@ package struct AlertStateStore: Sendable {
     /// Claims a queued message for one delivery attempt until `until`, unless another worker holds it.
     ///
     /// - Returns: `false` when it is leased by someone else or already gone.
-    package func claim(_ message: OutboxMessage, owner: String, now: Date, until: Date) async throws(AlertingError)
+    package func claim(
+        _ message: OutboxMessage, owner: String, now: Date, until: Date
+    ) async throws(AlertingError)
         -> Bool
     {
         do {
@@ -167,7 +171,7 @@ package struct AlertStateStore: Sendable {
                     ":until": StateItemCoding.millis(until), ":owner": .s(owner), ":now": StateItemCoding.millis(now),
                 ])
             return true
-        } catch where error.isConditionalCheckFailure {
+        } catch  where error.isConditionalCheckFailure {
             return false
         } catch {
             throw .storage(error)

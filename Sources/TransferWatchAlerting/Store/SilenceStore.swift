@@ -1,6 +1,6 @@
 import Foundation
-import TransferWatchRules
 import TransferWatchAWS
+import TransferWatchRules
 
 /// Silences in the state table (`silences#<environment>` / `silence#<id>`), shared by every replica and
 /// the `silence` command.
@@ -36,7 +36,7 @@ package struct SilenceStore: Sendable {
                     pk: partition, sk: "silence#\(silence.id)", silence,
                     extra: ["endsAt": StateItemCoding.millis(silence.endsAt)]),
                 conditionExpression: "attribute_not_exists(pk)")
-        } catch where error.isConditionalCheckFailure {
+        } catch  where error.isConditionalCheckFailure {
             throw .invalidSilence("a silence with ID \(silence.id) already exists")
         } catch {
             throw .storage(error)
@@ -86,9 +86,10 @@ package struct SilenceStore: Sendable {
             try await dynamo.putItem(
                 table: table,
                 item: StateItemCoding.item(
-                    pk: partition, sk: "silence#\(id)", silence, extra: ["endsAt": StateItemCoding.millis(silence.endsAt)]),
+                    pk: partition, sk: "silence#\(id)", silence,
+                    extra: ["endsAt": StateItemCoding.millis(silence.endsAt)]),
                 conditionExpression: "endsAt = :previous", values: [":previous": StateItemCoding.millis(previousEnd)])
-        } catch where error.isConditionalCheckFailure {
+        } catch  where error.isConditionalCheckFailure {
             throw .silenceAlreadyExpired(id)
         } catch {
             throw .storage(error)

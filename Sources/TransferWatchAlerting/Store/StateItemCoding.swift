@@ -1,6 +1,6 @@
 import Foundation
-import TransferWatchRules
 import TransferWatchAWS
+import TransferWatchRules
 
 /// How alerting's values live in the state table: `pk`, `sk`, and the value as JSON in `body`, plus the
 /// few attributes that conditional writes test (`sequence`, `leaseUntil`, `endsAt`).
