@@ -112,3 +112,59 @@ import TransferWatchWorkflows
         await loop.value
     }
 }
+
+/// What happens to notifications that cannot be delivered: a bounded queue, refusals, expiry.
+@Suite(.requiresMoto) struct UndeliverableNotificationTests {
+    @Test func theQueueIsBoundedRefusalsAreDroppedAndOldMessagesExpire() async throws {
+        let harness = try await AlertingHarness.start()
+        defer { harness.moto.stop() }
+        let dead = try LocalHTTPServer.start { _ in .json(status: 503, "{}") }
+        defer { dead.stop() }
+        let refusing = try LocalHTTPServer.start { _ in .json(status: 400, #"{"error":"bad key"}"#) }
+        defer { refusing.stop() }
+        let alerts = try harness.alerts(
+            webhooks: [.init(url: URL(string: dead.url("/hook"))!), .init(url: URL(string: refusing.url("/hook"))!)],
+            sns: false)
+        let alerting = harness.components(alerts: alerts)
+        var settings = AlertDispatcher.Settings(alerts)
+        settings.maxQueuedPerReceiver = 2
+        let time = TestTime(AlertingHarness.start)
+        let dispatcher = AlertDispatcher(
+            settings: settings, receivers: alerting.receivers, store: alerting.store, silences: alerting.silences,
+            history: alerting.history, deliverer: alerting.deliverer, now: time.closure, sleeper: RecordingSleeper(),
+            logger: Logger(label: "alerting", factory: { _ in SwiftLogNoOpLogHandler() }))
+        await dispatcher.receive(
+            ["copy-failed", "stale-server", "orphan-server"].map { makeAlert($0, state: .firing, at: time.now) },
+            at: time.now)
+        time.advance(by: 30)
+        // Three groups for two receivers, and each receiver's queue holds two.
+        #expect(await dispatcher.flushDue(at: time.now).count == 4)
+        var history = try await alerting.history.events(since: AlertingHarness.start, until: time.now).events
+        #expect(
+            history.filter { $0.kind == .deliveryDropped }.map(\.detail)
+                == Array(
+                    repeating: "queue full (2 undelivered)", count: 2))
+
+        // The 400 is final: dropped at once. The 503 is retried.
+        await dispatcher.deliverDue(at: time.now)
+        #expect(refusing.requests().count == 2)
+        #expect(dead.requests().count == 1, "one failure stops that receiver's turn, keeping its order")
+        var outbox = try await alerting.store.outbox().messages
+        #expect(outbox.count == 2)
+        #expect(outbox.allSatisfy { $0.attempts <= 1 })
+
+        // A day later, still failing: given up.
+        for _ in 0..<30 {
+            time.advance(by: 3600)
+            await dispatcher.deliverDue(at: time.now)
+        }
+        outbox = try await alerting.store.outbox().messages
+        #expect(outbox.isEmpty)
+        history = try await alerting.history.events(since: AlertingHarness.start, until: time.now).events
+        let dropped = history.filter { $0.kind == .deliveryDropped }.map(\.detail)
+        #expect(dropped.filter { $0.hasPrefix("refused: alertmanager-") && $0.hasSuffix(": HTTP 400") }.count == 2)
+        #expect(dropped.filter { $0.hasPrefix("expired after ") }.count == 2)
+        #expect(dropped.contains { $0.hasPrefix("expired after ") && $0.hasSuffix(": HTTP 503") })
+        #expect(history.filter { $0.kind == .notified }.isEmpty)
+    }
+}

@@ -318,6 +318,13 @@ package actor AlertDispatcher {
         statusSnapshot.withLock { $0 }
     }
 
+    /// Reads the stored state if this dispatcher has not yet, then returns ``statusAlerts()``: for a `status`
+    /// command that runs without an agent.
+    package func loadStatusAlerts() async -> [PipelineStatus.Alert] {
+        _ = await loaded()
+        return statusAlerts()
+    }
+
     /// The alerts as stored (for tests and `status`), by fingerprint.
     package func records() async -> [String: AlertRecord] {
         await loaded()?.records ?? [:]
