@@ -286,4 +286,26 @@ import TransferWatchWorkflows
         #expect(report.delivered == 0)
         #expect(report.failed == 1)
     }
+
+    @Test func aReceiverThatNeverAnswersIsCutOffByTheDeliveryTimeout() async throws {
+        let harness = try await AlertingHarness.start()
+        defer { harness.moto.stop() }
+        let hook = try LocalHTTPServer.start { _ in .stall(seconds: 3600) }
+        defer { hook.stop() }
+        let alerting = harness.components(
+            alerts: try harness.alerts(webhooks: [.init(url: URL(string: hook.url("/hook"))!)], sns: false),
+            timeout: .seconds(1))
+        let time = TestTime(AlertingHarness.start)
+        let dispatcher = alerting.makeDispatcher(now: time.closure, sleeper: RecordingSleeper())
+        await dispatcher.receive([makeAlert("copy-failed", state: .firing, at: time.now)], at: time.now)
+        time.advance(by: 30)
+        await dispatcher.flushDue(at: time.now)
+        // The receiver stalls for an hour; the attempt returns (a failure, to be retried) long before that.
+        let report = await dispatcher.deliverDue(at: time.now)
+        #expect(report.failed == 1)
+        let message = try #require(try await alerting.store.outbox().messages.first)
+        #expect(message.attempts == 1)
+        #expect(message.lastError?.hasSuffix(": timedOut") == true, "\(message.lastError ?? "")")
+        #expect(message.nextAttemptAt > time.now)
+    }
 }
