@@ -155,6 +155,14 @@ var package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
+            name: "TransferWatchAlertingTests",
+            dependencies: [
+                "TransferWatchAlerting", "TransferWatchAWS", "TransferWatchConfig", "TransferWatchRules",
+                "TransferWatchWorkflows", "TransferWatchTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "TransferWatchCommandsTests",
             dependencies: ["TransferWatchCommands", "TransferWatchWorkflows", "TransferWatchTestSupport"]
         ),

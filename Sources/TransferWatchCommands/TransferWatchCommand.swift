@@ -13,7 +13,8 @@ package struct TransferWatchCommand: AsyncParsableCommand {
         discussion: "Exit status: 0 success; 1 something failed or is firing; 2 usage, configuration or rule-file error.",
         subcommands: [
             CopyCommand.self, ProvisionCommand.self, TeardownCommand.self, ConfigCommand.self, PolicyCommand.self,
-            RulesCommand.self, StatusCommand.self, AlarmsCommand.self, DashboardsCommand.self,
+            RulesCommand.self, StatusCommand.self, AlarmsCommand.self, DashboardsCommand.self, SilenceCommand.self,
+            AlertsCommand.self,
         ]
     )
 

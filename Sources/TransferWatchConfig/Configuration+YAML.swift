@@ -180,10 +180,43 @@ extension Configuration {
     }
 
     private static func decodeAlerts(_ reader: MappingReader) -> Alerts {
-        Alerts(
+        let groupWait = reader.value("groupWait", .duration, default: Alerts.defaultGroupWait)
+        let groupInterval = reader.value("groupInterval", .duration, default: Alerts.defaultGroupInterval)
+        let repeatInterval = reader.value("repeatInterval", .duration, default: Alerts.defaultRepeatInterval)
+        let deliveryTimeout = reader.value("deliveryTimeout", .duration, default: Alerts.defaultDeliveryTimeout)
+        let deliveryExpiry = reader.value("deliveryExpiry", .duration, default: Alerts.defaultDeliveryExpiry)
+        for (key, value) in [
+            ("groupInterval", groupInterval), ("repeatInterval", repeatInterval),
+            ("deliveryTimeout", deliveryTimeout), ("deliveryExpiry", deliveryExpiry),
+        ] where value <= .zero {
+            reader.reportInvalid(key, "must be longer than zero")
+        }
+        if repeatInterval < groupInterval, reader.hasValue("repeatInterval") || reader.hasValue("groupInterval") {
+            reader.reportInvalid("repeatInterval", "must be at least alerts.groupInterval")
+        }
+        let inhibitRules: [InhibitRule] =
+            reader.hasValue("inhibit")
+            ? reader.sequence("inhibit", decodeInhibitRule) : Alerts.defaultInhibitRules
+        return Alerts(
             snsTopicArn: reader.optional("snsTopicArn", .snsTopic),
-            webhooks: reader.sequence("webhooks", decodeWebhook)
+            webhooks: reader.sequence("webhooks", decodeWebhook),
+            groupBy: reader.value("groupBy", .labelNames, default: Alerts.defaultGroupBy),
+            groupWait: groupWait,
+            groupInterval: groupInterval,
+            repeatInterval: repeatInterval,
+            inhibitRules: inhibitRules,
+            deliveryTimeout: deliveryTimeout,
+            deliveryExpiry: deliveryExpiry,
+            externalURL: reader.optional("externalURL", .httpURL)
         )
+    }
+
+    private static func decodeInhibitRule(_ reader: MappingReader) -> InhibitRule? {
+        let source = reader.required("source", .labelValues)
+        let target = reader.required("target", .labelValues)
+        let equal = reader.value("equal", .labelNames, default: [])
+        guard let source, let target else { return nil }
+        return InhibitRule(sourceMatchers: source, targetMatchers: target, equal: equal)
     }
 
     private static func decodeWebhook(_ reader: MappingReader) -> Webhook? {

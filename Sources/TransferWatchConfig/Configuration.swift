@@ -214,10 +214,80 @@ package struct Configuration: Sendable, Equatable {
         /// The webhooks that receive alert notifications (`alerts.webhooks`).
         package var webhooks: [Webhook]
 
+        /// The labels that group alerts into one notification (`alerts.groupBy`).
+        package var groupBy: [String]
+        /// How long a new group waits for more alerts before its first notification (`alerts.groupWait`).
+        package var groupWait: Duration
+        /// How long a group waits before notifying about changes in it (`alerts.groupInterval`).
+        package var groupInterval: Duration
+        /// How long before a still-firing, unchanged group is notified again (`alerts.repeatInterval`).
+        package var repeatInterval: Duration
+        /// Which firing alerts hold back which others (`alerts.inhibit`).
+        package var inhibitRules: [InhibitRule]
+        /// The longest a receiver may take to answer one delivery (`alerts.deliveryTimeout`).
+        package var deliveryTimeout: Duration
+        /// How long an undelivered notification is retried before it is given up (`alerts.deliveryExpiry`).
+        package var deliveryExpiry: Duration
+        /// The link back to this agent put into notifications (`alerts.externalURL`), if any.
+        package var externalURL: URL?
+
+        /// Alertmanager's defaults: group by alert name and environment, 30s, 5m, 4h.
+        package static let defaultGroupBy = ["alertname", "environment"]
+        /// `alerts.groupWait` when absent.
+        package static let defaultGroupWait: Duration = .seconds(30)
+        /// `alerts.groupInterval` when absent.
+        package static let defaultGroupInterval: Duration = .seconds(300)
+        /// `alerts.repeatInterval` when absent.
+        package static let defaultRepeatInterval: Duration = .seconds(4 * 3600)
+        /// `alerts.deliveryTimeout` when absent.
+        package static let defaultDeliveryTimeout: Duration = .seconds(10)
+        /// `alerts.deliveryExpiry` when absent.
+        package static let defaultDeliveryExpiry: Duration = .seconds(24 * 3600)
+        /// `alerts.inhibit` when absent: a stale or orphan server explains a stalled counter in the same
+        /// environment and window, so only the server alert is sent.
+        package static let defaultInhibitRules: [InhibitRule] = ["stale-server", "orphan-server"].map {
+            InhibitRule(
+                sourceMatchers: ["alertname": $0], targetMatchers: ["alertname": "stalled-counter"],
+                equal: ["environment", "window"])
+        }
+
         /// Creates the settings; no topic and no webhooks by default.
-        package init(snsTopicArn: ARN? = nil, webhooks: [Webhook] = []) {
+        package init(
+            snsTopicArn: ARN? = nil, webhooks: [Webhook] = [], groupBy: [String] = Alerts.defaultGroupBy,
+            groupWait: Duration = Alerts.defaultGroupWait, groupInterval: Duration = Alerts.defaultGroupInterval,
+            repeatInterval: Duration = Alerts.defaultRepeatInterval,
+            inhibitRules: [InhibitRule] = Alerts.defaultInhibitRules,
+            deliveryTimeout: Duration = Alerts.defaultDeliveryTimeout,
+            deliveryExpiry: Duration = Alerts.defaultDeliveryExpiry, externalURL: URL? = nil
+        ) {
             self.snsTopicArn = snsTopicArn
             self.webhooks = webhooks
+            self.groupBy = groupBy
+            self.groupWait = groupWait
+            self.groupInterval = groupInterval
+            self.repeatInterval = repeatInterval
+            self.inhibitRules = inhibitRules
+            self.deliveryTimeout = deliveryTimeout
+            self.deliveryExpiry = deliveryExpiry
+            self.externalURL = externalURL
+        }
+    }
+
+    /// One inhibit rule (`alerts.inhibit[n]`): while an alert matching ``sourceMatchers`` fires, alerts
+    /// matching ``targetMatchers`` with the same values of the ``equal`` labels are not sent.
+    package struct InhibitRule: Sendable, Equatable {
+        /// Label values the inhibiting alert must have (`source`).
+        package var sourceMatchers: [String: String]
+        /// Label values the inhibited alert must have (`target`).
+        package var targetMatchers: [String: String]
+        /// Labels whose values must be equal in both (a label missing from both counts as equal).
+        package var equal: [String]
+
+        /// Creates a rule.
+        package init(sourceMatchers: [String: String], targetMatchers: [String: String], equal: [String]) {
+            self.sourceMatchers = sourceMatchers
+            self.targetMatchers = targetMatchers
+            self.equal = equal
         }
     }
 

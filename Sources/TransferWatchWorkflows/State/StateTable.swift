@@ -13,6 +13,14 @@ import TransferWatchAWS
 /// | a failed copy of a source key (errorCode, attempts, at; a redelivery overwrites it) | `window#2026-11` | `failure#<key>` |
 /// | a failed copy outside any window (before the first provisioning) | `copies#unwindowed` | `failure#<key>` |
 /// | successful copies in one UTC hour (`succeeded`, added to by each flush) | `outcomes#2026-11-29` | `succeeded#10` |
+/// | an alert (latest instance, mute) | `alerts#<environment>` | `alert#<fingerprint>` |
+/// | an alert group's timers | `alerts#<environment>` | `group#<group id>` |
+/// | what a receiver was last told about a group (attribute `sequence` guards replicas) | `alerts#<environment>` | `nflog#<receiver>#<group id>` |
+/// | a notification still to deliver (attribute `leaseUntil` guards replicas) | `alerts#<environment>` | `outbox#<created ms>#<receiver>#<subject>#<n>` |
+/// | a silence (attribute `endsAt`, epoch ms) | `silences#<environment>` | `silence#<id>` |
+/// | one alert history event | `history#<environment>#<yyyy-mm-dd>` | `<ISO time>#<written µs>#<random>` |
+///
+/// Alerting's items (TransferWatchAlerting) keep their value as JSON in a `body` attribute.
 ///
 /// No item grows with the number of employees: each delivery and each user is its own item, and the window
 /// item holds only counters (`expected`, `delivered`, `remaining`), so 10,000 employees stay far from the
