@@ -71,7 +71,7 @@ package struct StatusRoutes: Sendable {
             }
             let encoder = JSONEncoder()
             encoder.dateEncodingStrategy = .iso8601
-            encoder.outputFormatting = [.withoutEscapingSlashes]
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]  // stable output: Linux's encoder has no key order
             guard let body = try? encoder.encode(status) else {
                 return .text(status: 500, "status could not be encoded\n")
             }
