@@ -7,7 +7,8 @@ import Glibc
 /// Every blocking call runs on a thread of its own through ``onThread(_:)``, never on the cooperative pool,
 /// so a test waiting for a response cannot starve the server's handler tasks. Reads give up after
 /// `SO_RCVTIMEO` (20 s), so a broken server fails a test instead of hanging it.
-final class HTTPTestConnection {
+/// `@unchecked Sendable`: a test hands a connection between threads but only ever uses it from one at a time.
+final class HTTPTestConnection: @unchecked Sendable {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }

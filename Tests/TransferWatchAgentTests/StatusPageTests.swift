@@ -34,8 +34,8 @@ import TransferWatchWorkflows
         #expect(html.contains("<tr><th scope=\"row\">Age</th><td>1d 9h</td></tr>"))
         #expect(html.contains("<td>$10.20</td>"))
         #expect(html.contains("<td>AccessDenied</td>"))
-        #expect(html.contains("<td>242.3 KiB</td>"))
-        #expect(html.contains("<td>412 ms</td>"))
+        #expect(html.contains("<td class=\"nowrap\">242.3 KiB</td>"))
+        #expect(html.contains("<td class=\"nowrap\">412 ms</td>"))
         #expect(html.contains("Last delivery <time datetime=\"2026-11-29T08:12:00Z\">2026-11-29 08:12 UTC</time> (1h 48m ago)"))
         // Firing alerts come before silenced ones whatever the input order.
         let firing = html.range(of: "alert-firing")!.lowerBound

@@ -179,4 +179,7 @@ package struct HTTPServerStatistics: Sendable, Equatable {
     package var timedOut = 0
     /// Requests refused by the parser (400, 413, 414, 431, 505).
     package var refused = 0
+
+    /// All zero.
+    package init() {}
 }

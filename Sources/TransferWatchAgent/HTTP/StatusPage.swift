@@ -191,10 +191,10 @@ package struct StatusPage: Sendable {
         for copy in recentCopies {
             let latency = Double(copy.latency.components.seconds) + Double(copy.latency.components.attoseconds) / 1e18
             html += "<tr class=\"copy-\(copy.result.rawValue)\">"
-                + "<td><time datetime=\"\(Self.iso(copy.at))\">\(Self.display(copy.at))</time></td>"
+                + "<td class=\"nowrap\"><time datetime=\"\(Self.iso(copy.at))\">\(Self.display(copy.at))</time></td>"
                 + "<td>\(escape(copy.uploader))</td><td class=\"key\">\(escape(copy.key))</td>"
-                + "<td>\(copy.result.rawValue)</td><td>\(Self.bytes(copy.bytes))</td>"
-                + "<td>\(String(format: "%.0f ms", latency * 1000))</td>"
+                + "<td>\(copy.result.rawValue)</td><td class=\"nowrap\">\(Self.bytes(copy.bytes))</td>"
+                + "<td class=\"nowrap\">\(String(format: "%.0f ms", latency * 1000))</td>"
                 + "<td>\(escape(copy.errorCode ?? ""))</td></tr>\n"
         }
         return html + "</tbody>\n</table>\n</section>\n"
@@ -266,7 +266,8 @@ package struct StatusPage: Sendable {
         tr.alert-silenced,tr.alert-inhibited{color:var(--muted)}
         tr.alert-silenced .pill,tr.alert-inhibited .pill{background:#e5e7eb;color:#374151}
         ul.missing{columns:3;font-size:1.2rem;font-weight:600}
-        td.key{font-family:ui-monospace,monospace;word-break:break-all}
+        td.key{font-family:ui-monospace,monospace;overflow-wrap:anywhere;min-width:18rem}
+        td.nowrap{white-space:nowrap}td{overflow-wrap:anywhere}ul.missing li{overflow-wrap:anywhere}
         tr.copy-failed td{color:var(--bad);font-weight:600}
         """
 }
