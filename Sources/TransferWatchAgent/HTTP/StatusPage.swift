@@ -192,7 +192,7 @@ package struct StatusPage: Sendable {
             let latency = Double(copy.latency.components.seconds) + Double(copy.latency.components.attoseconds) / 1e18
             html += "<tr class=\"copy-\(copy.result.rawValue)\">"
                 + "<td class=\"nowrap\"><time datetime=\"\(Self.iso(copy.at))\">\(Self.display(copy.at))</time></td>"
-                + "<td>\(escape(copy.uploader))</td><td class=\"key\">\(escape(copy.key))</td>"
+                + "<td class=\"who\">\(escape(copy.uploader))</td><td class=\"key\">\(escape(copy.key))</td>"
                 + "<td>\(copy.result.rawValue)</td><td class=\"nowrap\">\(Self.bytes(copy.bytes))</td>"
                 + "<td class=\"nowrap\">\(String(format: "%.0f ms", latency * 1000))</td>"
                 + "<td>\(escape(copy.errorCode ?? ""))</td></tr>\n"
@@ -266,8 +266,8 @@ package struct StatusPage: Sendable {
         tr.alert-silenced,tr.alert-inhibited{color:var(--muted)}
         tr.alert-silenced .pill,tr.alert-inhibited .pill{background:#e5e7eb;color:#374151}
         ul.missing{columns:3;font-size:1.2rem;font-weight:600}
-        td.key{font-family:ui-monospace,monospace;overflow-wrap:anywhere;min-width:18rem}
-        td.nowrap{white-space:nowrap}td{overflow-wrap:anywhere}ul.missing li{overflow-wrap:anywhere}
+        td.key{font-family:ui-monospace,monospace;overflow-wrap:anywhere;min-width:12rem}
+        td.nowrap{white-space:nowrap}td.who{overflow-wrap:anywhere;min-width:6rem}ul.missing li{overflow-wrap:anywhere}
         tr.copy-failed td{color:var(--bad);font-weight:600}
         """
 }
