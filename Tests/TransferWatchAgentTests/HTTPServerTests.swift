@@ -32,8 +32,13 @@ import TransferWatchWorkflows
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         #expect(try decoder.decode(PipelineStatus.self, from: Data(json.body)) == StatusFixtures.status())
-        #expect(json.text.hasPrefix(#"{"alerts":[{"rule":"stalled-counter","severity":"warning","since":"2026-11-29T09:00:00Z""#))
-        #expect(json.text.hasSuffix(#""now":"2026-11-29T10:00:00Z","server":{"ageSeconds":122395,"costSoFar":10.2,"createdAt":"2026-11-28T00:00:05Z","id":"s-0123456789abcdef0","state":"ONLINE"},"window":"2026-11"}"# + "\n"))
+        #expect(
+            json.text.hasPrefix(
+                #"{"alerts":[{"rule":"stalled-counter","severity":"warning","since":"2026-11-29T09:00:00Z""#))
+        #expect(
+            json.text.hasSuffix(
+                #""now":"2026-11-29T10:00:00Z","server":{"ageSeconds":122395,"costSoFar":10.2,"createdAt":"2026-11-28T00:00:05Z","id":"s-0123456789abcdef0","state":"ONLINE"},"window":"2026-11"}"#
+                    + "\n"))
 
         for path in ["/status", "/", "/status?refresh=1"] {
             let page = try await fetch(path, port: server.port)
@@ -96,26 +101,36 @@ import TransferWatchWorkflows
     }
 
     @Test(arguments: [
-        RefusalCase(name: "unknown path", request: "GET /nope HTTP/1.1\r\nHost: t\r\n\r\n", status: 404,
-                    bodyPrefix: "not found: /nope"),
-        RefusalCase(name: "POST without body", request: "POST /status HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n",
-                    status: 405, bodyPrefix: "method not allowed: POST"),
-        RefusalCase(name: "DELETE", request: "DELETE /metrics HTTP/1.1\r\nHost: t\r\n\r\n", status: 405,
-                    bodyPrefix: "method not allowed: DELETE"),
-        RefusalCase(name: "body", request: "POST /status HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello",
-                    status: 413, bodyPrefix: "request bodies are not accepted"),
-        RefusalCase(name: "chunked body", request: "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n",
-                    status: 413, bodyPrefix: "request bodies are not accepted"),
+        RefusalCase(
+            name: "unknown path", request: "GET /nope HTTP/1.1\r\nHost: t\r\n\r\n", status: 404,
+            bodyPrefix: "not found: /nope"),
+        RefusalCase(
+            name: "POST without body", request: "POST /status HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n",
+            status: 405, bodyPrefix: "method not allowed: POST"),
+        RefusalCase(
+            name: "DELETE", request: "DELETE /metrics HTTP/1.1\r\nHost: t\r\n\r\n", status: 405,
+            bodyPrefix: "method not allowed: DELETE"),
+        RefusalCase(
+            name: "body", request: "POST /status HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello",
+            status: 413, bodyPrefix: "request bodies are not accepted"),
+        RefusalCase(
+            name: "chunked body", request: "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n",
+            status: 413, bodyPrefix: "request bodies are not accepted"),
         RefusalCase(name: "garbage", request: "HELLO\r\n\r\n", status: 400, bodyPrefix: "bad request: request line"),
-        RefusalCase(name: "no Host", request: "GET / HTTP/1.1\r\n\r\n", status: 400,
-                    bodyPrefix: "bad request: missing Host header"),
-        RefusalCase(name: "HTTP/2.0", request: "GET / HTTP/2.0\r\nHost: t\r\n\r\n", status: 505,
-                    bodyPrefix: "HTTP version not supported"),
-        RefusalCase(name: "oversized header", request: "GET / HTTP/1.1\r\nHost: t\r\nX-Big: "
-                    + String(repeating: "a", count: 9000) + "\r\n\r\n", status: 431,
-                    bodyPrefix: "request header fields larger than 8192 bytes"),
-        RefusalCase(name: "oversized target", request: "GET /" + String(repeating: "a", count: 9000), status: 414,
-                    bodyPrefix: "request line longer than 8192 bytes"),
+        RefusalCase(
+            name: "no Host", request: "GET / HTTP/1.1\r\n\r\n", status: 400,
+            bodyPrefix: "bad request: missing Host header"),
+        RefusalCase(
+            name: "HTTP/2.0", request: "GET / HTTP/2.0\r\nHost: t\r\n\r\n", status: 505,
+            bodyPrefix: "HTTP version not supported"),
+        RefusalCase(
+            name: "oversized header",
+            request: "GET / HTTP/1.1\r\nHost: t\r\nX-Big: "
+                + String(repeating: "a", count: 9000) + "\r\n\r\n", status: 431,
+            bodyPrefix: "request header fields larger than 8192 bytes"),
+        RefusalCase(
+            name: "oversized target", request: "GET /" + String(repeating: "a", count: 9000), status: 414,
+            bodyPrefix: "request line longer than 8192 bytes"),
     ])
     func refusesWithTheRightStatus(_ refusal: RefusalCase) async throws {
         let server = try StatusFixtures.startServer()
@@ -176,7 +191,8 @@ import TransferWatchWorkflows
         async let slow: (Int, [UInt8]) = onThread {
             let connection = try HTTPTestConnection(port: server.port)
             var sent = 0
-            for byte in Array("GET /status HTTP/1.1\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 400) {
+            for byte in Array("GET /status HTTP/1.1\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 400)
+            {
                 // Stop trickling once the server has answered (or closed).
                 guard !connection.hasDataAvailable(), connection.send([byte]) else { break }
                 sent += 1
@@ -193,7 +209,8 @@ import TransferWatchWorkflows
     }
 
     @Test func idleConnectionIsClosedAfterTheIdleTimeout() async throws {
-        let server = try StatusFixtures.startServer(configuration: HTTPServerConfiguration(idleTimeout: .milliseconds(200)))
+        let server = try StatusFixtures.startServer(
+            configuration: HTTPServerConfiguration(idleTimeout: .milliseconds(200)))
         defer { server.server.stop() }
         let (closed, data) = try await onThread {
             let connection = try HTTPTestConnection(port: server.port)
@@ -271,8 +288,9 @@ import TransferWatchWorkflows
                 metrics: PrometheusMetricStore(environment: "test"),
                 readiness: ReadinessProbe(now: { Date() }), logger: StatusFixtures.logger)
         } throws: { error in
-            (error as? HTTPServerError) == .socketFailed(
-                operation: "bind", address: "127.0.0.1:\(first.port)", errno: EADDRINUSE)
+            (error as? HTTPServerError)
+                == .socketFailed(
+                    operation: "bind", address: "127.0.0.1:\(first.port)", errno: EADDRINUSE)
                 && "\(error)" == "cannot listen on 127.0.0.1:\(first.port): bind failed: Address already in use"
         }
     }

@@ -84,7 +84,8 @@ final class HTTPTestConnection: @unchecked Sendable {
         var headers: [String: String] = [:]
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         let length = isHead ? 0 : Int(headers["content-length"] ?? "0") ?? 0
         while buffer.count < length {
@@ -131,7 +132,8 @@ final class HTTPTestConnection: @unchecked Sendable {
 
     private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
         guard haystack.count >= needle.count else { return nil }
-        for start in 0...(haystack.count - needle.count) where haystack[start..<start + needle.count].elementsEqual(needle) {
+        for start in 0...(haystack.count - needle.count)
+        where haystack[start..<start + needle.count].elementsEqual(needle) {
             return start
         }
         return nil
@@ -160,7 +162,9 @@ func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thr
 }
 
 /// One request on a fresh connection: `GET path` (or `method`), answered and read.
-func fetch(_ path: String, method: String = "GET", port: Int, host: String = "127.0.0.1") async throws
+func fetch(
+    _ path: String, method: String = "GET", port: Int, host: String = "127.0.0.1"
+) async throws
     -> HTTPTestResponse
 {
     try await onThread {

@@ -15,16 +15,22 @@ import TransferWatchTestSupport
 
         func metricFamilies() async -> [MetricFamily] {
             await store.metricFamilies() + [
-                MetricFamily(name: "transferwatch_edge_values", help: "Edge values\nwith a \\ backslash", kind: .gauge, metrics: [
-                    .init(labels: ["case": "nan"], value: .single(.nan)),
-                    .init(labels: ["case": "inf"], value: .single(.infinity)),
-                    .init(labels: ["case": "minus-inf"], value: .single(-.infinity)),
-                    .init(labels: ["case": "fraction"], value: .single(0.000123)),
-                ]),
-                MetricFamily(name: "transferwatch_edge_summary", help: "A summary", kind: .summary, metrics: [
-                    .init(value: .summary(quantiles: [.init(quantile: 0.5, value: 0.2), .init(quantile: 0.99, value: 1.5)],
-                                          count: 7, sum: 3.25))
-                ]),
+                MetricFamily(
+                    name: "transferwatch_edge_values", help: "Edge values\nwith a \\ backslash", kind: .gauge,
+                    metrics: [
+                        .init(labels: ["case": "nan"], value: .single(.nan)),
+                        .init(labels: ["case": "inf"], value: .single(.infinity)),
+                        .init(labels: ["case": "minus-inf"], value: .single(-.infinity)),
+                        .init(labels: ["case": "fraction"], value: .single(0.000123)),
+                    ]),
+                MetricFamily(
+                    name: "transferwatch_edge_summary", help: "A summary", kind: .summary,
+                    metrics: [
+                        .init(
+                            value: .summary(
+                                quantiles: [.init(quantile: 0.5, value: 0.2), .init(quantile: 0.99, value: 1.5)],
+                                count: 7, sum: 3.25))
+                    ]),
             ]
         }
     }
@@ -33,7 +39,8 @@ import TransferWatchTestSupport
         let python = try #require(
             RepositoryPaths.testPython(),
             "no Python for the exposition check: run `make venv` or set TRANSFERWATCH_PYTHON")
-        let script = try #require(RepositoryPaths.root()).appendingPathComponent("scripts/check_prometheus_exposition.py")
+        let script = try #require(RepositoryPaths.root()).appendingPathComponent(
+            "scripts/check_prometheus_exposition.py")
 
         let store = PrometheusMetricStore(environment: "prod")
         store.record(.copySucceeded, value: 1)
@@ -61,7 +68,8 @@ import TransferWatchTestSupport
         #expect(parsed.families.map(\.name) == parsed.families.map(\.name).sorted())
         #expect(families["transferwatch_copy_succeeded"]?.type == "counter")
         #expect(families["transferwatch_copy_succeeded"]?.value(of: "transferwatch_copy_succeeded_total") == .number(2))
-        #expect(families["transferwatch_bytes_copied"]?.value(of: "transferwatch_bytes_copied_total") == .number(248_113))
+        #expect(
+            families["transferwatch_bytes_copied"]?.value(of: "transferwatch_bytes_copied_total") == .number(248_113))
         #expect(families["transferwatch_server_age_hours"]?.type == "gauge")
         #expect(families["transferwatch_server_age_hours"]?.value(of: "transferwatch_server_age_hours") == .number(34))
 
@@ -73,7 +81,8 @@ import TransferWatchTestSupport
         #expect(latency.value(of: "transferwatch_copy_latency_seconds_bucket", labels: ["le": "60"]) == .number(2))
 
         let violations = try #require(families["transferwatch_rule_violations"])
-        #expect(violations.samples.first?.labels == ["environment": "prod", "rule": "weird \"rule\" \\ with\nnewline é"])
+        #expect(
+            violations.samples.first?.labels == ["environment": "prod", "rule": "weird \"rule\" \\ with\nnewline é"])
 
         let edges = try #require(families["transferwatch_edge_values"])
         #expect(edges.help == "Edge values\nwith a \\ backslash")
@@ -89,8 +98,10 @@ import TransferWatchTestSupport
 
     @Test func theCheckerRejectsABrokenExposition() async throws {
         // The checker must be able to fail, or the test above proves nothing.
-        let python = try #require(RepositoryPaths.testPython(), "no Python: run `make venv` or set TRANSFERWATCH_PYTHON")
-        let script = try #require(RepositoryPaths.root()).appendingPathComponent("scripts/check_prometheus_exposition.py")
+        let python = try #require(
+            RepositoryPaths.testPython(), "no Python: run `make venv` or set TRANSFERWATCH_PYTHON")
+        let script = try #require(RepositoryPaths.root()).appendingPathComponent(
+            "scripts/check_prometheus_exposition.py")
         for broken in [
             "# HELP a_total x\n# TYPE a_total counter\na 1\n",  // counter sample without _total
             "# HELP a x\n# TYPE a counter\na_total 1\n",  // counter family not named *_total

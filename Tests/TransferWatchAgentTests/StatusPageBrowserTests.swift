@@ -20,13 +20,16 @@ import TransferWatchWorkflows
 
     static func render(_ url: String, _ mode: [String]) async throws -> HTTPTestProcess.Result {
         let browser = try #require(
-            chromium(), "no headless Chromium: run `make deps` (apt package chromium-headless-shell) or set TRANSFERWATCH_CHROMIUM")
+            chromium(),
+            "no headless Chromium: run `make deps` (apt package chromium-headless-shell) or set TRANSFERWATCH_CHROMIUM")
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("tw-chromium-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: profile) }
-        return try await HTTPTestProcess.run(browser, [
-            "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-            "--user-data-dir=\(profile.path)", "--window-size=1280,1900",
-        ] + mode + [url])
+        return try await HTTPTestProcess.run(
+            browser,
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+                "--user-data-dir=\(profile.path)", "--window-size=1280,1900",
+            ] + mode + [url])
     }
 
     static func screenshotPath(_ name: String) throws -> URL {

@@ -127,9 +127,12 @@ final class HTTPEventLoop {
                 fd: fd, isRejected: true, parser: HTTPRequestParser(headLimit: configuration.headLimit),
                 deadline: now + configuration.lingerTimeout)
             connection.keepAlive = false
-            connection.output = HTTPResponse.text(status: 503, "too many connections\n", headers: [
-                HTTPField("Retry-After", "1")
-            ]).serialized(includeBody: true, keepAlive: false)
+            connection.output = HTTPResponse.text(
+                status: 503, "too many connections\n",
+                headers: [
+                    HTTPField("Retry-After", "1")
+                ]
+            ).serialized(includeBody: true, keepAlive: false)
             connection.phase = .writing
             connections[id] = connection
             server.shared.withLock { $0.statistics.rejected += 1 }

@@ -10,7 +10,9 @@ enum HTTPSocket {
     ///
     /// - Returns: The descriptor and the bound port.
     /// - Throws: ``HTTPServerError``.
-    static func makeListener(on address: ListenAddress, backlog: Int32 = 64) throws(HTTPServerError) -> (
+    static func makeListener(
+        on address: ListenAddress, backlog: Int32 = 64
+    ) throws(HTTPServerError) -> (
         fd: Int32, port: Int
     ) {
         var hints = addrinfo()
@@ -70,9 +72,10 @@ enum HTTPSocket {
         return (ends[0], ends[1])
     }
 
-    private typealias Accept4 = @convention(c) (
-        Int32, UnsafeMutablePointer<sockaddr>?, UnsafeMutablePointer<socklen_t>?, Int32
-    ) -> Int32
+    private typealias Accept4 =
+        @convention(c) (
+            Int32, UnsafeMutablePointer<sockaddr>?, UnsafeMutablePointer<socklen_t>?, Int32
+        ) -> Int32
 
     /// glibc's `accept4`, looked up at run time (Glibc's Swift module does not export `_GNU_SOURCE` functions).
     private static let accept4: Accept4? = {

@@ -16,8 +16,9 @@ package enum PrometheusTextFormat {
     package static func render(_ families: [MetricFamily]) -> String {
         var merged: [String: MetricFamily] = [:]
         for family in families {
-            let name = sanitizedName(family.name.hasSuffix("_total") && family.kind == .counter
-                ? String(family.name.dropLast(6)) : family.name)
+            let name = sanitizedName(
+                family.name.hasSuffix("_total") && family.kind == .counter
+                    ? String(family.name.dropLast(6)) : family.name)
             if var existing = merged[name] {
                 existing.metrics += family.metrics.filter { matches($0.value, existing.kind) }
                 merged[name] = existing
@@ -136,7 +137,8 @@ package enum PrometheusTextFormat {
     private static func sanitize(_ name: String, allowColon: Bool) -> String {
         var result = ""
         for (index, scalar) in name.unicodeScalars.enumerated() {
-            let isLetter = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_"
+            let isLetter =
+                ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_"
                 || (allowColon && scalar == ":")
             let isDigit = ("0"..."9").contains(scalar)
             result.unicodeScalars.append(isLetter || (isDigit && index > 0) ? scalar : "_")

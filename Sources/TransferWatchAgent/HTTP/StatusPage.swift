@@ -56,7 +56,8 @@ package struct StatusPage: Sendable {
                 """
             return html
         }
-        html += "<p class=\"asof\">As of <time datetime=\"\(Self.iso(status.now))\">\(Self.display(status.now))</time></p>\n"
+        html +=
+            "<p class=\"asof\">As of <time datetime=\"\(Self.iso(status.now))\">\(Self.display(status.now))</time></p>\n"
         html += "</header>\n<main>\n"
         html += banner(status)
         html += windowSection(status)
@@ -106,7 +107,8 @@ package struct StatusPage: Sendable {
 
             """
         if let last = counter.lastDeliveryAt {
-            html += "<p>Last delivery <time datetime=\"\(Self.iso(last))\">\(Self.display(last))</time> "
+            html +=
+                "<p>Last delivery <time datetime=\"\(Self.iso(last))\">\(Self.display(last))</time> "
                 + "(\(Self.age(status.now.timeIntervalSince(last))) ago)</p>\n"
         } else {
             html += "<p>No delivery yet in this window.</p>\n"
@@ -131,7 +133,8 @@ package struct StatusPage: Sendable {
             """
         for alert in alerts {
             let state = escape(alert.state)
-            html += "<tr class=\"alert-\(Self.cssClass(alert.state))\"><td><span class=\"pill\">\(state)</span></td>"
+            html +=
+                "<tr class=\"alert-\(Self.cssClass(alert.state))\"><td><span class=\"pill\">\(state)</span></td>"
                 + "<td>\(escape(alert.rule))</td><td>\(escape(alert.severity))</td>"
                 + "<td><time datetime=\"\(Self.iso(alert.since))\">\(Self.display(alert.since))</time></td>"
                 + "<td>\(escape(alert.summary))</td></tr>\n"
@@ -190,7 +193,8 @@ package struct StatusPage: Sendable {
             """
         for copy in recentCopies {
             let latency = Double(copy.latency.components.seconds) + Double(copy.latency.components.attoseconds) / 1e18
-            html += "<tr class=\"copy-\(copy.result.rawValue)\">"
+            html +=
+                "<tr class=\"copy-\(copy.result.rawValue)\">"
                 + "<td class=\"nowrap\"><time datetime=\"\(Self.iso(copy.at))\">\(Self.display(copy.at))</time></td>"
                 + "<td class=\"who\">\(escape(copy.uploader))</td><td class=\"key\">\(escape(copy.key))</td>"
                 + "<td>\(copy.result.rawValue)</td><td class=\"nowrap\">\(Self.bytes(copy.bytes))</td>"

@@ -48,7 +48,8 @@ package struct StatusRoutes: Sendable {
         let path = head.path
         guard Self.paths.contains(path) else { return .text(status: 404, "not found: \(path)\n") }
         guard head.method == "GET" || head.method == "HEAD" else {
-            return .text(status: 405, "method not allowed: \(head.method)\n", headers: [HTTPField("Allow", "GET, HEAD")])
+            return .text(
+                status: 405, "method not allowed: \(head.method)\n", headers: [HTTPField("Allow", "GET, HEAD")])
         }
         let noCache = HTTPField("Cache-Control", "no-store")
         switch path {
