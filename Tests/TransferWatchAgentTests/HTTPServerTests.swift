@@ -270,6 +270,65 @@ import TransferWatchWorkflows
         #expect(health.status == 200, "\(health.text)")
     }
 
+    @Test func closesAfterTheRequestCapPerConnection() async throws {
+        let server = try StatusFixtures.startServer(configuration: HTTPServerConfiguration(maxRequestsPerConnection: 2))
+        defer { server.server.stop() }
+        let (first, second, closed) = try await onThread {
+            let connection = try HTTPTestConnection(port: server.port)
+            connection.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+            let first = try connection.readResponse()
+            connection.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+            return (first, try connection.readResponse(), connection.waitForClose())
+        }
+        #expect(first.headers["connection"] == "keep-alive")
+        #expect(second.headers["connection"] == "close")
+        #expect(closed)
+    }
+
+    /// Clients that vanish (a reset while their answer is being prepared, a close half-way through a head)
+    /// cost the server nothing: no SIGPIPE, no stuck connection, and the next client is served.
+    @Test func survivesClientsThatVanish() async throws {
+        let server = try StatusFixtures.startServer(statusDelay: .milliseconds(200))
+        defer { server.server.stop() }
+        try await onThread {
+            let reset = try HTTPTestConnection(port: server.port)
+            reset.send("GET /status HTTP/1.1\r\nHost: t\r\n\r\n")
+            var option = linger(l_onoff: 1, l_linger: 0)
+            _ = setsockopt(reset.fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+            let halfway = try HTTPTestConnection(port: server.port)
+            halfway.send("GET /status HTTP/1.1\r\nHo")
+        }  // both connections are closed here (the first with a reset)
+        while server.server.statistics.open > 0 { try await Task.sleep(for: .milliseconds(20)) }
+        let page = try await fetch("/status", port: server.port)
+        #expect(page.status == 200)
+        #expect(server.server.statistics.open <= 1)
+    }
+
+    @Test func servesManyConcurrentKeepAliveClients() async throws {
+        let server = try StatusFixtures.startServer()
+        defer { server.server.stop() }
+        let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
+            for _ in 0..<20 {
+                group.addTask {
+                    try await onThread {
+                        let connection = try HTTPTestConnection(port: server.port)
+                        var statuses: [Int] = []
+                        for path in ["/status", "/metrics", "/status.json", "/healthz", "/readyz"] {
+                            connection.send("GET \(path) HTTP/1.1\r\nHost: t\r\n\r\n")
+                            statuses.append(try connection.readResponse().status)
+                        }
+                        return statuses
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(statuses.count == 100)
+        #expect(statuses.allSatisfy { $0 == 200 })
+        #expect(server.server.statistics.requests == 100)
+        #expect(server.server.statistics.accepted == 20)
+    }
+
     @Test func listensOnIPv6() async throws {
         let server = try StatusFixtures.startServer(host: "::1")
         defer { server.server.stop() }

@@ -161,7 +161,7 @@ package final class HTTPServer: Sendable {
             defer { shared.exitWaiters.removeAll() }
             return shared.exitWaiters
         }
-        waiters.forEach { $0.resume() }
+        for waiter in waiters { waiter.resume() }
     }
 }
 

@@ -72,7 +72,8 @@ package struct StatusRoutes: Sendable {
             }
             let encoder = JSONEncoder()
             encoder.dateEncodingStrategy = .iso8601
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]  // stable output: Linux's encoder has no key order
+            // Sorted keys: stable output (Linux's encoder keeps no declaration order).
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             guard let body = try? encoder.encode(status) else {
                 return .text(status: 500, "status could not be encoded\n")
             }
