@@ -13,6 +13,9 @@ final class HTTPEventLoop {
     private var connections: [Int: Connection] = [:]
     private var nextID = 0
     private var isListening = true
+    /// Set while accepting is paused because the process ran out of descriptors: the listener stays readable,
+    /// so polling it would spin.
+    private var acceptPausedUntil: ContinuousClock.Instant?
     private var stopDeadline: ContinuousClock.Instant?
     private var chunk = [UInt8](repeating: 0, count: 4096)
 
@@ -63,7 +66,9 @@ final class HTTPEventLoop {
             if isStopping && (connections.isEmpty || stopDeadline.map { $0 <= ContinuousClock.now } ?? false) { break }
 
             var fds = [pollfd(fd: server.wakePipe.read, events: Int16(POLLIN), revents: 0)]
-            if isListening { fds.append(pollfd(fd: server.listenerFD, events: Int16(POLLIN), revents: 0)) }
+            if let pause = acceptPausedUntil, pause <= ContinuousClock.now { acceptPausedUntil = nil }
+            let isPollingListener = isListening && acceptPausedUntil == nil
+            if isPollingListener { fds.append(pollfd(fd: server.listenerFD, events: Int16(POLLIN), revents: 0)) }
             var ids: [Int] = []
             for (id, connection) in connections {
                 let events: Int16
@@ -83,7 +88,7 @@ final class HTTPEventLoop {
             }
             if fds[0].revents != 0 { drainWakePipe() }
             var offset = 1
-            if isListening {
+            if isPollingListener {
                 if fds[1].revents != 0 { acceptPending() }
                 offset = 2
             }
@@ -105,9 +110,14 @@ final class HTTPEventLoop {
                 return
             case .failure(let error) where error.code == EMFILE || error.code == ENFILE || error.code == ENOMEM:
                 server.logger.warning("HTTP server out of descriptors", metadata: ["errno": "\(error.code)"])
+                acceptPausedUntil = ContinuousClock.now + .milliseconds(100)
                 return
-            case .failure:
-                continue  // ECONNABORTED and the like: the next one
+            case .failure(let error) where error.code == ECONNABORTED || error.code == EPROTO || error.code == EPERM:
+                continue  // that connection is gone: the next one
+            case .failure(let error):
+                server.logger.error("HTTP server accept failed", metadata: ["errno": "\(error.code)"])
+                acceptPausedUntil = ContinuousClock.now + .milliseconds(100)
+                return
             }
         }
     }
@@ -287,7 +297,9 @@ final class HTTPEventLoop {
 
     private func pollTimeout(now: ContinuousClock.Instant) -> Int32 {
         var earliest = connections.values.map(\.deadline).min()
-        if let stopDeadline { earliest = min(earliest ?? stopDeadline, stopDeadline) }
+        for instant in [stopDeadline, acceptPausedUntil].compactMap({ $0 }) {
+            earliest = min(earliest ?? instant, instant)
+        }
         guard let earliest else { return -1 }
         let left = earliest - now
         if left <= .zero { return 0 }
