@@ -72,8 +72,9 @@ package struct StatusRoutes: Sendable {
             }
             let encoder = JSONEncoder()
             encoder.dateEncodingStrategy = .iso8601
-            // Sorted keys: stable output (Linux's encoder keeps no declaration order).
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            // The same bytes as `status --json` (PipelineStatus.json()): pretty, keys sorted (Linux's encoder
+            // keeps no declaration order).
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             guard let body = try? encoder.encode(status) else {
                 return .text(status: 500, "status could not be encoded\n")
             }
