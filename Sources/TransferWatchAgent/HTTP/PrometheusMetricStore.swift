@@ -90,7 +90,9 @@ package final class PrometheusMetricStore: MetricsExposition {
             }
             return MetricFamily(
                 name: Self.prometheusName(for: metric),
-                help: "\(metric.name) (CloudWatch unit \(metric.unit))",
+                help: metric == .copyLatency
+                    ? "CopyLatency in seconds (CloudWatch: Milliseconds)"
+                    : "\(metric.name) (CloudWatch unit \(metric.unit))",
                 kind: kind,
                 metrics: metrics
             )
