@@ -297,7 +297,9 @@ import TransferWatchWorkflows
             let halfway = try HTTPTestConnection(port: server.port)
             halfway.send("GET /status HTTP/1.1\r\nHo")
         }  // both connections are closed here (the first with a reset)
-        while server.server.statistics.open > 0 { try await Task.sleep(for: .milliseconds(20)) }
+        while server.server.statistics.accepted < 2 || server.server.statistics.open > 0 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         let page = try await fetch("/status", port: server.port)
         #expect(page.status == 200)
         #expect(server.server.statistics.open <= 1)

@@ -17,6 +17,12 @@ final class HTTPTestConnection: @unchecked Sendable {
     private var buffer: [UInt8] = []
 
     init(host: String = "127.0.0.1", port: Int, receiveTimeoutSeconds: Int = 20) throws {
+        // The descriptor is made before `self` is complete, so a failed connect never reaches deinit (which
+        // would close the number a second time, perhaps after another thread got it again).
+        fd = try Self.connect(host: host, port: port, receiveTimeoutSeconds: receiveTimeoutSeconds)
+    }
+
+    private static func connect(host: String, port: Int, receiveTimeoutSeconds: Int) throws -> Int32 {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -26,7 +32,7 @@ final class HTTPTestConnection: @unchecked Sendable {
             throw Failure(description: "cannot resolve \(host)")
         }
         defer { freeaddrinfo(list) }
-        fd = socket(info.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(info.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
         var timeout = timeval(tv_sec: receiveTimeoutSeconds, tv_usec: 0)
         _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -35,6 +41,7 @@ final class HTTPTestConnection: @unchecked Sendable {
             Glibc.close(fd)
             throw Failure(description: "connect failed: errno \(code)")
         }
+        return fd
     }
 
     deinit { Glibc.close(fd) }
