@@ -1,6 +1,7 @@
 # TransferWatch: developer and CI entry points. CI runs `make test` (see .ci/run).
 #
-#   make deps     Debian -dev packages for libcurl, libcrypto and zlib, and ssh-keygen for the key tests (only if missing)
+#   make deps     Debian -dev packages for libcurl, libcrypto and zlib, ssh-keygen for the key tests, and headless
+#                 Chromium for the status page's browser test (only if missing)
 #   make venv     .venv with the pinned emulator tier (scripts/requirements-test.txt)
 #   make build    debug build            make release   release build
 #   make test     every test, with the moto emulator REQUIRED (a missing moto fails)
@@ -17,7 +18,7 @@ VENV := .venv
 VENV_PYTHON := $(CURDIR)/$(VENV)/bin/python3
 REQUIREMENTS := scripts/requirements-test.txt
 LAUNCHER := Sources/TransferWatchTestSupport/Resources/moto_launcher.py
-DEB_PACKAGES := libcurl4-openssl-dev libssl-dev zlib1g-dev openssh-client
+DEB_PACKAGES := libcurl4-openssl-dev libssl-dev zlib1g-dev openssh-client chromium-headless-shell
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: all deps venv build release test bench fuzz sanitize clean distclean

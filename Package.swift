@@ -190,6 +190,19 @@ var package = Package(
             name: "TransferWatchFuzzTests",
             dependencies: ["TransferWatchFuzzTargets", "TransferWatchTestSupport"]
         ),
+        .testTarget(
+            name: "TransferWatchAgentTests",
+            dependencies: [
+                "TransferWatchAgent",
+                "TransferWatchConfig",
+                "TransferWatchTelemetry",
+                "TransferWatchWorkflows",
+                "TransferWatchTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Benchmarks live in bench/ and are run by `make bench`, never by `make test`.
         .executableTarget(
             name: "SigV4Bench",
