@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TransferWatchAWS
+import TransferWatchAlerting
 import TransferWatchConfig
 import TransferWatchWorkflows
 
@@ -35,8 +36,11 @@ struct StatusCommand: AsyncParsableCommand {
         print(json ? try status.json() : status.text)
     }
 
-    /// Where the alerts come from: none until the alerting module provides its store.
-    static func alertSource(context: CommandContext) -> any AlertStatusSource { NoAlerts() }
+    /// Where the alerts come from: the alert store in the state table (what the agent's dispatcher recorded).
+    static func alertSource(context: CommandContext) -> any AlertStatusSource {
+        AlertingComponents.make(configuration: context.configuration, context: context.aws, logger: context.logger)
+            .makeDispatcher(now: context.now, sleeper: ClockSleeper(clock: ContinuousClock()))
+    }
 }
 
 extension PipelineSnapshotBuilder {
