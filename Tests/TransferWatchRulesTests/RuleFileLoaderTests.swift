@@ -232,7 +232,7 @@ import TransferWatchRules
         #expect(
             copyFailed.alarm
                 == AlarmSpecification(
-                    metric: "CopyFailures", statistic: "Sum", threshold: 1, comparison: "GreaterThanOrEqualToThreshold",
+                    metric: "CopyFailed", statistic: "Sum", threshold: 1, comparison: "GreaterThanOrEqualToThreshold",
                     period: .seconds(300), evaluationPeriods: 1, treatMissingData: "notBreaching"))
 
         let staleServer = loaded.groups[1].rules[0]

@@ -215,13 +215,20 @@ private struct Validator {
             }
         }
         var labels: [String: String] = [:]
+        var labelTemplates: [String: Template] = [:]
         for (label, value) in entry.labels {
             if !isLabelName(label.value, allowingHyphens: false) {
                 report("invalid label name '\(label.value)': must match [a-zA-Z_][a-zA-Z0-9_]*", at: label.location)
-            } else if ["alertname", "severity"].contains(label.value) {
+            } else if Rule.reservedLabels.contains(label.value) {
                 report("label '\(label.value)' is set by the rule itself", at: label.location)
             }
-            labels[label.value] = value.value
+            labels[label.value] = value.text
+            guard let schema else { continue }
+            do throws(ExpressionError) {
+                labelTemplates[label.value] = try Template.compile(value.text, schema: schema, environment: environment)
+            } catch {
+                report(error, in: value)
+            }
         }
         var expression: CompiledExpression?
         if let expr = entry.expr, let schema {
@@ -250,7 +257,8 @@ private struct Validator {
         guard diagnostics.count == before, let alert = entry.alert, let expression, let severity else { return nil }
         return Rule(
             alert: alert.value, expression: expression, holdDuration: hold, keepFiringFor: keep, severity: severity,
-            labels: labels, annotations: annotations, alarm: alarm, location: alert.location)
+            labels: labels, labelTemplates: labelTemplates, annotations: annotations, alarm: alarm,
+            location: alert.location)
     }
 
     private mutating func validate(_ alarm: RuleFileMirror.Alarm) -> AlarmSpecification? {
@@ -258,6 +266,10 @@ private struct Validator {
         func field(_ key: String) -> Located<String>? { alarm.fields[key] }
         for key in ["metric", "threshold", "comparison"] where field(key) == nil {
             report("missing key '\(key)' in alarm", at: alarm.location)
+        }
+        if let metric = field("metric"), !AlarmSpecification.metrics.contains(metric.value) {
+            let hint = suggestion(for: metric.value, among: AlarmSpecification.metrics).map { " (did you mean '\($0)'?)" } ?? ""
+            report("unknown alarm metric '\(metric.value)'\(hint): must be one of the metrics TransferWatch publishes", at: metric.location)
         }
         func choice(_ key: String, _ allowed: [String], default value: String) -> String {
             guard let located = field(key) else { return value }
