@@ -7,8 +7,8 @@ import TransferWatchRules
 struct RulesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
-        abstract: "Check rule files.",
-        subcommands: [Lint.self]
+        abstract: "Check rule files and run their unit tests.",
+        subcommands: [Lint.self, Test.self]
     )
 
     /// `transferwatch rules lint [PATH...]`: loads rule files and prints every problem as
