@@ -52,7 +52,7 @@ import TransferWatchRules
         BadFixture(
             name: "duplicate-alert.bad.yaml",
             diagnostics: [
-                "duplicate-alert.bad.yaml:12:16: error: duplicate alert 'copy-failed' (first defined at duplicate-alert.bad.yaml:6:16)"
+                "duplicate-alert.bad.yaml:12:16: error: duplicate alert 'copy-failed' with severity 'critical' (first defined at duplicate-alert.bad.yaml:6:16): rules that share an alert name must differ in severity"
             ]
         ),
         // Malformed durations in interval, for and keep_firing_for.
@@ -123,8 +123,9 @@ import TransferWatchRules
                 "several.bad.yaml:9:19: error: invalid severity 'high': must be critical, warning or info",
                 "several.bad.yaml:11:31: error: unknown field 'source.kee' (did you mean 'source.key'?)",
                 "several.bad.yaml:12:9: error: missing key 'expr' in rule 'copy-failed'",
-                "several.bad.yaml:12:16: error: duplicate alert 'copy-failed' (first defined at several.bad.yaml:6:16)",
+                "several.bad.yaml:12:16: error: duplicate alert 'copy-failed' with severity 'high' (first defined at several.bad.yaml:6:16): rules that share an alert name must differ in severity",
                 "several.bad.yaml:13:9: error: unknown key 'exp' in a rule (did you mean 'expr'?)",
+                "several.bad.yaml:14:19: error: invalid severity 'high': must be critical, warning or info",
                 "several.bad.yaml:17:15: error: invalid duration 'soon' in 'interval' (write e.g. 30s, 5m, 1h30m, 2d)",
                 "several.bad.yaml:20:26: error: type error: cannot compare duration with string (\"x\")",
                 "several.bad.yaml:23:11: error: invalid label name 'on-call': must match [a-zA-Z_][a-zA-Z0-9_]*",
@@ -207,8 +208,8 @@ import TransferWatchRules
     @Test func oneFileWithManyMistakesReportsThemAllInOneRun() throws {
         let loaded = try load(["several.bad.yaml"])
         let lines = Set(loaded.diagnostics.map(\.location.line))
-        #expect(loaded.diagnostics.count == 11)
-        #expect(lines == [7, 8, 9, 11, 12, 13, 17, 20, 23])
+        #expect(loaded.diagnostics.count == 12)
+        #expect(lines == [7, 8, 9, 11, 12, 13, 14, 17, 20, 23])
     }
 
     @Test func goodFixturesLoadIntoValidatedGroups() throws {
@@ -281,14 +282,14 @@ import TransferWatchRules
                     severity: warning
                   - alert: copy-failed
                     expr: copies.failedLast1h > 0
-                    severity: warning
+                    severity: critical
             """
         let loaded = RuleFileLoader().load(sources: [
             (file: "rules/copy.yaml", yaml: first), (file: "rules/state.yaml", yaml: second),
         ])
         #expect(
             loaded.diagnostics.map(\.description) == [
-                "rules/state.yaml:8:16: error: duplicate alert 'copy-failed' (first defined at rules/copy.yaml:6:16)"
+                "rules/state.yaml:8:16: error: duplicate alert 'copy-failed' with severity 'critical' (first defined at rules/copy.yaml:6:16): rules that share an alert name must differ in severity"
             ])
     }
 

@@ -64,16 +64,30 @@ package struct RuleFileLoader: Sendable {
     package func load(sources: [(file: String, yaml: String)]) -> LoadedRules {
         var result = LoadedRules(groups: [], diagnostics: [], fileCount: sources.count, ruleCount: 0)
         var firstAlert: [String: SourceLocation] = [:]
+        var firstAlarm: [String: SourceLocation] = [:]
         for source in sources {
             var validator = Validator(file: source.file, yaml: source.yaml, environment: environment)
             let groups = validator.validate()
-            for group in validator.alertNames {
-                if let first = firstAlert[group.value] {
+            for declared in validator.alertNames {
+                let name = declared.name.value
+                let key = name + "\u{0}" + (declared.severity ?? "")
+                if let first = firstAlert[key] {
                     validator.diagnostics.append(
                         RuleDiagnostic(
-                            "duplicate alert '\(group.value)' (first defined at \(first))", at: group.location))
+                            "duplicate alert '\(name)' with severity '\(declared.severity ?? "")' (first defined at "
+                                + "\(first)): rules that share an alert name must differ in severity",
+                            at: declared.name.location))
                 } else {
-                    firstAlert[group.value] = group.location
+                    firstAlert[key] = declared.name.location
+                }
+                guard let alarm = declared.alarm else { continue }
+                if let first = firstAlarm[name] {
+                    validator.diagnostics.append(
+                        RuleDiagnostic(
+                            "alert '\(name)' already has an alarm (at \(first)): only one of its rules may have one",
+                            at: alarm))
+                } else {
+                    firstAlarm[name] = alarm
                 }
             }
             result.groups += groups
@@ -92,8 +106,8 @@ private struct Validator {
     let environment: ExpressionEnvironment
     let lines: [Substring]
     var diagnostics: [RuleDiagnostic] = []
-    /// Every alert name in file order, for the duplicate check across files.
-    var alertNames: [Located<String>] = []
+    /// Every alert name in file order with its severity and alarm, for the duplicate checks across files.
+    var alertNames: [(name: Located<String>, severity: String?, alarm: SourceLocation?)] = []
     var ruleCount = 0
 
     init(file: String, yaml: String, environment: ExpressionEnvironment) {
@@ -187,7 +201,7 @@ private struct Validator {
         let before = diagnostics.count
         if let alert = entry.alert {
             if isLabelName(alert.value, allowingHyphens: true) {
-                alertNames.append(alert)
+                alertNames.append((alert, entry.severity?.value, entry.alarm?.location))
             } else {
                 report("invalid alert name '\(alert.value)': use letters, digits, '_' and '-'", at: alert.location)
             }

@@ -8,10 +8,10 @@ extension RuleTestFailure {
     ///     alertname: copy-failed, time: 10m (2026-11-28T00:10:00Z), match: exact
     ///         exp:
     ///           - labels: {alertname="copy-failed", …}
-    ///             annotations: {summary="…"}
+    ///             summary: "…"
     ///         got:
     ///           + labels: {alertname="copy-failed", …}
-    ///             annotations: {summary="…"}
+    ///             summary: "…"
     /// ```
     ///
     /// Lines marked `-` are expected alerts that no firing alert matched; `+` are firing alerts nobody expected;
@@ -25,15 +25,13 @@ extension RuleTestFailure {
         for (index, alert) in expected.enumerated() {
             let mark = unmatchedExpected.contains(index) ? "-" : " "
             lines.append("          \(mark) labels: \(labelText(alert.labels))")
-            if !alert.annotations.isEmpty || assertion.match == .exact {
-                lines.append("            annotations: \(labelText(alert.annotations))")
-            }
+            lines += annotationLines(alert.annotations)
         }
         lines.append("        got:\(got.isEmpty ? " (no alert firing)" : "")")
         for (index, alert) in got.enumerated() {
             let mark = unmatchedGot.contains(index) ? "+" : " "
             lines.append("          \(mark) labels: \(labelText(alert.labels))")
-            lines.append("            annotations: \(labelText(alert.annotations))")
+            lines += annotationLines(alert.annotations)
         }
         for alert in pending {
             lines.append(
@@ -41,5 +39,10 @@ extension RuleTestFailure {
                     + "(its 'for' has not run out): \(labelText(alert.labels))")
         }
         return lines
+    }
+
+    /// One line per annotation, sorted by name: `summary: "…"`.
+    private func annotationLines(_ annotations: [String: String]) -> [String] {
+        annotations.sorted { $0.key < $1.key }.map { "            \($0.key): \(quotedValue($0.value))" }
     }
 }

@@ -168,11 +168,11 @@ package struct RuleTestRunner: Sendable {
 
 /// `{a="1", b="2"}`: a label or annotation set in a stable order, as Prometheus prints label sets.
 package func labelText(_ labels: [String: String]) -> String {
-    "{" + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\(quoted($0.value))" }.joined(separator: ", ") + "}"
+    "{" + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\(quotedValue($0.value))" }.joined(separator: ", ") + "}"
 }
 
 /// A value in double quotes, with `"`, `\` and line breaks escaped.
-private func quoted(_ value: String) -> String {
+func quotedValue(_ value: String) -> String {
     var text = "\""
     for character in value {
         switch character {
