@@ -18,10 +18,27 @@ import TransferWatchRules
         BadFixture(
             name: "alarm.bad.yaml",
             diagnostics: [
+                "alarm.bad.yaml:10:19: error: unknown alarm metric 'CopyFailures' (did you mean 'CopyFailed'?): must be one of the metrics TransferWatch publishes",
                 "alarm.bad.yaml:11:22: error: invalid alarm statistic 'Avg': must be one of SampleCount, Average, Sum, Minimum, Maximum",
                 "alarm.bad.yaml:12:22: error: invalid alarm threshold 'one': must be a number",
                 "alarm.bad.yaml:13:23: error: invalid alarm comparison 'bigger': must be one of GreaterThanOrEqualToThreshold, GreaterThanThreshold, LessThanThreshold, LessThanOrEqualToThreshold",
                 "alarm.bad.yaml:14:19: error: invalid duration '5 min' in 'alarm period' (write e.g. 30s, 5m, 1h30m, 2d)",
+            ]
+        ),
+        // Two rules share an alert name (allowed: their severities differ), but both ask for an alarm.
+        BadFixture(
+            name: "alarm-twice.bad.yaml",
+            diagnostics: [
+                "alarm-twice.bad.yaml:24:11: error: alert 'stalled-counter' already has an alarm (at alarm-twice.bad.yaml:12:11): only one of its rules may have one"
+            ]
+        ),
+        // Label values are templates: an unknown fact, a filter on the wrong type, an unclosed placeholder.
+        BadFixture(
+            name: "label-template.bad.yaml",
+            diagnostics: [
+                "label-template.bad.yaml:10:27: error: unknown field 'source.kee' (did you mean 'source.key'?)",
+                "label-template.bad.yaml:11:32: error: type error: filter 'humanizeBytes' needs a number, found string (uploader)",
+                "label-template.bad.yaml:12:20: error: unclosed '{{' (expected '}}')",
             ]
         ),
         // An unknown field on the second line of a `|` block: line by line, shifted by the indentation.

@@ -32,6 +32,11 @@ package struct RuleTestRunner: Sendable {
             diagnostics += check(test, against: ruleSet)
             prepared.append((test, ruleSet))
         }
+        if file.tests.isEmpty {
+            // No test to run, but the rule files must still load.
+            let loaded = RuleFileLoader().load(files: file.ruleFiles)
+            guard loaded.diagnostics.isEmpty else { throw RuleSetError(diagnostics: loaded.diagnostics) }
+        }
         guard diagnostics.isEmpty else { throw RuleSetError(diagnostics: diagnostics.sorted()) }
         return RuleTestFileResult(
             path: file.path,
