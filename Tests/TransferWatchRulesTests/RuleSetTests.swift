@@ -164,6 +164,18 @@ import TransferWatchRules
         #expect(tracker.firing.map(\.rule) == ["window-incomplete"])
     }
 
+    @Test func theTrackerEvaluatesARuleSetDirectly() throws {
+        let set = try ruleSet()
+        var tracker = AlertTracker()
+        let step = tracker.evaluate(set, step: .copy, facts: try copyFacts(result: "failed", key: "k/1"), at: now)
+        #expect(step.verdicts.map(\.fired) == [true, false])
+        #expect(step.transitions.map(\.to) == [.firing])
+        let transitions = tracker.evaluate(
+            set, state: try stateFacts(at: now, server: nil), groups: ["counter"], at: now)
+        #expect(transitions.map(\.alert.rule) == ["window-incomplete", "window-incomplete"])
+        #expect(tracker.firing.map(\.rule) == ["copy-failed", "window-incomplete"])
+    }
+
     @Test func loadingReportsEveryDiagnostic() {
         let broken = Self.rules.replacingOccurrences(of: "result == \"failed\"", with: "result == 3")
         #expect(throws: RuleSetError.self) {

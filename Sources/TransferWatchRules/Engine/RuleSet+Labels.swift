@@ -3,16 +3,22 @@ extension Rule {
     /// `alertname`, `severity` and (when the facts have a non-empty one) `environment`.
     ///
     /// A rule's own `environment` label wins over the facts'; `alertname` and `severity` cannot be overridden.
-    func renderLabels(_ facts: FactValues) -> [String: String] {
+    ///
+    /// - Parameter environment: The facts' environment, looked up once per evaluation by ``environmentLabel(_:)``.
+    func renderLabels(_ facts: FactValues, environment: String?) -> [String: String] {
         var labels: [String: String] = [:]
         labels.reserveCapacity(labelTemplates.count + 3)
-        if case .string(let environment)? = facts["environment"], !environment.isEmpty {
-            labels["environment"] = environment
-        }
+        if let environment { labels["environment"] = environment }
         for (name, template) in labelTemplates { labels[name] = template.render(facts) }
         labels["alertname"] = alert
         labels["severity"] = severity.rawValue
         return labels
+    }
+
+    /// The `environment` label of every alert evaluated against `facts`: the fact, unless it is absent or empty.
+    static func environmentLabel(_ facts: FactValues) -> String? {
+        guard case .string(let environment)? = facts["environment"], !environment.isEmpty else { return nil }
+        return environment
     }
 
     /// The annotations rendered against `facts`.

@@ -9,12 +9,13 @@ extension RuleSet {
     package func evaluateState(facts: FactValues, groups names: Set<String>? = nil) -> [StateRuleEvaluation] {
         guard facts.schema == PipelineFacts.state else { return [] }
         var evaluations: [StateRuleEvaluation] = []
+        let environment = Rule.environmentLabel(facts)
         for group in stateGroups where names?.contains(group.name) ?? true {
             for rule in group.rules {
                 let active = rule.expression.evaluateBool(facts)
                 evaluations.append(
                     StateRuleEvaluation(
-                        rule: rule.alert, active: active, labels: rule.renderLabels(facts),
+                        rule: rule.alert, active: active, labels: rule.renderLabels(facts, environment: environment),
                         annotations: active ? rule.renderAnnotations(facts) : [:], holdDuration: rule.holdDuration,
                         keepFiringFor: rule.keepFiringFor))
             }

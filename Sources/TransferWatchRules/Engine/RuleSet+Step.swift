@@ -14,12 +14,13 @@ extension RuleSet: StepRuleEvaluating {
     package func verdicts(for workflow: StepWorkflow, facts: FactValues, now: Date) -> [RuleVerdict] {
         guard let groups = stepGroups[workflow], facts.schema == workflow.schema else { return [] }
         var verdicts: [RuleVerdict] = []
+        let environment = Rule.environmentLabel(facts)
         for group in groups {
             for rule in group.rules {
                 let fired = rule.expression.evaluateBool(facts)
                 verdicts.append(
                     RuleVerdict(
-                        rule: rule.alert, severity: rule.severity, fired: fired, labels: rule.renderLabels(facts),
+                        rule: rule.alert, severity: rule.severity, fired: fired, labels: rule.renderLabels(facts, environment: environment),
                         annotations: fired ? rule.renderAnnotations(facts) : [:]))
             }
         }
