@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TransferWatchConfig
 import TransferWatchRules
 
 /// `rules test` below the command: the test-file reader's positioned diagnostics, the replay's timeline semantics
@@ -251,5 +252,86 @@ import TransferWatchRules
                       - exp_labels: {severity: critical, environment: test, key: a/1.pdf}
             """)
         #expect(result.tests.first?.failures.first?.unmatchedExpected == [0])
+    }
+}
+
+/// Mutated test files never trap the reader or the runner, and every diagnostic points inside the file.
+@Suite struct RuleTestFileFuzzTests {
+    static let valid = """
+        rule_files: [rules.yaml]
+        evaluation_interval: 1m
+        tests:
+          - name: cycle
+            start: 2026-11-28T00:00:00Z
+            timezone: Europe/Berlin
+            snapshots:
+              - {at: 0m, facts: {server: {id: s-1}, counter: {missing: [a, b], lastDeliveryAt: -1h}}}
+              - {at: 30m, facts: {window: {closed: true}, server: null}}
+            steps:
+              - {at: 1m, workflow: copy, facts: {result: failed, source: {key: a/1.pdf, size: 3}}}
+              - {at: 2m, workflow: teardown, facts: {failures: [x], server: {deleted: true}}}
+            alert_rule_test:
+              - eval_time: 1h
+                alertname: copy-failed
+                match: partial
+                exp_alerts: [{exp_labels: {key: a/1.pdf}, exp_annotations: {summary: x}}]
+        """
+
+    @Test func mutatedTestFilesAreReportedNeverTrapped() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tw-rule-fuzz-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try RuleTestRunnerTests.rules.write(
+            to: folder.appendingPathComponent("rules.yaml"), atomically: true, encoding: .utf8)
+        let path = folder.appendingPathComponent("t.yaml").path
+        var random = SplitMix64(seed: 28)
+        let pieces = [" ", ":", "-", "[", "]", "{", "}", "null", "1000w", "0s", "x", "\n", "  ", "'", "\"", ",", "~", "-1d"]
+        let lineCount = Self.valid.split(separator: "\n", omittingEmptySubsequences: false).count + 1
+        var reported = 0
+        for _ in 0..<400 {
+            var characters = Array(Self.valid)
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                let index = Int.random(in: 0..<characters.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: characters.remove(at: index)
+                case 1: characters.insert(contentsOf: pieces.randomElement(using: &random)!, at: index)
+                default: characters.removeSubrange(index..<min(characters.count, index + 8))
+                }
+                if characters.isEmpty { characters = ["x"] }
+            }
+            let text = String(characters)
+            do {
+                let file = try RuleTestFileReader().read(path: path, yaml: text)
+                _ = try RuleTestRunner().run(file)
+            } catch {
+                reported += 1
+                #expect(!error.diagnostics.isEmpty)
+                for diagnostic in error.diagnostics where diagnostic.location.file == path {
+                    #expect(diagnostic.location.line >= 1 && diagnostic.location.line <= lineCount, "\(diagnostic)")
+                    #expect(!diagnostic.message.contains("\n"), "\(diagnostic)")
+                }
+            }
+        }
+        #expect(reported > 100)
+    }
+
+    @Test func aTimelineTooLongToReplayIsAnError() throws {
+        let path = try RuleTestRunnerTests().write("")
+        let file = try RuleTestFileReader().read(
+            path: path,
+            yaml: """
+                rule_files: [rules.yaml]
+                evaluation_interval: 1s
+                tests:
+                  - name: forever
+                    alert_rule_test:
+                      - {eval_time: 1000w, alertname: copy-failed, exp_alerts: []}
+                """)
+        #expect {
+            try RuleTestRunner().run(file)
+        } throws: { error in
+            (error as? RuleSetError)?.diagnostics.map(\.description) == [
+                "\(path):4:5: error: the timeline lasts 1000w, more than 525600 evaluations at 1s: shorten it or raise evaluation_interval"
+            ]
+        }
     }
 }

@@ -29,7 +29,7 @@ package struct RuleTestRunner: Sendable {
                 ruleSets[zone] = RuleSet(groups: loaded.groups, fileCount: loaded.fileCount)
             }
             let ruleSet = ruleSets[zone]!
-            diagnostics += check(test, against: ruleSet)
+            diagnostics += check(test, against: ruleSet, interval: file.evaluationInterval)
             prepared.append((test, ruleSet))
         }
         if file.tests.isEmpty {
@@ -43,9 +43,21 @@ package struct RuleTestRunner: Sendable {
             tests: prepared.map { test, ruleSet in replay(test, ruleSet: ruleSet, interval: file.evaluationInterval) })
     }
 
+    /// The most state evaluations one test may replay (a year at one a minute), so a typo such as `eval_time: 1000w`
+    /// is an error rather than a hang.
+    package static let maximumEvaluations = 525_600
+
     /// Problems that only the rules and the merged timeline reveal.
-    private func check(_ test: RuleTestCase, against ruleSet: RuleSet) -> [RuleDiagnostic] {
+    private func check(_ test: RuleTestCase, against ruleSet: RuleSet, interval: Duration) -> [RuleDiagnostic] {
         var diagnostics: [RuleDiagnostic] = []
+        let horizon = (test.assertions.map(\.evalTime) + test.steps.map(\.at) + test.snapshots.map(\.at)).max() ?? .zero
+        if horizon / interval >= Double(Self.maximumEvaluations) {
+            diagnostics.append(
+                RuleDiagnostic(
+                    "the timeline lasts \(formatDuration(horizon)), more than \(Self.maximumEvaluations) evaluations at "
+                        + "\(formatDuration(interval)): shorten it or raise evaluation_interval",
+                    at: test.location))
+        }
         let names = ruleSet.rules.map(\.alert)
         for assertion in test.assertions where ruleSet.rule(named: assertion.alertname) == nil {
             let hint = suggestion(for: assertion.alertname, among: names).map { " (did you mean '\($0)'?)" } ?? ""
