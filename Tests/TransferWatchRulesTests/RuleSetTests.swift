@@ -176,6 +176,24 @@ import TransferWatchRules
         #expect(tracker.firing.map(\.rule) == ["copy-failed", "window-incomplete"])
     }
 
+    @Test func loadingAFolderSkipsTestsAndReportsMissingPaths() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tw-ruleset-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("tests"), withIntermediateDirectories: true)
+        try Self.rules.write(to: folder.appendingPathComponent("all.yaml"), atomically: true, encoding: .utf8)
+        try "not: [a, rule, file]".write(
+            to: folder.appendingPathComponent("tests/t.yaml"), atomically: true, encoding: .utf8)
+        let set = try RuleSet.load(paths: [folder.path])
+        #expect(set.fileCount == 1)
+        #expect(set.rules.count == 5)
+        #expect {
+            try RuleSet.load(paths: [folder.path, "/nonexistent/rules"])
+        } throws: { error in
+            (error as? RuleSetError)?.diagnostics.map(\.description)
+                == ["/nonexistent/rules:1:1: error: no such file or folder"]
+        }
+    }
+
     @Test func loadingReportsEveryDiagnostic() {
         let broken = Self.rules.replacingOccurrences(of: "result == \"failed\"", with: "result == 3")
         #expect(throws: RuleSetError.self) {
