@@ -24,7 +24,9 @@ extension RulesCommand {
 
         func run() async throws {
             let files = try RuleTestDiscovery.files(in: paths)
-            guard !files.isEmpty else { throw CommandFailure.usage("error: no rule test files in \(paths.joined(separator: " "))") }
+            guard !files.isEmpty else {
+                throw CommandFailure.usage("error: no rule test files in \(paths.joined(separator: " "))")
+            }
             var malformed = false
             var passed = 0
             var failed = 0
@@ -56,7 +58,9 @@ extension RulesCommand {
                     }
                 }
             }
-            print("\(passed + failed) test\(passed + failed == 1 ? "" : "s") in \(files.count) file\(files.count == 1 ? "" : "s"): \(passed) passed, \(failed) failed\(malformed ? ", malformed files" : "")")
+            let tests = "\(passed + failed) test\(passed + failed == 1 ? "" : "s")"
+            let inFiles = "\(files.count) file\(files.count == 1 ? "" : "s")"
+            print("\(tests) in \(inFiles): \(passed) passed, \(failed) failed\(malformed ? ", malformed files" : "")")
             if malformed { throw CommandFailure(status: 2, message: "") }
             if failed > 0 { throw CommandFailure.failed() }
         }

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
-import TransferWatchTestSupport
-import TransferWatchTelemetry
 import TransferWatchRules
+import TransferWatchTelemetry
+import TransferWatchTestSupport
 
 /// `transferwatch rules test` as a process, and the repository's shipped rules: `rules lint rules/` is clean,
 /// `rules test rules/tests/` is green, a failing expectation exits 1 with a diff, a malformed test file exits 2 with

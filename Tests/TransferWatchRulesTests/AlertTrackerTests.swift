@@ -43,7 +43,8 @@ import TransferWatchRules
 
     @Test func aZeroForFiresOnTheFirstEvaluation() {
         var tracker = AlertTracker()
-        #expect(moves(tracker.observe(state: [stale(true, for: .zero)], at: at(0))) == ["new->pending", "pending->firing"])
+        #expect(
+            moves(tracker.observe(state: [stale(true, for: .zero)], at: at(0))) == ["new->pending", "pending->firing"])
         #expect(tracker.firing.count == 1)
     }
 

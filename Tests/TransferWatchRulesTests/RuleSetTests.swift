@@ -139,9 +139,15 @@ import TransferWatchRules
         #expect(evaluations.map(\.rule) == ["stale-server", "window-incomplete"])
         #expect(evaluations[0].active)
         #expect(evaluations[0].holdDuration == .seconds(600))
-        #expect(evaluations[0].labels == ["alertname": "stale-server", "severity": "warning", "environment": "prod", "server": "s-1"])
+        #expect(
+            evaluations[0].labels == [
+                "alertname": "stale-server", "severity": "warning", "environment": "prod", "server": "s-1",
+            ])
         #expect(evaluations[0].annotations == ["summary": "s-1 online for 3d 9h"])
-        #expect(set.evaluateState(facts: try stateFacts(at: now, server: server), groups: ["counter"]).map(\.rule) == ["window-incomplete"])
+        #expect(
+            set.evaluateState(facts: try stateFacts(at: now, server: server), groups: ["counter"]).map(\.rule) == [
+                "window-incomplete"
+            ])
 
         let none = set.evaluateState(facts: try stateFacts(at: now, server: nil))
         #expect(!none[0].active)

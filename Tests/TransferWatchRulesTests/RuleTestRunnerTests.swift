@@ -284,7 +284,9 @@ import TransferWatchRules
             to: folder.appendingPathComponent("rules.yaml"), atomically: true, encoding: .utf8)
         let path = folder.appendingPathComponent("t.yaml").path
         var random = SplitMix64(seed: 28)
-        let pieces = [" ", ":", "-", "[", "]", "{", "}", "null", "1000w", "0s", "x", "\n", "  ", "'", "\"", ",", "~", "-1d"]
+        let pieces = [
+            " ", ":", "-", "[", "]", "{", "}", "null", "1000w", "0s", "x", "\n", "  ", "'", "\"", ",", "~", "-1d",
+        ]
         let lineCount = Self.valid.split(separator: "\n", omittingEmptySubsequences: false).count + 1
         var reported = 0
         for _ in 0..<400 {

@@ -20,7 +20,8 @@ extension RuleSet: StepRuleEvaluating {
                 let fired = rule.expression.evaluateBool(facts)
                 verdicts.append(
                     RuleVerdict(
-                        rule: rule.alert, severity: rule.severity, fired: fired, labels: rule.renderLabels(facts, environment: environment),
+                        rule: rule.alert, severity: rule.severity, fired: fired,
+                        labels: rule.renderLabels(facts, environment: environment),
                         annotations: fired ? rule.renderAnnotations(facts) : [:]))
             }
         }

@@ -282,8 +282,12 @@ private struct Validator {
             report("missing key '\(key)' in alarm", at: alarm.location)
         }
         if let metric = field("metric"), !AlarmSpecification.metrics.contains(metric.value) {
-            let hint = suggestion(for: metric.value, among: AlarmSpecification.metrics).map { " (did you mean '\($0)'?)" } ?? ""
-            report("unknown alarm metric '\(metric.value)'\(hint): must be one of the metrics TransferWatch publishes", at: metric.location)
+            let hint =
+                suggestion(for: metric.value, among: AlarmSpecification.metrics).map { " (did you mean '\($0)'?)" }
+                ?? ""
+            report(
+                "unknown alarm metric '\(metric.value)'\(hint): must be one of the metrics TransferWatch publishes",
+                at: metric.location)
         }
         func choice(_ key: String, _ allowed: [String], default value: String) -> String {
             guard let located = field(key) else { return value }

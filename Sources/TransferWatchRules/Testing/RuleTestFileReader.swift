@@ -73,7 +73,8 @@ struct TestFileParser {
         }
         guard let root else {
             diagnostics.append(
-                RuleDiagnostic("missing key 'tests': the file is empty", at: SourceLocation(file: file, line: 1, column: 1)))
+                RuleDiagnostic(
+                    "missing key 'tests': the file is empty", at: SourceLocation(file: file, line: 1, column: 1)))
             return nil
         }
         guard let fields = mapping(root, allowed: TestFileKeys.root, what: "a rule test file") else { return nil }
@@ -304,7 +305,8 @@ struct TestFileParser {
             return RuleDiagnostic("duplicate key \(keys) in a mapping", at: at(context.mark))
         default:
             return RuleDiagnostic(
-                "YAML syntax: \(oneLine(String(describing: error)))", at: SourceLocation(file: file, line: 1, column: 1))
+                "YAML syntax: \(oneLine(String(describing: error)))", at: SourceLocation(file: file, line: 1, column: 1)
+            )
         }
     }
 }

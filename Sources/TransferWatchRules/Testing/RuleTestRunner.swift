@@ -115,7 +115,9 @@ package struct RuleTestRunner: Sendable {
         events += test.steps.map { ($0.at, .step($0)) }
         events += test.assertions.map { ($0.evalTime, .assertion($0)) }
         events = events.enumerated().sorted { lhs, rhs in
-            (lhs.element.at, lhs.element.event.order, lhs.offset) < (rhs.element.at, rhs.element.event.order, rhs.offset)
+            (lhs.element.at, lhs.element.event.order, lhs.offset) < (
+                rhs.element.at, rhs.element.event.order, rhs.offset
+            )
         }.map(\.element)
 
         var tracker = AlertTracker()

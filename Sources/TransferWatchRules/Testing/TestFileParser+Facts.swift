@@ -24,7 +24,9 @@ extension TestFileParser {
     ) -> [String: FactValue]? {
         if case .scalar(let scalar) = node, isNullScalar(scalar) { return [:] }
         guard case .mapping(let mapping) = node else {
-            report("'\(prefix.isEmpty ? "facts" : String(prefix.dropLast()))' must be a mapping, found \(describe(node))", at: node)
+            report(
+                "'\(prefix.isEmpty ? "facts" : String(prefix.dropLast()))' must be a mapping, found \(describe(node))",
+                at: node)
             return nil
         }
         let names = schema.entries.map(\.name)
