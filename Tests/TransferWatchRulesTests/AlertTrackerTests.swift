@@ -160,6 +160,29 @@ import TransferWatchRules
         #expect(moves(restored.observe(state: [stale(false, keep: keep)], at: at(11))) == ["firing->resolved"])
     }
 
+    @Test func rulesSharingANameKeepTheirOwnKeepFiringFor() {
+        // stalled-counter warns (keep 10m) until the window's last hours, then a critical rule (no keep) takes over.
+        func stalled(_ severity: String, _ active: Bool, keep: Duration) -> StateRuleEvaluation {
+            StateRuleEvaluation(
+                rule: "stalled-counter", active: active,
+                labels: ["alertname": "stalled-counter", "severity": severity], annotations: [:], holdDuration: .zero,
+                keepFiringFor: keep)
+        }
+        var tracker = AlertTracker()
+        _ = tracker.observe(
+            state: [stalled("warning", true, keep: .seconds(600)), stalled("critical", false, keep: .zero)], at: at(0))
+        let transitions = tracker.observe(
+            state: [stalled("warning", false, keep: .seconds(600)), stalled("critical", true, keep: .zero)], at: at(1))
+        #expect(moves(transitions) == ["new->pending", "pending->firing"])
+        #expect(Set(tracker.firing.compactMap { $0.labels["severity"] }) == ["warning", "critical"])
+        #expect(
+            moves(
+                tracker.observe(
+                    state: [stalled("warning", false, keep: .seconds(600)), stalled("critical", true, keep: .zero)],
+                    at: at(11))) == ["firing->resolved"])
+        #expect(tracker.firing.compactMap { $0.labels["severity"] } == ["critical"])
+    }
+
     // MARK: Step alerts
 
     func copyFailed(_ fired: Bool, key: String) -> RuleVerdict {

@@ -13,7 +13,7 @@ extension AlertTracker {
         var keepFiringFor: [String: Duration] = [:]
         var active: Set<String> = []
         for evaluation in evaluations {
-            keepFiringFor[evaluation.rule] = evaluation.keepFiringFor
+            keepFiringFor[ruleKey(evaluation.rule, evaluation.labels)] = evaluation.keepFiringFor
             guard evaluation.active else { continue }
             let fingerprint = AlertFingerprint.of(evaluation.labels)
             active.insert(fingerprint)
@@ -43,7 +43,7 @@ extension AlertTracker {
         }
         for (fingerprint, existing) in entries
         where existing.origin == .state && !active.contains(fingerprint) {
-            guard let keep = keepFiringFor[existing.alert.rule] else { continue }
+            guard let keep = keepFiringFor[ruleKey(existing.alert.rule, existing.alert.labels)] else { continue }
             var entry = existing
             switch entry.alert.state {
             case .pending:
@@ -94,5 +94,10 @@ extension AlertTracker {
         }
         expireResolved(at: now, into: &transitions)
         return sortedTransitions(transitions)
+    }
+
+    /// Which rule an alert comes from: its name and severity (rules may share a name when their severities differ).
+    private func ruleKey(_ rule: String, _ labels: [String: String]) -> String {
+        rule + "\u{0}" + (labels["severity"] ?? "")
     }
 }
