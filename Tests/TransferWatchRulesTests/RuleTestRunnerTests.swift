@@ -189,6 +189,40 @@ import TransferWatchRules
         #expect(result.tests.map(\.passed) == [true, true])
     }
 
+    @Test func eachGroupIsEvaluatedAtItsOwnIntervalUnlessTheFileSetsOne() throws {
+        let path = try write("")
+        let folder = (path as NSString).deletingLastPathComponent
+        try """
+        groups:
+          - name: slow
+            kind: state
+            interval: 5m
+            rules:
+              - alert: orphans
+                expr: len(servers.orphans) > 0
+                severity: warning
+        """.write(toFile: folder + "/rules.yaml", atomically: true, encoding: .utf8)
+        func firing(at evalTime: String, interval: String?) throws -> Bool {
+            let text = """
+                rule_files: [rules.yaml]
+                \(interval.map { "evaluation_interval: \($0)" } ?? "")
+                tests:
+                  - name: orphans appear at 1m
+                    snapshots:
+                      - {at: 1m, facts: {servers: {orphans: [s-1]}}}
+                    alert_rule_test:
+                      - {eval_time: \(evalTime), alertname: orphans, exp_alerts: []}
+                """
+            let result = try RuleTestRunner().run(try RuleTestFileReader().read(path: path, yaml: text))
+            return result.failed
+        }
+        // The group's own 5m: evaluated at 0m and 5m, so nothing fires at 4m.
+        #expect(try !firing(at: "4m", interval: nil))
+        #expect(try firing(at: "5m", interval: nil))
+        // The file's 1m overrides it.
+        #expect(try firing(at: "1m", interval: "1m"))
+    }
+
     @Test func aFailureShowsExpectedAgainstFiringWithMarks() throws {
         let result = try run(
             """

@@ -7,7 +7,7 @@ import TransferWatchConfig
 ///
 /// ```yaml
 /// rule_files: [../server.yaml]          # relative to this file
-/// evaluation_interval: 1m               # how often state rules are evaluated (default 1m)
+/// evaluation_interval: 1m               # how often state rules are evaluated (default: each group's interval)
 /// tests:
 ///   - name: a server left online after its window closed
 ///     start: 2026-11-28T00:00:00Z       # the calendar time of offset 0
@@ -27,8 +27,9 @@ package struct RuleTestFile: Sendable {
     package var path: String
     /// The rule files under test, resolved against the test file's folder.
     package var ruleFiles: [String]
-    /// How often state rules are evaluated during a replay.
-    package var evaluationInterval: Duration
+    /// How often every state group is evaluated during a replay, or `nil` to evaluate each group at its own
+    /// `interval`, as the agent does.
+    package var evaluationInterval: Duration?
     /// The test cases, in file order.
     package var tests: [RuleTestCase]
 }

@@ -93,7 +93,7 @@ struct TestFileParser {
         } else {
             report("missing key 'rule_files'", at: root)
         }
-        var interval = Duration.seconds(60)
+        var interval: Duration?
         if let node = fields["evaluation_interval"], let value = duration(node, key: "evaluation_interval") {
             if value <= .zero {
                 report("'evaluation_interval' must be longer than 0s", at: node)

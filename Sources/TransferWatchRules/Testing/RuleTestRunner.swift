@@ -5,8 +5,8 @@ import TransferWatchConfig
 /// compares the firing alerts with the expected ones at each `eval_time`.
 ///
 /// The replay visits, in time order: each step at its offset (its verdicts fed to the tracker), each evaluation at
-/// every multiple of the evaluation interval (the latest snapshot at or before it, with the derived facts, fed to
-/// the tracker), and each assertion at its `eval_time` (after the steps and evaluation of that instant). Only firing
+/// every multiple of each state group's interval, or of the file's `evaluation_interval` when it sets one (the
+/// latest snapshot at or before it, with the derived facts, fed to the tracker), and each assertion at its `eval_time` (after the steps and evaluation of that instant). Only firing
 /// alerts are compared, as `promtool test rules` does.
 package struct RuleTestRunner: Sendable {
     /// Creates a runner.
@@ -29,7 +29,8 @@ package struct RuleTestRunner: Sendable {
                 ruleSets[zone] = RuleSet(groups: loaded.groups, fileCount: loaded.fileCount)
             }
             let ruleSet = ruleSets[zone]!
-            diagnostics += check(test, against: ruleSet, interval: file.evaluationInterval)
+            diagnostics += check(
+                test, against: ruleSet, schedule: Self.schedule(ruleSet, override: file.evaluationInterval))
             prepared.append((test, ruleSet))
         }
         if file.tests.isEmpty {
@@ -40,22 +41,41 @@ package struct RuleTestRunner: Sendable {
         guard diagnostics.isEmpty else { throw RuleSetError(diagnostics: diagnostics.sorted()) }
         return RuleTestFileResult(
             path: file.path,
-            tests: prepared.map { test, ruleSet in replay(test, ruleSet: ruleSet, interval: file.evaluationInterval) })
+            tests: prepared.map { test, ruleSet in
+                replay(test, ruleSet: ruleSet, schedule: Self.schedule(ruleSet, override: file.evaluationInterval))
+            })
     }
 
     /// The most state evaluations one test may replay (a year at one a minute), so a typo such as `eval_time: 1000w`
     /// is an error rather than a hang.
     package static let maximumEvaluations = 525_600
 
+    /// Which state groups are evaluated how often: every group at `override`, or each at its own interval.
+    static func schedule(_ ruleSet: RuleSet, override: Duration?) -> [(interval: Duration, groups: Set<String>?)] {
+        if let override { return [(override, nil)] }
+        var byInterval: [Duration: Set<String>] = [:]
+        for group in ruleSet.stateGroups {
+            if case .state(let interval) = group.kind, interval > .zero {
+                byInterval[interval, default: []].insert(group.name)
+            }
+        }
+        if byInterval.isEmpty { return [(.seconds(60), nil)] }
+        return byInterval.sorted { $0.key < $1.key }.map { ($0.key, Optional($0.value)) }
+    }
+
     /// Problems that only the rules and the merged timeline reveal.
-    private func check(_ test: RuleTestCase, against ruleSet: RuleSet, interval: Duration) -> [RuleDiagnostic] {
+    private func check(
+        _ test: RuleTestCase, against ruleSet: RuleSet, schedule: [(interval: Duration, groups: Set<String>?)]
+    ) -> [RuleDiagnostic] {
         var diagnostics: [RuleDiagnostic] = []
         let horizon = (test.assertions.map(\.evalTime) + test.steps.map(\.at) + test.snapshots.map(\.at)).max() ?? .zero
-        if horizon / interval >= Double(Self.maximumEvaluations) {
+        let shortest = schedule.map(\.interval).min() ?? .seconds(60)
+        let evaluations = schedule.reduce(0.0) { $0 + horizon / $1.interval }
+        if evaluations >= Double(Self.maximumEvaluations) {
             diagnostics.append(
                 RuleDiagnostic(
                     "the timeline lasts \(formatDuration(horizon)), more than \(Self.maximumEvaluations) evaluations at "
-                        + "\(formatDuration(interval)): shorten it or raise evaluation_interval",
+                        + "\(formatDuration(shortest)): shorten it or raise evaluation_interval",
                     at: test.location))
         }
         let names = ruleSet.rules.map(\.alert)
@@ -91,7 +111,7 @@ package struct RuleTestRunner: Sendable {
     /// One event of a replay; at the same instant, steps come before the evaluation, and assertions last.
     private enum Event {
         case step(TimelineStep)
-        case evaluation
+        case evaluation(Set<String>?)
         case assertion(AlertAssertion)
 
         var order: Int {
@@ -103,15 +123,25 @@ package struct RuleTestRunner: Sendable {
         }
     }
 
-    /// Replays one test; the facts were checked by ``check(_:against:)``.
-    private func replay(_ test: RuleTestCase, ruleSet: RuleSet, interval: Duration) -> RuleTestResult {
+    /// Replays one test; the facts were checked by ``check(_:against:schedule:)``.
+    private func replay(
+        _ test: RuleTestCase, ruleSet: RuleSet, schedule: [(interval: Duration, groups: Set<String>?)]
+    ) -> RuleTestResult {
         let horizon = (test.assertions.map(\.evalTime) + test.steps.map(\.at) + test.snapshots.map(\.at)).max() ?? .zero
-        var events: [(at: Duration, event: Event)] = []
-        var tick = Duration.zero
-        while tick <= horizon {
-            events.append((tick, .evaluation))
-            tick += interval
+        // The groups due at each tick (`nil`: every group).
+        var due: [Duration: Set<String>?] = [:]
+        for (interval, groups) in schedule {
+            var tick = Duration.zero
+            while tick <= horizon {
+                switch (due[tick], groups) {
+                case (nil, _): due[tick] = .some(groups)
+                case (.some(let existing?), let groups?): due[tick] = .some(existing.union(groups))
+                default: due[tick] = .some(nil)
+                }
+                tick += interval
+            }
         }
+        var events: [(at: Duration, event: Event)] = due.map { ($0.key, .evaluation($0.value)) }
         events += test.steps.map { ($0.at, .step($0)) }
         events += test.assertions.map { ($0.evalTime, .assertion($0)) }
         events = events.enumerated().sorted { lhs, rhs in
@@ -134,7 +164,7 @@ package struct RuleTestRunner: Sendable {
                         step, now: time, timeZone: test.timeZone, environment: test.environment)
                 else { continue }
                 _ = tracker.observe(step: ruleSet.verdicts(for: step.workflow, facts: facts, now: time), at: time)
-            case .evaluation:
+            case .evaluation(let groups):
                 while nextSnapshot < test.snapshots.count, test.snapshots[nextSnapshot].at <= at {
                     let snapshot = test.snapshots[nextSnapshot]
                     TimelineFacts.apply(
@@ -142,7 +172,7 @@ package struct RuleTestRunner: Sendable {
                     nextSnapshot += 1
                 }
                 guard let facts = try? TimelineFacts.stateFacts(state, now: time) else { continue }
-                _ = tracker.observe(state: ruleSet.evaluateState(facts: facts), at: time)
+                _ = tracker.observe(state: ruleSet.evaluateState(facts: facts, groups: groups), at: time)
             case .assertion(let assertion):
                 if let failure = compare(assertion, tracker: tracker, time: time) { failures.append(failure) }
             }
