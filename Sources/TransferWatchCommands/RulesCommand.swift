@@ -7,8 +7,8 @@ import TransferWatchRules
 struct RulesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
-        abstract: "Check rule files.",
-        subcommands: [Lint.self]
+        abstract: "Check rule files and run their unit tests.",
+        subcommands: [Lint.self, Test.self]
     )
 
     /// `transferwatch rules lint [PATH...]`: loads rule files and prints every problem as
@@ -58,31 +58,8 @@ enum RuleFileDiscovery {
     ///
     /// - Throws: ``CommandFailure`` (exit 2) for a path that does not exist.
     static func files(in paths: [String]) throws -> [String] {
-        var files: [String] = []
-        let manager = FileManager.default
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw CommandFailure.usage("error: \(path): no such file or folder")
-            }
-            guard isDirectory.boolValue else {
-                files.append(path)
-                continue
-            }
-            var found: [String] = []
-            let base = path.hasSuffix("/") ? path : path + "/"
-            if let enumerator = manager.enumerator(atPath: path) {
-                while let relative = enumerator.nextObject() as? String {
-                    let name = (relative as NSString).lastPathComponent
-                    if name == "tests", (enumerator.fileAttributes?[.type] as? FileAttributeType) == .typeDirectory {
-                        enumerator.skipDescendants()
-                        continue
-                    }
-                    if name.hasSuffix(".yaml") || name.hasSuffix(".yml") { found.append(base + relative) }
-                }
-            }
-            files += found.sorted()
-        }
+        let (files, missing) = TransferWatchRules.RuleFileDiscovery.files(in: paths)
+        if let path = missing.first { throw CommandFailure.usage("error: \(path): no such file or folder") }
         return files
     }
 }

@@ -44,7 +44,7 @@ import TransferWatchTestSupport
                 severity: urgent
               - alert: copy-failed
                 expr: bytes > "x"
-                severity: info
+                severity: critical
         """
 
     @Test func lintPrintsASummaryAndExitsZeroForGoodFiles() throws {
@@ -64,9 +64,8 @@ import TransferWatchTestSupport
             result.standardOutput.split(separator: "\n").map(String.init) == [
                 "\(broken):8:14: error: 'for' is not allowed in a step rule: a step rule fires once per step",
                 "\(broken):9:19: error: invalid severity 'urgent': must be critical, warning or info",
-                "\(broken):10:16: error: duplicate alert 'copy-failed' (first defined at \(broken):6:16)",
                 "\(broken):11:21: error: type error: cannot compare number with string (\"x\")",
-                "\(copy):6:16: error: duplicate alert 'copy-failed' (first defined at \(broken):6:16)",
+                "\(copy):6:16: error: duplicate alert 'copy-failed' with severity 'critical' (first defined at \(broken):10:16): rules that share an alert name must differ in severity",
             ])
     }
 

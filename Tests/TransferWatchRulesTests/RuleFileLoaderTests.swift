@@ -18,10 +18,27 @@ import TransferWatchRules
         BadFixture(
             name: "alarm.bad.yaml",
             diagnostics: [
+                "alarm.bad.yaml:10:19: error: unknown alarm metric 'CopyFailures' (did you mean 'CopyFailed'?): must be one of the metrics TransferWatch publishes",
                 "alarm.bad.yaml:11:22: error: invalid alarm statistic 'Avg': must be one of SampleCount, Average, Sum, Minimum, Maximum",
                 "alarm.bad.yaml:12:22: error: invalid alarm threshold 'one': must be a number",
                 "alarm.bad.yaml:13:23: error: invalid alarm comparison 'bigger': must be one of GreaterThanOrEqualToThreshold, GreaterThanThreshold, LessThanThreshold, LessThanOrEqualToThreshold",
                 "alarm.bad.yaml:14:19: error: invalid duration '5 min' in 'alarm period' (write e.g. 30s, 5m, 1h30m, 2d)",
+            ]
+        ),
+        // Two rules share an alert name (allowed: their severities differ), but both ask for an alarm.
+        BadFixture(
+            name: "alarm-twice.bad.yaml",
+            diagnostics: [
+                "alarm-twice.bad.yaml:24:11: error: alert 'stalled-counter' already has an alarm (at alarm-twice.bad.yaml:12:11): only one of its rules may have one"
+            ]
+        ),
+        // Label values are templates: an unknown fact, a filter on the wrong type, an unclosed placeholder.
+        BadFixture(
+            name: "label-template.bad.yaml",
+            diagnostics: [
+                "label-template.bad.yaml:10:27: error: unknown field 'source.kee' (did you mean 'source.key'?)",
+                "label-template.bad.yaml:11:32: error: type error: filter 'humanizeBytes' needs a number, found string (uploader)",
+                "label-template.bad.yaml:12:20: error: unclosed '{{' (expected '}}')",
             ]
         ),
         // An unknown field on the second line of a `|` block: line by line, shifted by the indentation.
@@ -52,7 +69,7 @@ import TransferWatchRules
         BadFixture(
             name: "duplicate-alert.bad.yaml",
             diagnostics: [
-                "duplicate-alert.bad.yaml:12:16: error: duplicate alert 'copy-failed' (first defined at duplicate-alert.bad.yaml:6:16)"
+                "duplicate-alert.bad.yaml:12:16: error: duplicate alert 'copy-failed' with severity 'critical' (first defined at duplicate-alert.bad.yaml:6:16): rules that share an alert name must differ in severity"
             ]
         ),
         // Malformed durations in interval, for and keep_firing_for.
@@ -123,8 +140,9 @@ import TransferWatchRules
                 "several.bad.yaml:9:19: error: invalid severity 'high': must be critical, warning or info",
                 "several.bad.yaml:11:31: error: unknown field 'source.kee' (did you mean 'source.key'?)",
                 "several.bad.yaml:12:9: error: missing key 'expr' in rule 'copy-failed'",
-                "several.bad.yaml:12:16: error: duplicate alert 'copy-failed' (first defined at several.bad.yaml:6:16)",
+                "several.bad.yaml:12:16: error: duplicate alert 'copy-failed' with severity 'high' (first defined at several.bad.yaml:6:16): rules that share an alert name must differ in severity",
                 "several.bad.yaml:13:9: error: unknown key 'exp' in a rule (did you mean 'expr'?)",
+                "several.bad.yaml:14:19: error: invalid severity 'high': must be critical, warning or info",
                 "several.bad.yaml:17:15: error: invalid duration 'soon' in 'interval' (write e.g. 30s, 5m, 1h30m, 2d)",
                 "several.bad.yaml:20:26: error: type error: cannot compare duration with string (\"x\")",
                 "several.bad.yaml:23:11: error: invalid label name 'on-call': must match [a-zA-Z_][a-zA-Z0-9_]*",
@@ -207,8 +225,8 @@ import TransferWatchRules
     @Test func oneFileWithManyMistakesReportsThemAllInOneRun() throws {
         let loaded = try load(["several.bad.yaml"])
         let lines = Set(loaded.diagnostics.map(\.location.line))
-        #expect(loaded.diagnostics.count == 11)
-        #expect(lines == [7, 8, 9, 11, 12, 13, 17, 20, 23])
+        #expect(loaded.diagnostics.count == 12)
+        #expect(lines == [7, 8, 9, 11, 12, 13, 14, 17, 20, 23])
     }
 
     @Test func goodFixturesLoadIntoValidatedGroups() throws {
@@ -232,7 +250,7 @@ import TransferWatchRules
         #expect(
             copyFailed.alarm
                 == AlarmSpecification(
-                    metric: "CopyFailures", statistic: "Sum", threshold: 1, comparison: "GreaterThanOrEqualToThreshold",
+                    metric: "CopyFailed", statistic: "Sum", threshold: 1, comparison: "GreaterThanOrEqualToThreshold",
                     period: .seconds(300), evaluationPeriods: 1, treatMissingData: "notBreaching"))
 
         let staleServer = loaded.groups[1].rules[0]
@@ -281,14 +299,14 @@ import TransferWatchRules
                     severity: warning
                   - alert: copy-failed
                     expr: copies.failedLast1h > 0
-                    severity: warning
+                    severity: critical
             """
         let loaded = RuleFileLoader().load(sources: [
             (file: "rules/copy.yaml", yaml: first), (file: "rules/state.yaml", yaml: second),
         ])
         #expect(
             loaded.diagnostics.map(\.description) == [
-                "rules/state.yaml:8:16: error: duplicate alert 'copy-failed' (first defined at rules/copy.yaml:6:16)"
+                "rules/state.yaml:8:16: error: duplicate alert 'copy-failed' with severity 'critical' (first defined at rules/copy.yaml:6:16): rules that share an alert name must differ in severity"
             ])
     }
 

@@ -61,8 +61,10 @@ package struct Rule: Sendable {
     package var keepFiringFor: Duration
     /// How bad it is.
     package var severity: Severity
-    /// Extra labels, by Prometheus label name.
+    /// Extra labels, by Prometheus label name, as written (a value may be a template: `"{{ source.key }}"`).
     package var labels: [String: String]
+    /// The same labels compiled as templates against the group's schema; what evaluation renders.
+    package var labelTemplates: [String: Template]
     /// Annotations (`summary`, `description`, `runbook_url`, …), each a compiled template.
     package var annotations: [String: Template]
     /// The CloudWatch alarm `alarms sync` derives from the rule, if any.

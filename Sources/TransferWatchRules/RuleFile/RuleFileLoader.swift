@@ -64,16 +64,30 @@ package struct RuleFileLoader: Sendable {
     package func load(sources: [(file: String, yaml: String)]) -> LoadedRules {
         var result = LoadedRules(groups: [], diagnostics: [], fileCount: sources.count, ruleCount: 0)
         var firstAlert: [String: SourceLocation] = [:]
+        var firstAlarm: [String: SourceLocation] = [:]
         for source in sources {
             var validator = Validator(file: source.file, yaml: source.yaml, environment: environment)
             let groups = validator.validate()
-            for group in validator.alertNames {
-                if let first = firstAlert[group.value] {
+            for declared in validator.alertNames {
+                let name = declared.name.value
+                let key = name + "\u{0}" + (declared.severity ?? "")
+                if let first = firstAlert[key] {
                     validator.diagnostics.append(
                         RuleDiagnostic(
-                            "duplicate alert '\(group.value)' (first defined at \(first))", at: group.location))
+                            "duplicate alert '\(name)' with severity '\(declared.severity ?? "")' (first defined at "
+                                + "\(first)): rules that share an alert name must differ in severity",
+                            at: declared.name.location))
                 } else {
-                    firstAlert[group.value] = group.location
+                    firstAlert[key] = declared.name.location
+                }
+                guard let alarm = declared.alarm else { continue }
+                if let first = firstAlarm[name] {
+                    validator.diagnostics.append(
+                        RuleDiagnostic(
+                            "alert '\(name)' already has an alarm (at \(first)): only one of its rules may have one",
+                            at: alarm))
+                } else {
+                    firstAlarm[name] = alarm
                 }
             }
             result.groups += groups
@@ -92,8 +106,8 @@ private struct Validator {
     let environment: ExpressionEnvironment
     let lines: [Substring]
     var diagnostics: [RuleDiagnostic] = []
-    /// Every alert name in file order, for the duplicate check across files.
-    var alertNames: [Located<String>] = []
+    /// Every alert name in file order with its severity and alarm, for the duplicate checks across files.
+    var alertNames: [(name: Located<String>, severity: String?, alarm: SourceLocation?)] = []
     var ruleCount = 0
 
     init(file: String, yaml: String, environment: ExpressionEnvironment) {
@@ -187,7 +201,7 @@ private struct Validator {
         let before = diagnostics.count
         if let alert = entry.alert {
             if isLabelName(alert.value, allowingHyphens: true) {
-                alertNames.append(alert)
+                alertNames.append((alert, entry.severity?.value, entry.alarm?.location))
             } else {
                 report("invalid alert name '\(alert.value)': use letters, digits, '_' and '-'", at: alert.location)
             }
@@ -215,13 +229,20 @@ private struct Validator {
             }
         }
         var labels: [String: String] = [:]
+        var labelTemplates: [String: Template] = [:]
         for (label, value) in entry.labels {
             if !isLabelName(label.value, allowingHyphens: false) {
                 report("invalid label name '\(label.value)': must match [a-zA-Z_][a-zA-Z0-9_]*", at: label.location)
-            } else if ["alertname", "severity"].contains(label.value) {
+            } else if Rule.reservedLabels.contains(label.value) {
                 report("label '\(label.value)' is set by the rule itself", at: label.location)
             }
-            labels[label.value] = value.value
+            labels[label.value] = value.text
+            guard let schema else { continue }
+            do throws(ExpressionError) {
+                labelTemplates[label.value] = try Template.compile(value.text, schema: schema, environment: environment)
+            } catch {
+                report(error, in: value)
+            }
         }
         var expression: CompiledExpression?
         if let expr = entry.expr, let schema {
@@ -250,7 +271,8 @@ private struct Validator {
         guard diagnostics.count == before, let alert = entry.alert, let expression, let severity else { return nil }
         return Rule(
             alert: alert.value, expression: expression, holdDuration: hold, keepFiringFor: keep, severity: severity,
-            labels: labels, annotations: annotations, alarm: alarm, location: alert.location)
+            labels: labels, labelTemplates: labelTemplates, annotations: annotations, alarm: alarm,
+            location: alert.location)
     }
 
     private mutating func validate(_ alarm: RuleFileMirror.Alarm) -> AlarmSpecification? {
@@ -258,6 +280,14 @@ private struct Validator {
         func field(_ key: String) -> Located<String>? { alarm.fields[key] }
         for key in ["metric", "threshold", "comparison"] where field(key) == nil {
             report("missing key '\(key)' in alarm", at: alarm.location)
+        }
+        if let metric = field("metric"), !AlarmSpecification.metrics.contains(metric.value) {
+            let hint =
+                suggestion(for: metric.value, among: AlarmSpecification.metrics).map { " (did you mean '\($0)'?)" }
+                ?? ""
+            report(
+                "unknown alarm metric '\(metric.value)'\(hint): must be one of the metrics TransferWatch publishes",
+                at: metric.location)
         }
         func choice(_ key: String, _ allowed: [String], default value: String) -> String {
             guard let located = field(key) else { return value }

@@ -41,7 +41,7 @@ struct RuleFileMirror {
         var holdDuration: Located<String>?
         var keepFiringFor: Located<String>?
         var severity: Located<String>?
-        var labels: [(name: Located<String>, value: Located<String>)]
+        var labels: [(name: Located<String>, value: CodeScalar)]
         var annotations: [(name: Located<String>, template: CodeScalar)]
         var alarm: Alarm?
     }
@@ -138,7 +138,7 @@ struct RuleFileMirrorReader {
         if let labels = fields["labels"], let entries = pairs(labels, key: "labels") {
             for (name, value) in entries {
                 guard let name = string(name, key: "a label name"),
-                    let value = string(value, key: "label '\(name.value)'")
+                    let value = code(value, key: "label '\(name.value)'")
                 else { continue }
                 rule.labels.append((name, value))
             }
