@@ -158,6 +158,22 @@ var package = Package(
             name: "TransferWatchCommandsTests",
             dependencies: ["TransferWatchCommands", "TransferWatchWorkflows", "TransferWatchTestSupport"]
         ),
+        .testTarget(
+            name: "TransferWatchTelemetryTests",
+            dependencies: [
+                "TransferWatchTelemetry", "TransferWatchWorkflows", "TransferWatchRules", "TransferWatchAWS",
+                "TransferWatchTestSupport", "SpoolProbe",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Appends to and drains a metric spool until killed: the crash test's subject (kill -9 at random points).
+        .executableTarget(
+            name: "SpoolProbe",
+            dependencies: [
+                "TransferWatchTelemetry",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Benchmarks live in bench/ and are run by `make bench`, never by `make test`.
         .executableTarget(
             name: "SigV4Bench",
