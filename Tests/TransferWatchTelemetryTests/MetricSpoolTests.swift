@@ -33,6 +33,8 @@ import Testing
             for _ in 1...20 { try spool.commit(try #require(try spool.peek())) }
             #expect(spool.pendingRecords == 30)
             #expect(spool.pendingWeight == (21...50).reduce(0, +))
+            spool.close()
+            #expect(throws: SpoolError.self) { try spool.append(Data("late".utf8), weight: 1) }
         }
         let reopened = try MetricSpool(directory: directory, maxBytes: 1 << 20, segmentBytes: 4096, logger: quietLogger)
         #expect(reopened.pendingRecords == 30)

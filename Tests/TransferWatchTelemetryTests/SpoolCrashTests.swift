@@ -77,9 +77,9 @@ import Glibc
         var everAppended = Set<Int>()
         var everCommitted = Set<Int>()
         var maybeInFlight = Set<Int>()
-        for cycle in 1...8 {
+        for cycle in 1...6 {
             let first = cycle * 1_000_000
-            let lines = 20 + Int(random.nextUnitInterval() * 2_000)
+            let lines = 10 + Int(random.nextUnitInterval() * 600)
             let run = try Self.runAndKill(directory: directory, first: first, afterLines: lines)
             #expect(!run.appended.isEmpty, "cycle \(cycle): the probe acknowledged nothing")
             everAppended.formUnion(run.appended)
@@ -89,6 +89,7 @@ import Glibc
             mustBePresent = (mustBePresent + run.appended).filter { !everCommitted.contains($0) }
 
             let spool = try MetricSpool(directory: directory, maxBytes: 1 << 30, segmentBytes: 8192, logger: quietLogger)
+            defer { spool.close() }
             let entries = try spool.pendingEntries()
             let numbers = entries.map { SpoolProbePayload.number($0.payload) }
             #expect(!numbers.contains(nil), "cycle \(cycle): a record's bytes are not what was written")

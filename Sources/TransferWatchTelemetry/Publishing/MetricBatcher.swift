@@ -38,13 +38,14 @@ package enum MetricBatcher {
         return batches
     }
 
-    /// An upper bound of the JSON bytes `datum` takes in a `PutMetricData` body: keys, strings with every
-    /// character escaped to at most two bytes (names and dimensions are printable ASCII), 26 bytes per number.
+    /// An upper bound of the JSON bytes `datum` takes in a `PutMetricData` body: keys, strings as JSON escapes
+    /// them (names and dimensions are printable ASCII, so only `"`, `\` and `/` grow, to two bytes), 26 bytes
+    /// per number.
     package static func estimatedBytes(of datum: CloudWatchClient.MetricDatum) -> Int {
         let number = 26
-        var bytes = 140 + datum.name.utf8.count * 2 + (datum.unit?.rawValue.utf8.count ?? 0) + number
+        var bytes = 140 + jsonLength(datum.name) + (datum.unit?.rawValue.utf8.count ?? 0) + number
         for dimension in datum.dimensions {
-            bytes += 30 + dimension.name.utf8.count * 2 + dimension.value.utf8.count * 2
+            bytes += 30 + jsonLength(dimension.name) + jsonLength(dimension.value)
         }
         switch datum.value {
         case .single: bytes += 10 + number
@@ -52,5 +53,14 @@ package enum MetricBatcher {
         case .statistics: bytes += 70 + 4 * number
         }
         return bytes
+    }
+
+    /// The bytes `text` (printable ASCII) takes as a JSON string's content.
+    static func jsonLength(_ text: String) -> Int {
+        var length = 0
+        for byte in text.utf8 {
+            length += (byte == 0x22 || byte == 0x5C || byte == 0x2F || byte < 0x20) ? 6 : 1
+        }
+        return length
     }
 }

@@ -95,6 +95,7 @@ package final class MetricSpool {
     private var activeSegment: UInt64
     private var activeDescriptor: Int32 = -1
     private var lockDescriptor: Int32 = -1
+    private var isClosed = false
 
     /// Opens (creating if needed) the spool in `directory`, truncating torn tails and reading the cursor.
     ///
@@ -117,7 +118,7 @@ package final class MetricSpool {
         let lockPath = directory + "/lock"
         lockDescriptor = try SpoolFileSystem.open(lockPath, O_RDWR | O_CREAT)
         guard flock(lockDescriptor, LOCK_EX | LOCK_NB) == 0 else {
-            close(lockDescriptor)
+            Glibc.close(lockDescriptor)
             throw .locked(path: directory)
         }
         do {
@@ -130,6 +131,13 @@ package final class MetricSpool {
 
     deinit {
         closeDescriptors()
+    }
+
+    /// Closes the segment and releases the lock, so another process (or a new ``MetricSpool``) can open the
+    /// folder; every later call fails. Deinitialisation does the same.
+    package func close() {
+        closeDescriptors()
+        isClosed = true
     }
 
     /// The total bytes of all segments.
@@ -149,6 +157,7 @@ package final class MetricSpool {
     /// - Throws: ``SpoolError`` when the write or sync fails (the segment is cut back to its previous size).
     @discardableResult
     package func append(_ payload: Data, weight: UInt32) throws(SpoolError) -> Int {
+        try checkOpen()
         let frame = SpoolFrame.encode(payload, weight: weight)
         let length = Int64(frame.count)
         guard length <= maxBytes, payload.count <= SpoolFrame.maxPayloadSize else {
@@ -188,12 +197,13 @@ package final class MetricSpool {
     ///
     /// - Throws: ``SpoolError`` when a segment cannot be read, or a record became corrupt after opening.
     package func peek() throws(SpoolError) -> Entry? {
+        try checkOpen()
         while true {
             guard let size = sizes[cursor.segment] else { return nil }
             if cursor.offset < size {
                 let path = segmentPath(cursor.segment)
                 let descriptor = try SpoolFileSystem.open(path, O_RDONLY)
-                defer { close(descriptor) }
+                defer { Glibc.close(descriptor) }
                 let header = try SpoolFileSystem.read(
                     descriptor, path: path, offset: cursor.offset, count: SpoolFrame.headerSize)
                 let length = header.count == SpoolFrame.headerSize ? Int(SpoolFrame.readUInt32(header, 4)) : 0
@@ -222,6 +232,7 @@ package final class MetricSpool {
     ///
     /// - Throws: ``SpoolError`` when the cursor cannot be written; the record is then delivered again later.
     package func commit(_ entry: Entry) throws(SpoolError) {
+        try checkOpen()
         precondition(entry.position == cursor, "commit of a record other than the next one")
         cursor = Position(segment: entry.position.segment, offset: entry.next)
         pendingRecords -= 1
@@ -353,7 +364,7 @@ package final class MetricSpool {
     }
 
     private func openActive() throws(SpoolError) {
-        if activeDescriptor >= 0 { close(activeDescriptor) }
+        if activeDescriptor >= 0 { Glibc.close(activeDescriptor) }
         let path = segmentPath(activeSegment)
         let existed = sizes[activeSegment] != nil
         activeDescriptor = try SpoolFileSystem.open(path, O_RDWR | O_CREAT)
@@ -409,9 +420,13 @@ package final class MetricSpool {
         try SpoolFileSystem.syncDirectory(directory)
     }
 
+    private func checkOpen() throws(SpoolError) {
+        if isClosed { throw .io(path: directory, operation: "use after close", errno: EBADF) }
+    }
+
     private func closeDescriptors() {
-        if activeDescriptor >= 0 { close(activeDescriptor) }
-        if lockDescriptor >= 0 { close(lockDescriptor) }
+        if activeDescriptor >= 0 { Glibc.close(activeDescriptor) }
+        if lockDescriptor >= 0 { Glibc.close(lockDescriptor) }
         activeDescriptor = -1
         lockDescriptor = -1
     }
