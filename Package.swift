@@ -162,7 +162,7 @@ var package = Package(
             name: "TransferWatchTelemetryTests",
             dependencies: [
                 "TransferWatchTelemetry", "TransferWatchWorkflows", "TransferWatchRules", "TransferWatchAWS",
-                "TransferWatchTestSupport", "SpoolProbe",
+                "TransferWatchConfig", "TransferWatchTestSupport", "SpoolProbe",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

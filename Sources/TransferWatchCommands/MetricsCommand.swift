@@ -102,34 +102,34 @@ struct MetricsCommand: AsyncParsableCommand {
 enum StepRecordSamples {
     /// The samples of every readable record in `data`, and one error line per unreadable record.
     static func read(_ data: Data, name: String) -> (samples: [MetricSample], errors: [String]) {
-        var objects: [(label: String, object: Any)] = []
-        var errors: [String] = []
+        var objects: [(position: Int, label: String, object: Any)] = []
+        var errors: [(position: Int, message: String)] = []
         if let whole = try? JSONSerialization.jsonObject(with: data) {
             if let report = whole as? [String: Any], let records = report["records"] as? [Any] {
-                objects = records.enumerated().map { ("\(name): record \($0.offset + 1)", $0.element) }
+                objects = records.enumerated().map { ($0.offset, "\(name): record \($0.offset + 1)", $0.element) }
             } else if let array = whole as? [Any] {
-                objects = array.enumerated().map { ("\(name): record \($0.offset + 1)", $0.element) }
+                objects = array.enumerated().map { ($0.offset, "\(name): record \($0.offset + 1)", $0.element) }
             } else {
-                objects = [("\(name): record 1", whole)]
+                objects = [(0, "\(name): record 1", whole)]
             }
         } else {
             for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
                 if let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) {
-                    objects.append(("\(name):\(index + 1)", object))
+                    objects.append((index, "\(name):\(index + 1)", object))
                 } else {
-                    errors.append("error: \(name):\(index + 1): not a JSON step record")
+                    errors.append((index, "error: \(name):\(index + 1): not a JSON step record"))
                 }
             }
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         var samples: [MetricSample] = []
-        for (label, object) in objects {
+        for (position, label, object) in objects {
             guard let fields = object as? [String: Any],
                 let bytes = try? JSONSerialization.data(withJSONObject: fields)
             else {
-                errors.append("error: \(label): not a JSON object")
+                errors.append((position, "error: \(label): not a JSON object"))
                 continue
             }
             do {
@@ -140,13 +140,13 @@ enum StepRecordSamples {
                 } else if fields["reason"] != nil {
                     samples += MetricSample.samples(from: try decoder.decode(TeardownStepRecord.self, from: bytes))
                 } else {
-                    errors.append("error: \(label): not a copy, provisioning or teardown step record")
+                    errors.append((position, "error: \(label): not a copy, provisioning or teardown step record"))
                 }
             } catch {
-                errors.append("error: \(label): \(describe(error))")
+                errors.append((position, "error: \(label): \(describe(error))"))
             }
         }
-        return (samples, errors)
+        return (samples, errors.sorted { $0.position < $1.position }.map(\.message))
     }
 
     private static func describe(_ error: any Error) -> String {
