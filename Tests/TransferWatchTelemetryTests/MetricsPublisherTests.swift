@@ -82,6 +82,11 @@ import TransferWatchAWS
         #expect(report.published == 5)
         #expect(await publisher.statistics.droppedRejected == 10)
         #expect(await publisher.droppedDatapoints == 10)
+        #expect(await publisher.recordDroppedDatapoints() == 10)
+        #expect(await publisher.recordDroppedDatapoints() == 0)
+        await publisher.flush()
+        let dropped = await sink.accepted.flatMap { $0 }.filter { $0.name == "MetricsDropped" }
+        #expect(dropped.map(\.value) == [.statistics(.init(sampleCount: 2, sum: 10, minimum: 0, maximum: 10))])
         #expect(log.messages.contains { $0.hasPrefix("CloudWatch refused metric data as invalid; dropped") })
     }
 

@@ -123,6 +123,7 @@ package actor MetricsPublisher {
     private var aggregator: MetricAggregator
     private var counters = Counters()
     private var isDelivering = false
+    private var droppedRecorded = 0
 
     /// A publisher.
     ///
@@ -182,6 +183,18 @@ package actor MetricsPublisher {
 
     /// Records `RuleViolations` for the verdicts that fired.
     package func record(verdicts: [RuleVerdict]) { record(MetricSample.samples(from: verdicts, at: now())) }
+
+    /// Records `MetricsDropped`: the data points dropped since the last call (0 when none, so an alarm on it
+    /// always has data). The agent calls it once per flush interval.
+    ///
+    /// - Returns: The number recorded.
+    @discardableResult
+    package func recordDroppedDatapoints() -> Int {
+        let delta = counters.dropped - droppedRecorded
+        droppedRecorded = counters.dropped
+        record([MetricSample(.metricsDropped, Double(delta), at: now())])
+        return delta
+    }
 
     // MARK: - State
 
