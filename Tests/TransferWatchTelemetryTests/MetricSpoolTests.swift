@@ -132,3 +132,18 @@ import Testing
         #expect(try reopened.pendingEntries().map { SpoolProbePayload.number($0.payload) } == [1, 2, 3, 4])
     }
 }
+
+/// Opening a spool where none can be made fails with one line naming the folder.
+@Suite struct MetricSpoolOpeningTests {
+    @Test func anUnusableFolderIsNamedInTheError() throws {
+        let file = makeTemporaryDirectory() + "/not-a-folder"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        do {
+            _ = try MetricSpool(directory: file + "/metrics", maxBytes: 1 << 20, logger: quietLogger)
+            Issue.record("a spool under a regular file was opened")
+        } catch {
+            #expect(error.description.hasPrefix("\(file)/metrics: mkdir failed: "))
+            #expect(!error.description.contains("\n"))
+        }
+    }
+}

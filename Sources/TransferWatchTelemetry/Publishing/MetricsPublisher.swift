@@ -262,7 +262,7 @@ package actor MetricsPublisher {
             }
             await flush()
         }
-        await Task { await self.flush() }.value
+        _ = await Task { await self.flush() }.value
     }
 
     private func spoolBatch(_ batch: [CloudWatchClient.MetricDatum], in spool: MetricSpool) {

@@ -107,7 +107,10 @@ enum SpoolFileSystem {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw .io(path: path, operation: "mkdir", errno: EACCES)
+            // Foundation wraps the POSIX error; keep its code so the message says why (permission, read-only, …).
+            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+            let code = underlying?.domain == NSPOSIXErrorDomain ? Int32(underlying?.code ?? Int(EIO)) : EIO
+            throw .io(path: path, operation: "mkdir", errno: code)
         }
     }
 }
