@@ -147,3 +147,43 @@ import Testing
         }
     }
 }
+
+/// The documented delivery guarantee and the cursor's repairs.
+@Suite struct MetricSpoolDeliveryTests {
+    @Test func aRecordDeliveredButNotCommittedBeforeACrashComesBackOnce() throws {
+        let directory = makeTemporaryDirectory()
+        do {
+            let spool = try MetricSpool(directory: directory, maxBytes: 1 << 20, logger: quietLogger)
+            for number in 1...3 { try spool.append(SpoolProbePayload.bytes(number), weight: 1) }
+            try spool.commit(try #require(try spool.peek()))
+            // Record 2 is handed to CloudWatch, which accepts it; the process dies before commit.
+            #expect(SpoolProbePayload.number(try #require(try spool.peek()).payload) == 2)
+            spool.close()
+        }
+        let reopened = try MetricSpool(directory: directory, maxBytes: 1 << 20, logger: quietLogger)
+        // At-least-once: record 2 is delivered again (once), record 1 never.
+        #expect(try reopened.pendingEntries().map { SpoolProbePayload.number($0.payload) } == [2, 3])
+    }
+
+    @Test func aCursorBetweenRecordsMovesBackToTheRecordItCut() throws {
+        let directory = makeTemporaryDirectory()
+        var second: MetricSpool.Position?
+        do {
+            let spool = try MetricSpool(directory: directory, maxBytes: 1 << 20, logger: quietLogger)
+            for number in 1...3 { try spool.append(SpoolProbePayload.bytes(number), weight: 1) }
+            try spool.commit(try #require(try spool.peek()))
+            second = spool.position
+            spool.close()
+        }
+        // A cursor 5 bytes into record 2 (which this code never writes) must not skip record 2.
+        var payload = Data()
+        let position = try #require(second)
+        withUnsafeBytes(of: position.segment.littleEndian) { payload.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt64(position.offset + 5).littleEndian) { payload.append(contentsOf: $0) }
+        try SpoolFrame.encode(payload, weight: 0).write(to: URL(fileURLWithPath: directory + "/cursor"))
+        let log = LogRecorder()
+        let reopened = try MetricSpool(directory: directory, maxBytes: 1 << 20, logger: log.logger)
+        #expect(try reopened.pendingEntries().map { SpoolProbePayload.number($0.payload) } == [2, 3])
+        #expect(log.messages.contains { $0.hasPrefix("metric spool cursor not at a record boundary; moved back") })
+    }
+}

@@ -9,7 +9,7 @@ import TransferWatchWorkflows
 
 /// The publisher against moto 5.2.1's CloudWatch over real HTTP with SigV4: the sums GetMetricData returns
 /// equal the step records', through several flushes, gzip, and an outage of CloudWatch (connection refused,
-/// then 503s from a local server) after which every data point arrives exactly once.
+/// then 503s and throttling from local servers) after which every data point arrives exactly once.
 @Suite(.requiresMoto)
 struct MetricsPublisherIntegrationTests {
     static let environment = CloudWatchClient.Dimension(name: "Environment", value: "integration")
@@ -105,7 +105,7 @@ struct MetricsPublisherIntegrationTests {
     @Test func anOutageOfCloudWatchLosesAndDuplicatesNothing() async throws {
         let moto = try await MotoServer.start(logger: quietLogger)
         defer { moto.stop() }
-        // Phase 1: a port nobody listens on (connection refused). Phase 2: a server answering 503.
+        // A port nobody listens on (connection refused), a server answering 503, one throttling.
         let closed = try LocalHTTPServer.start(script: [])
         let closedEndpoint = URL(string: closed.baseURL)!
         closed.stop()
@@ -113,10 +113,17 @@ struct MetricsPublisherIntegrationTests {
             .json(status: 503, #"{"__type":"ServiceUnavailable","message":"try later"}"#)
         }
         defer { unavailable.stop() }
+        let throttling = try LocalHTTPServer.start { _ in
+            .json(
+                status: 400, #"{"__type":"com.amazonaws.cloudwatch#ThrottlingException","message":"Rate exceeded"}"#,
+                headers: [("x-amzn-query-error", "Throttling;Sender")])
+        }
+        defer { throttling.stop() }
         let sink = SwitchingSink(
             [
                 "refused": CloudWatchClient(context: TestContexts.make(endpoint: closedEndpoint, maxAttempts: 2)),
                 "503": CloudWatchClient(context: TestContexts.make(endpoint: URL(string: unavailable.baseURL)!, maxAttempts: 2)),
+                "throttled": CloudWatchClient(context: TestContexts.make(endpoint: URL(string: throttling.baseURL)!, maxAttempts: 2)),
                 "moto": CloudWatchClient(context: TestContexts.make(endpoint: moto.endpoint)),
             ], current: "moto")
         let namespace = "TransferWatch/Outage"
@@ -126,7 +133,7 @@ struct MetricsPublisherIntegrationTests {
             settings: .init(namespace: namespace, environment: "integration"), destination: .cloudWatch(sink),
             spool: .init(directory: directory, maxBytes: 64 << 20), now: { Date() }, logger: quietLogger)
         let records = Self.copyRecords(1_500, base: base, seed: 7)
-        for (index, phase) in ["moto", "refused", "refused", "503", "503", "moto"].enumerated() {
+        for (index, phase) in ["moto", "refused", "refused", "503", "throttled", "moto"].enumerated() {
             sink.switchTo(phase)
             for record in records[index * 250..<(index + 1) * 250] { await publisher.record(record) }
             let report = await publisher.flush()
@@ -135,6 +142,7 @@ struct MetricsPublisherIntegrationTests {
         #expect(await publisher.pendingDatapoints == 0)
         #expect(await publisher.droppedDatapoints == 0)
         #expect(unavailable.requests().count >= 2)
+        #expect(throttling.requests().count >= 2)
         #expect(try await Self.readBack(sink.client("moto"), namespace: namespace, base: base) == Expected(records))
     }
 }
