@@ -135,6 +135,31 @@ import TransferWatchAWS
         #expect(await publisher.statistics.droppedUnspoolable == 12)
     }
 
+    @Test func batchesTheSpoolCannotTakeAreSentDirectlyOrCountedAsLost() async throws {
+        let sink = FakeMetricSink()
+        let clock = ManualNow(Self.start)
+        let directory = makeTemporaryDirectory()
+        let log = LogRecorder()
+        // Tiny segments: every append starts a new segment file, which fails once the folder is gone.
+        let publisher = try MetricsPublisher(
+            settings: .init(namespace: "TransferWatch/Unit", environment: "test"), destination: .cloudWatch(sink),
+            spool: .init(directory: directory, maxBytes: 1 << 20, segmentBytes: 64), now: clock.closure,
+            logger: log.logger)
+        await publisher.record(Self.latencies(3, from: 0, at: clock.now))
+        await publisher.flush()
+        try FileManager.default.removeItem(atPath: directory)
+        await publisher.record(Self.latencies(8, from: 0, at: clock.now))
+        var report = await publisher.flush()
+        #expect(report.published == 8)
+        #expect(await sink.acceptedSamples == 11)
+        #expect(log.messages.contains { $0.hasPrefix("metric batch could not be spooled; sending it directly") })
+        await sink.set(.unreachable)
+        await publisher.record(Self.latencies(5, from: 0, at: clock.now))
+        report = await publisher.flush()
+        #expect(report.destinationFailed)
+        #expect(await publisher.statistics.droppedUnspoolable == 5)
+    }
+
     @Test func emfOutputWritesLinesAndNeverCallsCloudWatch() async throws {
         let lines = Mutex<[String]>([])
         let clock = ManualNow(Self.start)

@@ -87,7 +87,7 @@ package actor MetricsPublisher {
         package var droppedOutOfRange = 0
         /// Refused by CloudWatch as invalid (not retryable).
         package var droppedRejected = 0
-        /// Lost because they could be neither sent nor spooled (no spool, or the spool could not be written).
+        /// Lost because they could be neither spooled (no spool, or it could not be written) nor sent.
         package var droppedUnspoolable = 0
         /// Spool records that could not be decoded.
         package var droppedUnreadable = 0
@@ -228,13 +228,23 @@ package actor MetricsPublisher {
         case .cloudWatch(let sink):
             let batches = MetricBatcher.batches(data, namespace: settings.namespace)
             if let spool {
-                for batch in batches { spoolBatch(batch, in: spool) }
+                let unspooled = batches.filter { !spoolBatch($0, in: spool) }
                 if !isDelivering {
                     isDelivering = true
                     (report.published, report.destinationFailed) = await deliver(spool, to: sink)
                     isDelivering = false
                 }
                 report.pending = spool.pendingWeight
+                // Batches the spool could not take (disk full, folder gone) are still sent once, directly.
+                for batch in unspooled {
+                    switch await send(batch, namespace: settings.namespace, to: sink) {
+                    case .accepted: report.published += batch.sampleCount
+                    case .rejected: break
+                    case .unreachable:
+                        report.destinationFailed = true
+                        counters.droppedUnspoolable += batch.sampleCount
+                    }
+                }
             } else {
                 for batch in batches {
                     let sent = await send(batch, namespace: settings.namespace, to: sink)
@@ -265,17 +275,19 @@ package actor MetricsPublisher {
         _ = await Task { await self.flush() }.value
     }
 
-    private func spoolBatch(_ batch: [CloudWatchClient.MetricDatum], in spool: MetricSpool) {
+    /// Appends `batch` to the spool; `false` when it could not be written (it is then sent directly).
+    private func spoolBatch(_ batch: [CloudWatchClient.MetricDatum], in spool: MetricSpool) -> Bool {
         let weight = batch.sampleCount
         do {
             let dropped = try spool.append(
                 SpooledBatch(namespace: settings.namespace, data: batch).encoded(), weight: UInt32(clamping: weight))
             counters.droppedSpoolFull += dropped
+            return true
         } catch {
-            counters.droppedUnspoolable += weight
             logger.error(
-                "metric batch could not be spooled; dropped",
+                "metric batch could not be spooled; sending it directly",
                 metadata: ["spool.error": "\(error)", "metric.datapoints": "\(weight)"])
+            return false
         }
     }
 
