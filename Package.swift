@@ -169,8 +169,16 @@ var package = Package(
         .testTarget(
             name: "TransferWatchTelemetryTests",
             dependencies: [
-                "TransferWatchTelemetry", "TransferWatchRules", "TransferWatchAWS", "TransferWatchConfig",
-                "TransferWatchTestSupport",
+                "TransferWatchTelemetry", "TransferWatchWorkflows", "TransferWatchRules", "TransferWatchAWS",
+                "TransferWatchConfig", "TransferWatchTestSupport", "SpoolProbe",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Appends to and drains a metric spool until killed: the crash test's subject (kill -9 at random points).
+        .executableTarget(
+            name: "SpoolProbe",
+            dependencies: [
+                "TransferWatchTelemetry",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

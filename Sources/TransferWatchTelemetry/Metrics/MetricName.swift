@@ -25,11 +25,15 @@ package struct MetricName: Sendable, Hashable, CustomStringConvertible {
     package static let teardownCompleted = MetricName(name: "TeardownCompleted", unit: "Count", extraDimensions: [])
     package static let ruleViolations = MetricName(name: "RuleViolations", unit: "Count", extraDimensions: ["Rule"])
     package static let alertsFiring = MetricName(name: "AlertsFiring", unit: "Count", extraDimensions: [])
+    /// Metric data points the publisher dropped (spool full, outside CloudWatch's time range, refused as invalid):
+    /// the agent records it with ``MetricsPublisher/recordDroppedDatapoints()`` and alerts on it.
+    package static let metricsDropped = MetricName(name: "MetricsDropped", unit: "Count", extraDimensions: [])
 
-    /// Every published metric, in CONTRACT.md's order.
+    /// Every published metric, in CONTRACT.md's order, then the publisher's own `MetricsDropped`.
     package static let all: [MetricName] = [
         copySucceeded, copyFailed, copyLatency, bytesCopied, uploadsDelivered, employeesExpected, serverOnline,
         serverAgeHours, usersProvisioned, provisioningFailed, teardownCompleted, ruleViolations, alertsFiring,
+        metricsDropped,
     ]
 
     /// The published metric called `name`, if any.
