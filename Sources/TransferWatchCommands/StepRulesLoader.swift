@@ -3,27 +3,29 @@ import TransferWatchConfig
 import TransferWatchRules
 import TransferWatchWorkflows
 
-/// Loads the configured rules folder for the workflow commands (`copy`, `provision`, `teardown`).
-///
-/// Until the rules engine's `RuleSet` is merged, this is the one place that turns rule files into a
-/// ``StepRuleEvaluating``; swapping it for `RuleSet` changes only ``load(context:)``.
+/// Loads the configured rules folder for the commands (`copy`, `provision`, `teardown`, `check`, `agent`).
 enum StepRulesLoader {
-    /// The step rules of the configured rules folder, or `nil` when the folder does not exist.
+    /// The configured rules folder's rule set, or `nil` when the folder does not exist.
     ///
     /// - Throws: ``CommandFailure`` (exit 2) after printing every `file:line:col: error: message` when a rule
     ///   file is invalid.
-    static func load(context: CommandContext) throws -> StepRuleRunner? {
+    static func ruleSet(context: CommandContext) throws -> RuleSet? {
         let folder = context.configuration.rules.resolved
         guard FileManager.default.fileExists(atPath: folder) else { return nil }
         let files = try RuleFileDiscovery.files(in: [folder])
-        let loaded = RuleFileLoader(environment: ExpressionEnvironment(timeZone: context.configuration.sftp.timezone))
-            .load(files: files)
-        guard loaded.diagnostics.isEmpty else {
-            for diagnostic in loaded.diagnostics { TransferWatchCommand.printError("\(diagnostic)") }
+        do {
+            return try RuleSet.load(
+                files: files, environment: ExpressionEnvironment(timeZone: context.configuration.sftp.timezone))
+        } catch {
+            for diagnostic in error.diagnostics { TransferWatchCommand.printError("\(diagnostic)") }
             throw CommandFailure(status: 2, message: "")
         }
-        return StepRuleRunner(
-            evaluator: StepRuleTable(groups: loaded.groups), environment: context.configuration.environment)
+    }
+
+    /// The step rules of the configured rules folder, or `nil` when the folder does not exist.
+    static func load(context: CommandContext) throws -> StepRuleRunner? {
+        guard let rules = try ruleSet(context: context) else { return nil }
+        return StepRuleRunner(evaluator: rules, environment: context.configuration.environment)
     }
 
     /// One line per firing verdict: `  FIRING copy-failed (critical): the copy of alice/a.pdf failed`.
@@ -32,29 +34,5 @@ enum StepRulesLoader {
             let summary = verdict.annotations["summary"].map { ": \($0)" } ?? ""
             return "  FIRING \(verdict.rule) (\(verdict.severity.rawValue))\(summary)"
         }
-    }
-}
-
-/// Evaluates validated step groups directly: each rule's condition, and its annotations when it fires.
-struct StepRuleTable: StepRuleEvaluating {
-    /// The validated groups (state groups are ignored).
-    var groups: [RuleGroup]
-
-    func verdicts(for workflow: StepWorkflow, facts: FactValues, now: Date) -> [RuleVerdict] {
-        var verdicts: [RuleVerdict] = []
-        for group in groups {
-            guard case .step(let kind) = group.kind, kind == workflow else { continue }
-            for rule in group.rules {
-                let fired = rule.expression.evaluateBool(facts)
-                var labels = rule.labels
-                labels["alertname"] = rule.alert
-                labels["severity"] = rule.severity.rawValue
-                verdicts.append(
-                    RuleVerdict(
-                        rule: rule.alert, severity: rule.severity, fired: fired, labels: labels,
-                        annotations: fired ? rule.annotations.mapValues { $0.render(facts) } : [:]))
-            }
-        }
-        return verdicts
     }
 }

@@ -14,7 +14,7 @@ package struct TransferWatchCommand: AsyncParsableCommand {
         subcommands: [
             CopyCommand.self, ProvisionCommand.self, TeardownCommand.self, ConfigCommand.self, PolicyCommand.self,
             RulesCommand.self, StatusCommand.self, AlarmsCommand.self, DashboardsCommand.self, SilenceCommand.self,
-            AlertsCommand.self, MetricsCommand.self,
+            AlertsCommand.self, MetricsCommand.self, CheckCommand.self,
         ]
     )
 

@@ -1,0 +1,118 @@
+import Foundation
+import Logging
+import Testing
+import TransferWatchAWS
+import TransferWatchTestSupport
+import TransferWatchWorkflows
+
+/// `transferwatch check` as a process against moto with the repository's shipped rules: quiet after
+/// provisioning, `stalled-counter` naming the missing employees a day later, `stale-server` three days after
+/// provisioning; exit 1 while anything fires, 2 on a broken rule file.
+@Suite(.requiresMoto, .serialized) struct CheckCommandTests {
+    struct Pipeline {
+        var moto: MotoServer
+        var directory: URL
+        var configFile: URL
+        var s3: S3Client
+        var environment: [String: String]
+
+        func run(_ arguments: [String], now: String) throws -> CLIProcess.Result {
+            try CLIProcess.run(["--config", configFile.path, "--now", now] + arguments, environment: environment)
+        }
+    }
+
+    func makePipeline(rulesFolder: String) async throws -> Pipeline {
+        let moto = try await MotoServer.start(logger: Logger(label: "moto"))
+        let context = TestContexts.make(endpoint: moto.endpoint)
+        let s3 = S3Client(context: context)
+        let dynamo = DynamoDBClient(context: context)
+        try await s3.createBucket("invoices-incoming")
+        try await s3.createBucket("invoices-archive")
+        try await StateTable.create(named: "TransferWatchState", using: dynamo)
+        try await StateTable.createEmployees(named: "SFTPUsers", using: dynamo)
+        for (index, name) in ["alice", "bob", "carol"].enumerated() {
+            try await dynamo.putItem(
+                table: "SFTPUsers", item: ["username": .s(name), "sshPublicKey": .s(StatusCommandTests.ed25519Key(index + 1))])
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tw-check-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let configFile = directory.appendingPathComponent("transferwatch.yaml")
+        try """
+        region: us-east-1
+        endpoint: \(moto.endpoint.absoluteString)
+        environment: e2e
+        buckets: {source: invoices-incoming, destination: invoices-archive}
+        tables: {employees: SFTPUsers, state: TransferWatchState}
+        rules: \(rulesFolder)
+        sftp:
+          userRole: arn:aws:iam::123456789012:role/sftp-invoice-user
+          maxLifespan: 2d
+        """.write(to: configFile, atomically: true, encoding: .utf8)
+        let environment = [
+            "AWS_ACCESS_KEY_ID": TestContexts.motoCredentials.accessKeyID,
+            "AWS_SECRET_ACCESS_KEY": TestContexts.motoCredentials.secretAccessKey,
+            "AWS_EC2_METADATA_DISABLED": "true",
+        ]
+        return Pipeline(moto: moto, directory: directory, configFile: configFile, s3: s3, environment: environment)
+    }
+
+    static func shippedRules() throws -> String {
+        try #require(RepositoryPaths.root()).appendingPathComponent("rules").path
+    }
+
+    @Test func shippedRulesFireStalledCounterThenStaleServer() async throws {
+        let pipeline = try await makePipeline(rulesFolder: try Self.shippedRules())
+        defer { pipeline.moto.stop() }
+
+        let provision = try pipeline.run(["provision"], now: "2026-11-28T00:00:05Z")
+        #expect(provision.status == 0, "\(provision.standardError)")
+        _ = try await pipeline.s3.putObject(bucket: "invoices-incoming", key: "alice/a.pdf", body: Data("%PDF".utf8))
+        let copy = try pipeline.run(
+            ["copy", "--bucket", "invoices-incoming", "--key", "alice/a.pdf"], now: "2026-11-28T10:00:00Z")
+        #expect(copy.status == 0, "\(copy.standardError)")
+
+        // Right after the copy: nothing is wrong yet.
+        let quiet = try pipeline.run(["check"], now: "2026-11-28T11:00:00Z")
+        #expect(quiet.status == 0, "\(quiet.standardOutput)\(quiet.standardError)")
+        #expect(quiet.standardOutput.hasPrefix("OK: "), "\(quiet.standardOutput)")
+
+        // A day later nobody else has delivered: stalled-counter names bob and carol.
+        let stalled = try pipeline.run(["check", "--json"], now: "2026-11-29T10:00:00Z")
+        #expect(stalled.status == 1, "\(stalled.standardError)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(stalled.standardOutput.utf8)) as? [String: Any])
+        let firing = try #require(report["firing"] as? [[String: Any]])
+        #expect(firing.map { $0["alert"] as? String } == ["stalled-counter"], "\(firing)")
+        let annotations = try #require(firing.first?["annotations"] as? [String: String])
+        #expect(annotations["description"]?.contains("Missing: bob, carol") == true, "\(annotations)")
+        #expect(firing.first?["severity"] as? String == "warning")
+
+        // Three days after provisioning the server is still online: stale-server, with its ID, age and cost.
+        let stale = try pipeline.run(["check"], now: "2026-12-01T00:00:05Z")
+        #expect(stale.status == 1, "\(stale.standardError)")
+        let lines = stale.standardOutput.split(separator: "\n").map(String.init)
+        let header = try #require(lines.first { $0.hasPrefix("FIRING stale-server [warning] ") }, "\(lines)")
+        #expect(header.contains("server=s-"), "\(header)")
+        #expect(lines.contains { $0.contains("online for 3d") && $0.contains("$21.60 so far") }, "\(lines)")
+        #expect(!lines.contains { $0.hasPrefix("FIRING stalled-counter") }, "the window has closed: \(lines)")
+    }
+
+    @Test func aBrokenRuleFileIsExitTwoWithItsPosition() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tw-check-rules-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try """
+        groups:
+          - name: server
+            kind: state
+            interval: 1m
+            rules:
+              - alert: stale-server
+                expr: server.age > "x"
+                severity: warning
+        """.write(to: folder.appendingPathComponent("server.yaml"), atomically: true, encoding: .utf8)
+        let pipeline = try await makePipeline(rulesFolder: folder.path)
+        defer { pipeline.moto.stop() }
+        let result = try pipeline.run(["check"], now: "2026-11-29T10:00:00Z")
+        #expect(result.status == 2)
+        #expect(result.errorLines.first?.hasPrefix("\(folder.path)/server.yaml:7:") == true, "\(result.standardError)")
+    }
+}
