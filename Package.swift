@@ -94,6 +94,7 @@ var package = Package(
                 "TransferWatchAlerting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         // The command line (one file per command); `transferwatch` only calls into it.
@@ -153,6 +154,17 @@ var package = Package(
             name: "TransferWatchRulesTests",
             dependencies: ["TransferWatchRules"],
             resources: [.copy("Fixtures")]
+        ),
+        // The agent: lease, consumer, schedules, reconciliation and bootstrap against moto; `transferwatch agent`
+        // as a process (SIGTERM, replicas, dead-letter queue).
+        .testTarget(
+            name: "TransferWatchAgentTests",
+            dependencies: [
+                "TransferWatchAgent", "TransferWatchWorkflows", "TransferWatchAWS", "TransferWatchConfig",
+                "TransferWatchTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .testTarget(
             name: "TransferWatchCommandsTests",

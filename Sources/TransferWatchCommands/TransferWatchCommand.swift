@@ -13,7 +13,7 @@ package struct TransferWatchCommand: AsyncParsableCommand {
         discussion: "Exit status: 0 success; 1 something failed or is firing; 2 usage, configuration or rule-file error.",
         subcommands: [
             CopyCommand.self, ProvisionCommand.self, TeardownCommand.self, ConfigCommand.self, PolicyCommand.self,
-            RulesCommand.self,
+            RulesCommand.self, AgentCommand.self, BootstrapCommand.self,
         ]
     )
 

@@ -101,6 +101,7 @@ extension Configuration {
         let listen = root.value("listen", .listenAddress, default: defaultListen)
         let aws = root.section("aws") { decodeAWS($0, directory: directory, environment: environment) } ?? AWS()
         let copy = root.section("copy", decodeCopy) ?? Copy()
+        let agent = root.section("agent", decodeAgent) ?? Agent()
 
         guard let region = environment.region ?? fileRegion, let buckets, let tables else { return nil }
         return Configuration(
@@ -119,7 +120,8 @@ extension Configuration {
             spool: ConfiguredPath(spool, relativeTo: directory),
             listen: listen,
             aws: aws,
-            copy: copy
+            copy: copy,
+            agent: agent
         )
     }
 

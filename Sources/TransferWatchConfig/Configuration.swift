@@ -55,6 +55,8 @@ package struct Configuration: Sendable, Equatable {
     package var aws: AWS
     /// How objects are copied (`copy`).
     package var copy: Copy
+    /// How the long-running agent behaves (`agent`).
+    package var agent: Agent
 
     /// The default `environment`.
     package static let defaultEnvironment = "prod"
@@ -83,7 +85,8 @@ package struct Configuration: Sendable, Equatable {
         spool: ConfiguredPath = ConfiguredPath("/var/lib/transferwatch"),
         listen: ListenAddress = Configuration.defaultListen,
         aws: AWS = AWS(),
-        copy: Copy = Copy()
+        copy: Copy = Copy(),
+        agent: Agent = Agent()
     ) {
         self.region = region
         self.endpoint = endpoint
@@ -101,6 +104,7 @@ package struct Configuration: Sendable, Equatable {
         self.listen = listen
         self.aws = aws
         self.copy = copy
+        self.agent = agent
     }
 
     /// The two S3 buckets: where employees upload, and where the copies go.
