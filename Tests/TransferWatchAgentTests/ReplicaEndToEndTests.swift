@@ -26,7 +26,7 @@ import TransferWatchWorkflows
         defer { fixture.moto.stop() }
         // One more employee than upload, so the window stays open and its server stays.
         let uploaders = 20
-        let employees = (0...uploaders).map { "e\($0)" }
+        let employees = (0...uploaders).map { "emp\($0)" }
         try await fixture.bootstrap(employees: employees)
         let replicas = try (1...3).map {
             try fixture.startAgent(name: "replica\($0)", now: "2026-11-28T01:00:00Z", extra: ["--replica-id", "replica\($0)"])
@@ -35,7 +35,7 @@ import TransferWatchWorkflows
 
         var uploaded: Set<String> = []
         for index in 0..<Self.uploads {
-            let key = "e\(index % uploaders)/2026-11/invoice-\(index).pdf"
+            let key = "emp\(index % uploaders)/2026-11/invoice-\(index).pdf"
             try await fixture.upload(key)
             uploaded.insert(key)
         }
