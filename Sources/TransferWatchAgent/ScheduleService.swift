@@ -56,13 +56,17 @@ package struct ScheduleService: Service {
     package let ledger: DeliveryLedger
     package let registry: ServerRegistry
     package let environment: AgentEnvironment
+    /// Real-time waits while not leading.
+    package let followerSleeper: any Sleeper
     package let logger: Logger
 
     /// The scheduler over the given workflows.
     package init(
         settings: Settings, provisioning: ProvisioningWorkflow?, teardown: TeardownWorkflow, ledger: DeliveryLedger,
-        registry: ServerRegistry, environment: AgentEnvironment, logger: Logger
+        registry: ServerRegistry, environment: AgentEnvironment, followerSleeper: any Sleeper = ClockSleeper(),
+        logger: Logger
     ) {
+        self.followerSleeper = followerSleeper
         self.settings = settings
         self.provisioning = provisioning
         self.teardown = teardown
@@ -88,7 +92,12 @@ package struct ScheduleService: Service {
                 }
             }
             do {
-                try await cancelWhenGracefulShutdown { try await environment.clock.sleep(for: nextWait()) }
+                if environment.leadership.isLeader {
+                    try await cancelWhenGracefulShutdown { try await environment.clock.sleep(for: nextWait()) }
+                } else {
+                    // A follower checks often whether it became the leader, so a takeover acts at once.
+                    try await cancelWhenGracefulShutdown { try await followerSleeper.sleep(for: .milliseconds(250)) }
+                }
             } catch {
                 break
             }

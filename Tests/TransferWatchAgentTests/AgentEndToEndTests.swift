@@ -157,4 +157,41 @@ import Glibc
         #expect(moved.count == 48, "each upload moved once")
         #expect(await second.stop() == 0)
     }
+
+    /// An upload whose event was lost (the queue purged) is moved by reconciliation after the grace period, and
+    /// reported; it counts like any delivery.
+    @Test func reconciliationMovesAnUploadWhoseEventWasLost() async throws {
+        let fixture = try await AgentFixture.start(
+            agent: """
+                  lease: 6s
+                  tickInterval: 5s
+                  reconcileInterval: 1s
+                """,
+            copy: """
+                  concurrency: 2
+                  gracePeriod: 2s
+                """)
+        defer { fixture.moto.stop() }
+        try await fixture.bootstrap(employees: ["alice", "bob"])
+        // A first run provisions the window, and stops.
+        let first = try fixture.startAgent(name: "first", now: "2026-11-28T01:00:00Z")
+        #expect(await first.waitForLog("provisioning finished"), "\(first.log)")
+        #expect(await first.stop() == 0)
+        try await fixture.upload("alice/2026-11/lost.pdf")
+        // The event arrives, and is lost.
+        #expect(await eventually { try await fixture.depth(fixture.queueURL) >= 1 })
+        try await fixture.sqs.purgeQueue(queueURL: fixture.queueURL)
+        #expect(try await fixture.depth(fixture.queueURL) == 0)
+
+        let agent = try fixture.startAgent(name: "agent", now: "2026-11-28T02:00:00Z")
+        defer { _ = agent }
+        #expect(await agent.waitForLog("upload moved by reconciliation"), "\(agent.log)")
+        let reported = agent.lines(containing: "upload moved by reconciliation")
+        #expect(reported.count == 1)
+        #expect(reported.first?.contains("s3.key=alice/2026-11/lost.pdf") == true)
+        #expect(try await fixture.keys(in: AgentFixture.source).isEmpty)
+        #expect(try await fixture.keys(in: AgentFixture.destination) == ["alice/2026-11/lost.pdf"])
+        #expect(try await fixture.ledger.window("2026-11")?.delivered == 1)
+        #expect(await agent.stop() == 0)
+    }
 }
