@@ -7,7 +7,7 @@ import Synchronization
 /// Exact per replica; the delivery counter that must be exact across replicas is the ledger's, not these.
 package final class AgentCounters: Sendable {
     /// A copy of the counters at one moment.
-    package struct Snapshot: Sendable, Equatable, Codable {
+    package struct Snapshot: Sendable, Equatable, Codable, CustomStringConvertible {
         /// SQS messages received.
         package var messagesReceived = 0
         /// SQS messages deleted after every record in them was moved (or had nothing to move).
@@ -31,6 +31,14 @@ package final class AgentCounters: Sendable {
 
         /// All zero.
         package init() {}
+
+        /// `received=21 deleted=21 malformed=0 …`, for one log line.
+        package var description: String {
+            "received=\(messagesReceived) deleted=\(messagesDeleted) malformed=\(messagesMalformed) "
+                + "retried=\(messagesRetried) moved=\(objectsMoved) failed=\(copiesFailed) "
+                + "reconciled=\(objectsReconciled) deadLetters=\(deadLetterDepth.map(String.init) ?? "unknown") "
+                + "provisioningRuns=\(provisioningRuns) teardownRuns=\(teardownRuns)"
+        }
     }
 
     private let state = Mutex(Snapshot())

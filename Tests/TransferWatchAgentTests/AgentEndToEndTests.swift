@@ -27,7 +27,7 @@ import Glibc
                   concurrency: 4
                   gracePeriod: 1d
                 """)
-        defer { fixture.moto.stop() }
+        defer { fixture.stop() }
         try await fixture.bootstrap(employees: ["alice", "bob"])
         let agent = try fixture.startAgent(name: "agent", now: "2026-11-28T01:00:00Z", logFormat: "json")
         defer { _ = agent }
@@ -86,7 +86,7 @@ import Glibc
                   lease: 6s
                   tickInterval: 1h
                 """)
-        defer { fixture.moto.stop() }
+        defer { fixture.stop() }
         try await fixture.bootstrap(employees: ["alice", "bob", "carol"])
         let agent = try fixture.startAgent(name: "agent", now: "2026-11-27T23:00:00Z", clockRate: 7200)
         defer { _ = agent }
@@ -122,7 +122,7 @@ import Glibc
                   concurrency: 2
                   gracePeriod: 1d
                 """)
-        defer { fixture.moto.stop() }
+        defer { fixture.stop() }
         let employees = (1...13).map { "employee\($0)" }
         try await fixture.bootstrap(employees: employees)
         let first = try fixture.startAgent(name: "first", now: "2026-11-28T01:00:00Z")
@@ -171,7 +171,7 @@ import Glibc
                   concurrency: 2
                   gracePeriod: 2s
                 """)
-        defer { fixture.moto.stop() }
+        defer { fixture.stop() }
         try await fixture.bootstrap(employees: ["alice", "bob"])
         // A first run provisions the window, and stops.
         let first = try fixture.startAgent(name: "first", now: "2026-11-28T01:00:00Z")

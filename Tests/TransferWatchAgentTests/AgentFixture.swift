@@ -55,6 +55,12 @@ struct AgentFixture {
             transfer: TransferClient(context: context), queueURL: queueURL)
     }
 
+    /// Stops moto and removes the configuration and the agents' logs (failures quote the logs they need).
+    func stop() {
+        moto.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
     /// Runs the CLI to completion.
     func cli(_ arguments: [String]) throws -> CLIProcess.Result {
         try CLIProcess.run(["--config", config.path] + arguments, environment: Self.environment, timeout: .seconds(120))

@@ -10,7 +10,7 @@ import TransferWatchWorkflows
 @Suite(.requiresMoto) struct BootstrapEndToEndTests {
     @Test func createsWhatIsMissingThenFindsItAllAndUploadsReachTheQueue() async throws {
         let fixture = try await AgentFixture.start(agent: "  maxReceiveCount: 3")
-        defer { fixture.moto.stop() }
+        defer { fixture.stop() }
 
         let first = try fixture.cli(["bootstrap"])
         #expect(first.status == 0, "\(first.standardError)")

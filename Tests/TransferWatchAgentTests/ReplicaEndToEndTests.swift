@@ -23,7 +23,7 @@ import TransferWatchWorkflows
                   concurrency: 4
                   gracePeriod: 1d
                 """)
-        defer { fixture.moto.stop() }
+        defer { fixture.stop() }
         // One more employee than upload, so the window stays open and its server stays.
         let uploaders = 20
         let employees = (0...uploaders).map { "emp\($0)" }
