@@ -91,7 +91,8 @@ package struct AgentServices: Sendable {
                     maxReceiveCount: agent.maxReceiveCount),
                 environment: environment, sleeper: realSleeper, logger: logger.with("agent.service", "consumer"))
         }
-        let calendar = DeliveryWindowCalendar(provision: configuration.sftp.provision, timeZone: configuration.sftp.timezone)
+        let calendar = DeliveryWindowCalendar(
+            provision: configuration.sftp.provision, timeZone: configuration.sftp.timezone)
         let scheduler = ScheduleService(
             settings: .init(
                 calendar: calendar, teardown: configuration.sftp.teardown, maxLifespan: configuration.sftp.maxLifespan,

@@ -4,9 +4,9 @@ import ServiceLifecycle
 import UnixSignals
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// SIGTERM and SIGINT for the agent: the first triggers a graceful shutdown of the service group, a second
@@ -37,7 +37,8 @@ package enum AgentSignals {
             received += 1
             let number: Int32 = signal == .sigterm ? SIGTERM : SIGINT
             if received == 1 {
-                logger.notice("shutting down gracefully; a second signal exits at once", metadata: ["signal": "\(signal)"])
+                logger.notice(
+                    "shutting down gracefully; a second signal exits at once", metadata: ["signal": "\(signal)"])
                 await shutdown()
             } else {
                 logger.warning("second signal: exiting now", metadata: ["signal": "\(signal)"])

@@ -52,7 +52,10 @@ package struct Bootstrapper: Sendable {
     package let logger: Logger
 
     /// A bootstrapper for `configuration`'s resources.
-    package init(configuration: Configuration, s3: S3Client, dynamo: DynamoDBClient, sqs: SQSClient, sns: SNSClient, logger: Logger) {
+    package init(
+        configuration: Configuration, s3: S3Client, dynamo: DynamoDBClient, sqs: SQSClient, sns: SNSClient,
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.s3 = s3
         self.dynamo = dynamo
@@ -81,7 +84,9 @@ package struct Bootstrapper: Sendable {
                 ] as [String: Any]
             ],
         ]
-        let data = (try? JSONSerialization.data(withJSONObject: policy, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        let data =
+            (try? JSONSerialization.data(withJSONObject: policy, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 
@@ -110,7 +115,7 @@ package struct Bootstrapper: Sendable {
                 do throws(AWSError) {
                     _ = try await dynamo.describeTable(name: table)
                     exists = true
-                } catch where error.code == "ResourceNotFoundException" {
+                } catch  where error.code == "ResourceNotFoundException" {
                     exists = false
                 }
                 if exists {
@@ -151,8 +156,11 @@ package struct Bootstrapper: Sendable {
         var queueURL = queue.absoluteString
         var queueARN = ""
         try await attempt("dead-letter queue \(dlqName)") { () async throws(AWSError) in
-            let (url, created) = try await ensureQueue(dlqName, attributes: [SQSClient.QueueAttribute.messageRetentionPeriod: "1209600"])
-            dlqARN = try await sqs.getQueueAttributes(queueURL: url, names: [SQSClient.QueueAttribute.queueARN]).queueARN ?? ""
+            let (url, created) = try await ensureQueue(
+                dlqName, attributes: [SQSClient.QueueAttribute.messageRetentionPeriod: "1209600"])
+            dlqARN =
+                try await sqs.getQueueAttributes(queueURL: url, names: [SQSClient.QueueAttribute.queueARN]).queueARN
+                ?? ""
             record(Step(kind: "dead-letter queue", name: dlqName, outcome: created ? .created : .existed))
         }
         try await attempt("queue \(name)") { () async throws(AWSError) in
@@ -163,51 +171,69 @@ package struct Bootstrapper: Sendable {
             record(Step(kind: "queue", name: name, outcome: created ? .created : .existed))
             let wanted = SQSRedrivePolicy(deadLetterTargetARN: dlqARN, maxReceiveCount: maxReceiveCount)
             if attributes.redrivePolicy == wanted {
-                record(Step(kind: "redrive policy", name: name, outcome: .existed, detail: "maxReceiveCount \(maxReceiveCount)"))
+                record(
+                    Step(
+                        kind: "redrive policy", name: name, outcome: .existed,
+                        detail: "maxReceiveCount \(maxReceiveCount)"))
             } else {
-                try await sqs.setQueueAttributes(queueURL: url, attributes: [SQSClient.QueueAttribute.redrivePolicy: wanted.jsonString])
-                record(Step(
-                    kind: "redrive policy", name: name, outcome: attributes.redrivePolicy == nil ? .created : .updated,
-                    detail: "maxReceiveCount \(maxReceiveCount) to \(dlqName)"))
+                try await sqs.setQueueAttributes(
+                    queueURL: url, attributes: [SQSClient.QueueAttribute.redrivePolicy: wanted.jsonString])
+                record(
+                    Step(
+                        kind: "redrive policy", name: name,
+                        outcome: attributes.redrivePolicy == nil ? .created : .updated,
+                        detail: "maxReceiveCount \(maxReceiveCount) to \(dlqName)"))
             }
             let policy = Self.queuePolicy(queueARN: queueARN, sourceBucket: configuration.buckets.source)
-            if attributes.values[SQSClient.QueueAttribute.policy].map(Self.normalizedJSON) == Self.normalizedJSON(policy) {
+            if attributes.values[SQSClient.QueueAttribute.policy].map(Self.normalizedJSON)
+                == Self.normalizedJSON(policy)
+            {
                 record(Step(kind: "queue policy", name: name, outcome: .existed))
             } else {
                 try await sqs.setQueueAttributes(queueURL: url, attributes: [SQSClient.QueueAttribute.policy: policy])
-                record(Step(
-                    kind: "queue policy", name: name,
-                    outcome: attributes.values[SQSClient.QueueAttribute.policy] == nil ? .created : .updated,
-                    detail: "s3.amazonaws.com may send from \(configuration.buckets.source)"))
+                record(
+                    Step(
+                        kind: "queue policy", name: name,
+                        outcome: attributes.values[SQSClient.QueueAttribute.policy] == nil ? .created : .updated,
+                        detail: "s3.amazonaws.com may send from \(configuration.buckets.source)"))
             }
         }
         _ = queueURL
         let bucket = configuration.buckets.source
         try await attempt("notification \(bucket)") { () async throws(AWSError) in
             let rules = try await s3.getBucketNotificationConfiguration(bucket: bucket)
-            if rules.contains(where: { $0.queueARN == queueARN && $0.events.contains { $0.hasPrefix("s3:ObjectCreated:") } }) {
+            if rules.contains(where: {
+                $0.queueARN == queueARN && $0.events.contains { $0.hasPrefix("s3:ObjectCreated:") }
+            }) {
                 record(Step(kind: "notification", name: bucket, outcome: .existed, detail: "ObjectCreated to \(name)"))
             } else {
                 // The notification configuration is one document: keep the other queues' rules.
                 try await s3.putBucketNotificationConfiguration(
-                    bucket: bucket, rules: rules + [S3QueueNotification(id: "transferwatch-uploads", queueARN: queueARN, events: ["s3:ObjectCreated:*"])])
+                    bucket: bucket,
+                    rules: rules + [
+                        S3QueueNotification(
+                            id: "transferwatch-uploads", queueARN: queueARN, events: ["s3:ObjectCreated:*"])
+                    ])
                 record(Step(kind: "notification", name: bucket, outcome: .created, detail: "ObjectCreated to \(name)"))
             }
         }
     }
 
     /// The queue's URL, creating it when missing; `created` says which.
-    private func ensureQueue(_ name: String, attributes: [String: String]) async throws(AWSError) -> (url: String, created: Bool) {
+    private func ensureQueue(
+        _ name: String, attributes: [String: String]
+    ) async throws(AWSError) -> (url: String, created: Bool) {
         do throws(AWSError) {
             return (try await sqs.getQueueURL(name: name), false)
-        } catch where error.isNotFound || error.code.contains("NonExistentQueue") {
+        } catch  where error.isNotFound || error.code.contains("NonExistentQueue") {
             return (try await sqs.createQueue(name: name, attributes: attributes), true)
         }
     }
 
     private static func normalizedJSON(_ text: String) -> String {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)),
-            let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            let data = try? JSONSerialization.data(
+                withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         else { return text }
         return String(decoding: data, as: UTF8.self)
     }

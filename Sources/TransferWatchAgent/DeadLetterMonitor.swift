@@ -44,7 +44,8 @@ package struct DeadLetterMonitor: Service {
     /// - Returns: the depth, or `nil` when the queue has no redrive policy (which is itself logged).
     /// - Throws: ``AWSError``.
     package func check() async throws(AWSError) -> Int? {
-        let attributes = try await sqs.getQueueAttributes(queueURL: queueURL, names: [SQSClient.QueueAttribute.redrivePolicy])
+        let attributes = try await sqs.getQueueAttributes(
+            queueURL: queueURL, names: [SQSClient.QueueAttribute.redrivePolicy])
         guard let policy = attributes.redrivePolicy else {
             logger.warning(
                 "the upload queue has no redrive policy: poison messages are redelivered forever (run transferwatch bootstrap)",
@@ -55,7 +56,10 @@ package struct DeadLetterMonitor: Service {
         let dlqURL = try await sqs.getQueueURL(name: name)
         let dlq = try await sqs.getQueueAttributes(
             queueURL: dlqURL,
-            names: [SQSClient.QueueAttribute.approximateNumberOfMessages, SQSClient.QueueAttribute.approximateNumberOfMessagesNotVisible])
+            names: [
+                SQSClient.QueueAttribute.approximateNumberOfMessages,
+                SQSClient.QueueAttribute.approximateNumberOfMessagesNotVisible,
+            ])
         let depth = (dlq.approximateNumberOfMessages ?? 0) + (dlq.approximateNumberOfMessagesNotVisible ?? 0)
         environment.counters.update { $0.deadLetterDepth = depth }
         if depth > 0 {

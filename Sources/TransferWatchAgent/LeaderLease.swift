@@ -61,7 +61,7 @@ package struct LeaderLease: Sendable {
                 names: ["#owner": "owner"],
                 values: [":me": .s(owner), ":now": .number(Self.milliseconds(now))])
             return expiresAt
-        } catch where error.isConditionalCheckFailure {
+        } catch  where error.isConditionalCheckFailure {
             return nil
         }
     }
@@ -73,7 +73,7 @@ package struct LeaderLease: Sendable {
             try await dynamo.deleteItem(
                 table: table, key: key, conditionExpression: "#owner = :me", names: ["#owner": "owner"],
                 values: [":me": .s(owner)])
-        } catch where error.isConditionalCheckFailure {
+        } catch  where error.isConditionalCheckFailure {
             // Someone else holds it (or nobody): nothing to release.
         }
     }

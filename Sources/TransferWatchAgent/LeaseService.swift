@@ -47,7 +47,8 @@ package struct LeaseService: Service {
             return false
         } catch {
             logger.warning(
-                "leader lease not renewed", metadata: ["lease.owner": "\(lease.owner)", "aws.error_code": "\(error.code)"])
+                "leader lease not renewed",
+                metadata: ["lease.owner": "\(lease.owner)", "aws.error_code": "\(error.code)"])
             return leadership.isLeader
         }
     }
@@ -70,7 +71,8 @@ package struct LeaseService: Service {
                 try await lease.release(at: realNow())
                 logger.info("leader lease released", metadata: ["lease.owner": "\(lease.owner)"])
             } catch {
-                logger.warning("leader lease not released; it lapses by itself", metadata: ["aws.error_code": "\(error.code)"])
+                logger.warning(
+                    "leader lease not released; it lapses by itself", metadata: ["aws.error_code": "\(error.code)"])
             }
         }
     }

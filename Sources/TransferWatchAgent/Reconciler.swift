@@ -51,7 +51,9 @@ package struct Reconciler: Service {
     package let logger: Logger
 
     /// A reconciler of `settings.bucket`.
-    package init(s3: S3Client, mover: any UploadMover, settings: Settings, environment: AgentEnvironment, logger: Logger) {
+    package init(
+        s3: S3Client, mover: any UploadMover, settings: Settings, environment: AgentEnvironment, logger: Logger
+    ) {
         self.s3 = s3
         self.mover = mover
         self.settings = settings

@@ -84,7 +84,8 @@ package struct ScheduleService: Service {
                     let action = try await tick()
                     if case .provisioningUnavailable(let window) = action, warnedUnavailable != window {
                         logger.error(
-                            "provisioning is due but sftp.userRole is not configured", metadata: ["window": "\(window)"])
+                            "provisioning is due but sftp.userRole is not configured", metadata: ["window": "\(window)"]
+                        )
                         warnedUnavailable = window
                     }
                 } catch {
@@ -132,7 +133,8 @@ package struct ScheduleService: Service {
             logger.info(
                 "provisioning due",
                 metadata: [
-                    "provision.reason": "\(due.reason.rawValue)", "provision.scheduled_at": "\(AWSDate.iso8601(due.scheduledAt))",
+                    "provision.reason": "\(due.reason.rawValue)",
+                    "provision.scheduled_at": "\(AWSDate.iso8601(due.scheduledAt))",
                     "provision.late_by": "\(due.lateBy)",
                 ])
             environment.counters.update { $0.provisioningRuns += 1 }

@@ -146,7 +146,8 @@ package struct UploadEventConsumer: Service {
         logger[metadataKey: "sqs.message_id"] = "\(message.messageID)"
         let batch = S3EventParser.parse(Data(message.body.utf8), source: message.messageID)
         for ignored in batch.ignored {
-            logger.debug("event record ignored", metadata: ["event.record": "\(ignored.origin)", "reason": "\(ignored.reason)"])
+            logger.debug(
+                "event record ignored", metadata: ["event.record": "\(ignored.origin)", "reason": "\(ignored.reason)"])
         }
         var failed = false
         if !batch.objects.isEmpty {
@@ -219,7 +220,8 @@ package struct UploadEventConsumer: Service {
                 try await sqs.changeMessageVisibility(
                     queueURL: settings.queueURL, receiptHandle: message.receiptHandle,
                     visibilityTimeout: settings.visibilityTimeout)
-                logger.debug("visibility extended", metadata: ["sqs.visibility_timeout": "\(settings.visibilityTimeout)"])
+                logger.debug(
+                    "visibility extended", metadata: ["sqs.visibility_timeout": "\(settings.visibilityTimeout)"])
             } catch {
                 logger.warning("visibility not extended", metadata: ["aws.error_code": "\(error.code)"])
             }
@@ -239,7 +241,8 @@ package struct UploadEventConsumer: Service {
                     logger.warning(
                         "upload event not deleted; it will be redelivered and found already moved",
                         metadata: [
-                            "sqs.message_id": "\(message?.messageID ?? failure.id)", "aws.error_code": "\(failure.code)",
+                            "sqs.message_id": "\(message?.messageID ?? failure.id)",
+                            "aws.error_code": "\(failure.code)",
                         ])
                 }
             } catch {

@@ -82,7 +82,8 @@ struct AgentCommand: AsyncParsableCommand {
             "agent started",
             metadata: [
                 "agent.now": "\(AWSDate.iso8601(clock.now()))", "agent.clock_rate": "\(clockRate)",
-                "agent.replica": "\(services.lease?.lease.owner ?? "single")", "environment": "\(configuration.environment)",
+                "agent.replica": "\(services.lease?.lease.owner ?? "single")",
+                "environment": "\(configuration.environment)",
             ])
         try await services.run(trap: signals, logger: logger)
         logger.info("agent stopped", metadata: ["agent.counters": "\(environment.counters.snapshot)"])

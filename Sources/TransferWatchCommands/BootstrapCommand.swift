@@ -29,11 +29,18 @@ struct BootstrapCommand: AsyncParsableCommand {
             dynamo: DynamoDBClient(context: context.aws), sqs: SQSClient(context: context.aws),
             sns: SNSClient(context: context.aws), logger: context.logger)
         do {
-            let steps = try await bootstrapper.run()
-            if json { print(StepRecordJSON.encode(steps)) } else { steps.forEach { print($0) } }
+            printSteps(try await bootstrapper.run())
         } catch {
-            if json { print(StepRecordJSON.encode(error.steps)) } else { error.steps.forEach { print($0) } }
+            printSteps(error.steps)
             throw CommandFailure.failed("error: \(error)")
+        }
+    }
+
+    private func printSteps(_ steps: [Bootstrapper.Step]) {
+        if json {
+            print(StepRecordJSON.encode(steps))
+        } else {
+            for step in steps { print(step) }
         }
     }
 }

@@ -56,12 +56,15 @@ extension Configuration {
 
     /// Reads the `agent` section, reporting each value out of range at its key's line.
     static func decodeAgent(_ reader: MappingReader) -> Agent {
-        func positive(_ key: String, _ defaultValue: Duration, atMost limit: Duration? = nil, minimum: Duration = .zero)
+        func positive(
+            _ key: String, _ defaultValue: Duration, atMost limit: Duration? = nil, minimum: Duration = .zero
+        )
             -> Duration
         {
             let value = reader.value(key, .duration, default: defaultValue)
             if value <= minimum {
-                reader.reportInvalid(key, "must be longer than \(minimum == .zero ? "0s" : "\(minimum.components.seconds)s")")
+                reader.reportInvalid(
+                    key, "must be longer than \(minimum == .zero ? "0s" : "\(minimum.components.seconds)s")")
                 return defaultValue
             }
             if let limit, value > limit {
@@ -70,7 +73,8 @@ extension Configuration {
             }
             return value
         }
-        let maxReceiveCount = reader.value("maxReceiveCount", .integer(atLeast: 1), default: Agent.defaultMaxReceiveCount)
+        let maxReceiveCount = reader.value(
+            "maxReceiveCount", .integer(atLeast: 1), default: Agent.defaultMaxReceiveCount)
         if maxReceiveCount > 1000 {
             reader.reportInvalid("maxReceiveCount", "must be at most 1000 (SQS's limit)")
         }

@@ -6,7 +6,7 @@ import TransferWatchTestSupport
 import TransferWatchWorkflows
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `transferwatch agent` as a process against moto, after `transferwatch bootstrap`.
@@ -40,12 +40,16 @@ import Glibc
         let serverID = try #require(servers.first?.serverID)
 
         // A poison message, and two uploads through the bucket notification.
-        let poison = try await fixture.sqs.sendMessage(queueURL: fixture.queueURL, body: "{\"Records\": [{\"eventVersion\": \"9.0\"}]}")
+        let poison = try await fixture.sqs.sendMessage(
+            queueURL: fixture.queueURL, body: "{\"Records\": [{\"eventVersion\": \"9.0\"}]}")
         try await fixture.upload("alice/2026-11/invoice-1.pdf")
         try await fixture.upload("bob/2026-11/invoice-7.pdf")
 
         #expect(await eventually { try await fixture.keys(in: AgentFixture.source).isEmpty })
-        #expect(try await fixture.keys(in: AgentFixture.destination) == ["alice/2026-11/invoice-1.pdf", "bob/2026-11/invoice-7.pdf"])
+        #expect(
+            try await fixture.keys(in: AgentFixture.destination) == [
+                "alice/2026-11/invoice-1.pdf", "bob/2026-11/invoice-7.pdf",
+            ])
         // The window completes; the counter trigger tears it down.
         #expect(await eventually { try await fixture.ledger.window("2026-11")?.isOpen == false }, "\(agent.log)")
         let window = try #require(try await fixture.ledger.window("2026-11"))

@@ -63,7 +63,8 @@ struct AgentFixture {
 
     /// Runs the CLI to completion.
     func cli(_ arguments: [String]) throws -> CLIProcess.Result {
-        try CLIProcess.run(["--config", config.path] + arguments, environment: Self.environment, timeout: .seconds(120))
+        try CLIProcess.run(
+            ["--config", config.path] + arguments, environment: Self.environment, timeout: .seconds(120))
     }
 
     /// `transferwatch bootstrap`, which must succeed, then the employees.
@@ -77,13 +78,17 @@ struct AgentFixture {
     }
 
     /// Starts `transferwatch agent` with `--now` and `--clock-rate`.
-    func startAgent(name: String, now: String, clockRate: Double = 1, extra: [String] = [], logFormat: String = "text")
+    func startAgent(
+        name: String, now: String, clockRate: Double = 1, extra: [String] = [], logFormat: String = "text"
+    )
         throws -> AgentProcess
     {
         try AgentProcess(
             name: name,
-            arguments: ["--config", config.path, "--now", now, "--log-format", logFormat, "--log-level", "info", "agent",
-                        "--clock-rate", "\(clockRate)"] + extra,
+            arguments: [
+                "--config", config.path, "--now", now, "--log-format", logFormat, "--log-level", "info", "agent",
+                "--clock-rate", "\(clockRate)",
+            ] + extra,
             environment: Self.environment, directory: directory)
     }
 

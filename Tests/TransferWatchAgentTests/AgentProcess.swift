@@ -3,7 +3,7 @@ import Synchronization
 import TransferWatchTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `transferwatch agent` running as a process: its standard error goes to a file the test reads while it runs,
@@ -21,7 +21,9 @@ final class AgentProcess: Sendable {
         let process = Process()
         process.executableURL = CLIProcess.binary
         process.arguments = arguments
-        var base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        var base = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory(),
+        ]
         base.merge(environment) { _, new in new }
         process.environment = base
         let handle = try FileHandle(forWritingTo: logFile)

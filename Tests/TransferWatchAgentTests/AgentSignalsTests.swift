@@ -5,7 +5,7 @@ import Testing
 import TransferWatchAgent
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// SIGTERM/SIGINT handling: the first signal starts a graceful shutdown, a second exits at once.

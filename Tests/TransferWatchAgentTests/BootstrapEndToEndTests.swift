@@ -24,7 +24,10 @@ import TransferWatchWorkflows
         #expect(created.contains("created redrive policy invoice-uploads (maxReceiveCount 3 to invoice-uploads-dlq)"))
         #expect(created.contains { $0.hasPrefix("created queue policy invoice-uploads") })
         #expect(created.contains("created notification invoices-incoming (ObjectCreated to invoice-uploads)"))
-        #expect(created.contains { $0.hasPrefix("existed topic oncall (ensured arn:aws:sns:us-east-1:123456789012:oncall)") })
+        #expect(
+            created.contains {
+                $0.hasPrefix("existed topic oncall (ensured arn:aws:sns:us-east-1:123456789012:oncall)")
+            })
 
         // The queue's redrive policy points at the dead-letter queue.
         let attributes = try await fixture.sqs.getQueueAttributes(queueURL: fixture.queueURL)
@@ -35,7 +38,8 @@ import TransferWatchWorkflows
         // Again: nothing is created.
         let second = try fixture.cli(["bootstrap", "--json"])
         #expect(second.status == 0, "\(second.standardError)")
-        let steps = try #require(try JSONSerialization.jsonObject(with: Data(second.standardOutput.utf8)) as? [[String: Any]])
+        let steps = try #require(
+            try JSONSerialization.jsonObject(with: Data(second.standardOutput.utf8)) as? [[String: Any]])
         #expect(steps.count == created.count)
         #expect(steps.allSatisfy { $0["outcome"] as? String == "existed" }, "\(second.standardOutput)")
 
@@ -45,7 +49,9 @@ import TransferWatchWorkflows
         var found: [S3ObjectEvent] = []
         var ignored: [String] = []
         let arrived = await eventually(timeout: .seconds(30)) {
-            for message in try await fixture.sqs.receiveMessage(queueURL: fixture.queueURL, maxMessages: 10, waitTimeSeconds: 1) {
+            for message in try await fixture.sqs.receiveMessage(
+                queueURL: fixture.queueURL, maxMessages: 10, waitTimeSeconds: 1)
+            {
                 let batch = S3EventParser.parse(Data(message.body.utf8), source: message.messageID)
                 found += batch.objects
                 ignored += batch.ignored.map(\.reason)
@@ -78,6 +84,8 @@ import TransferWatchWorkflows
         """.write(to: config, atomically: true, encoding: .utf8)
         let result = try CLIProcess.run(["--config", config.path, "bootstrap"], environment: AgentFixture.environment)
         #expect(result.status == 1, "\(result.standardError)")
-        #expect(result.errorLines.last?.hasPrefix("error: bootstrap stopped at bucket invoices-incoming:") == true, "\(result.standardError)")
+        #expect(
+            result.errorLines.last?.hasPrefix("error: bootstrap stopped at bucket invoices-incoming:") == true,
+            "\(result.standardError)")
     }
 }

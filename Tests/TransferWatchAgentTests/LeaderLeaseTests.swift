@@ -16,7 +16,8 @@ import TransferWatchWorkflows
         func lease(_ owner: String) -> LeaderLease {
             LeaderLease(dynamo: dynamo, table: "State", environment: "prod", owner: owner, ttl: .seconds(30))
         }
-        let a = lease("a"), b = lease("b")
+        let a = lease("a")
+        let b = lease("b")
         let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
         #expect(try await a.acquire(at: t0) == t0.addingTimeInterval(30))
@@ -50,7 +51,8 @@ import TransferWatchWorkflows
                 leadership: Leadership(realNow: real.now), realNow: real.now, sleeper: RecordingSleeper(),
                 logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         }
-        let a = service("a"), b = service("b")
+        let a = service("a")
+        let b = service("b")
         #expect(await a.attempt())
         #expect(a.leadership.isLeader)
         #expect(await b.attempt() == false)

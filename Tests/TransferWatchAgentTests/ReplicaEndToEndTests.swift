@@ -29,7 +29,8 @@ import TransferWatchWorkflows
         let employees = (0...uploaders).map { "emp\($0)" }
         try await fixture.bootstrap(employees: employees)
         let replicas = try (1...3).map {
-            try fixture.startAgent(name: "replica\($0)", now: "2026-11-28T01:00:00Z", extra: ["--replica-id", "replica\($0)"])
+            try fixture.startAgent(
+                name: "replica\($0)", now: "2026-11-28T01:00:00Z", extra: ["--replica-id", "replica\($0)"])
         }
         #expect(await eventually { replicas.contains { $0.log.contains("provisioning finished") } })
 
@@ -50,7 +51,9 @@ import TransferWatchWorkflows
         #expect(logs.filter { $0.contains("leader lease acquired") }.count >= 1)
         let perReplica = replicas.map { $0.lines(containing: "upload moved").count }
         #expect(perReplica.filter { $0 > 0 }.count >= 2, "SQS spreads the copies: \(perReplica)")
-        let moved = replicas.flatMap { $0.lines(containing: "upload moved") }.filter { $0.contains("copy.result=moved") }
+        let moved = replicas.flatMap { $0.lines(containing: "upload moved") }.filter {
+            $0.contains("copy.result=moved")
+        }
         #expect(moved.count == Self.uploads, "each moved once (\(perReplica))")
         for replica in replicas { #expect(await replica.stop() == 0, "\(replica.name): \(replica.log.suffix(2000))") }
     }

@@ -79,7 +79,8 @@ import TransferWatchWorkflows
             try await StateTable.createEmployees(named: "Employees", using: dynamo)
             let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
             for name in ["alice", "bob"] {
-                try await dynamo.putItem(table: "Employees", item: ["username": .s(name), "sshPublicKey": .s("\(key) \(name)")])
+                try await dynamo.putItem(
+                    table: "Employees", item: ["username": .s(name), "sshPublicKey": .s("\(key) \(name)")])
             }
             let real = FakeRealClock(try #require(AWSDate.parseISO8601(now)))
             let environment = AgentEnvironment(
@@ -87,12 +88,14 @@ import TransferWatchWorkflows
             return Harness(
                 moto: moto, real: real, environment: environment, transfer: TransferClient(context: context),
                 dynamo: dynamo,
-                ledger: DeliveryLedger(dynamo: dynamo, stateTable: "State", employeesTable: "Employees", logger: logger),
+                ledger: DeliveryLedger(
+                    dynamo: dynamo, stateTable: "State", employeesTable: "Employees", logger: logger),
                 registry: ServerRegistry(dynamo: dynamo, table: "State"))
         }
 
         func scheduler(
-            maxLifespan: Duration = .seconds(2 * 86_400), tickInterval: Duration = .seconds(60), provisioning: Bool = true
+            maxLifespan: Duration = .seconds(2 * 86_400), tickInterval: Duration = .seconds(60),
+            provisioning: Bool = true
         ) -> ScheduleService {
             let calendar = DeliveryWindowCalendar(provision: Configuration.SFTP.defaultProvision, timeZone: .gmt)
             let workflow = ProvisioningWorkflow(
@@ -108,7 +111,8 @@ import TransferWatchWorkflows
                     tickInterval: tickInterval),
                 provisioning: provisioning ? workflow : nil,
                 teardown: TeardownWorkflow(
-                    transfer: transfer, registry: registry, ledger: ledger, settings: .init(), now: environment.clock.now,
+                    transfer: transfer, registry: registry, ledger: ledger, settings: .init(),
+                    now: environment.clock.now,
                     logger: Self.logger),
                 ledger: ledger, registry: registry, environment: environment, logger: Self.logger)
         }

@@ -16,10 +16,12 @@ import TransferWatchWorkflows
         defer { harness.moto.stop() }
         let mover = ScriptedMover { _ in .moved }
         for index in 0..<12 {
-            try await harness.sqs.sendMessage(queueURL: harness.queue, body: Self.event(key: "alice/invoice-\(index).pdf"))
+            try await harness.sqs.sendMessage(
+                queueURL: harness.queue, body: Self.event(key: "alice/invoice-\(index).pdf"))
         }
         try await harness.sqs.sendMessage(
-            queueURL: harness.queue, body: #"{"Service":"Amazon S3","Event":"s3:TestEvent","Bucket":"invoices-incoming"}"#)
+            queueURL: harness.queue,
+            body: #"{"Service":"Amazon S3","Event":"s3:TestEvent","Bucket":"invoices-incoming"}"#)
         let (group, counters) = harness.makeGroup(mover: mover)
         let running = Task { try await group.run() }
         #expect(await eventually(timeout: .seconds(60)) { try await harness.depth(harness.queue) == 0 })
@@ -98,7 +100,8 @@ import TransferWatchWorkflows
         let deadLetters: String
 
         static func start(maxReceiveCount: Int) async throws -> Harness {
-            let moto = try await MotoServer.start(logger: Logger(label: "moto", factory: { _ in SwiftLogNoOpLogHandler() }))
+            let moto = try await MotoServer.start(
+                logger: Logger(label: "moto", factory: { _ in SwiftLogNoOpLogHandler() }))
             let sqs = SQSClient(context: TestContexts.make(endpoint: moto.endpoint))
             let deadLetters = try await sqs.createQueue(name: "uploads-dlq")
             let arn = try #require(try await sqs.getQueueAttributes(queueURL: deadLetters).queueARN)
@@ -115,7 +118,9 @@ import TransferWatchWorkflows
             AgentEnvironment(clock: AgentClock(start: nil), leadership: .always(), environmentName: "test")
         }
 
-        func makeConsumer(mover: ScriptedMover, environment: AgentEnvironment, visibilityTimeout: Int = 30)
+        func makeConsumer(
+            mover: ScriptedMover, environment: AgentEnvironment, visibilityTimeout: Int = 30
+        )
             -> UploadEventConsumer
         {
             UploadEventConsumer(
@@ -126,7 +131,9 @@ import TransferWatchWorkflows
                 environment: environment, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         }
 
-        func makeGroup(mover: ScriptedMover, visibilityTimeout: Int = 30, shutdownTimeout: Duration = .seconds(20))
+        func makeGroup(
+            mover: ScriptedMover, visibilityTimeout: Int = 30, shutdownTimeout: Duration = .seconds(20)
+        )
             -> (ServiceGroup, AgentCounters)
         {
             let environment = makeEnvironment()
@@ -139,7 +146,8 @@ import TransferWatchWorkflows
 
         func depth(_ url: String) async throws -> Int {
             let attributes = try await sqs.getQueueAttributes(queueURL: url)
-            return (attributes.approximateNumberOfMessages ?? 0) + (attributes.approximateNumberOfMessagesNotVisible ?? 0)
+            return (attributes.approximateNumberOfMessages ?? 0)
+                + (attributes.approximateNumberOfMessagesNotVisible ?? 0)
         }
     }
 }

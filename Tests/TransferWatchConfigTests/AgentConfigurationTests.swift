@@ -23,16 +23,17 @@ import TransferWatchConfig
     }
 
     @Test func readsEveryKey() throws {
-        let yaml = Self.minimal + """
-            agent:
-              shutdownTimeout: 45s
-              lease: 1m
-              reconcileInterval: 10m
-              tickInterval: 30s
-              visibilityTimeout: 5m
-              maxReceiveCount: 3
+        let yaml =
+            Self.minimal + """
+                agent:
+                  shutdownTimeout: 45s
+                  lease: 1m
+                  reconcileInterval: 10m
+                  tickInterval: 30s
+                  visibilityTimeout: 5m
+                  maxReceiveCount: 3
 
-            """
+                """
         let configuration = try Configuration(yaml: yaml, file: "transferwatch.yaml", environment: [:])
         #expect(
             configuration.agent
@@ -50,11 +51,15 @@ import TransferWatchConfig
 
     @Test(arguments: [
         // SQS counts visibility in whole seconds, up to 12 hours.
-        Bad(name: "visibility too long", section: "  visibilityTimeout: 13h",
+        Bad(
+            name: "visibility too long", section: "  visibilityTimeout: 13h",
             error: "conf.yaml:5:22: error: agent.visibilityTimeout: must be at most 43200s"),
-        Bad(name: "zero lease", section: "  lease: 0s", error: "conf.yaml:5:10: error: agent.lease: duration must be longer than zero"),
+        Bad(
+            name: "zero lease", section: "  lease: 0s",
+            error: "conf.yaml:5:10: error: agent.lease: duration must be longer than zero"),
         // SQS's redrive limit.
-        Bad(name: "receive count too high", section: "  maxReceiveCount: 5000",
+        Bad(
+            name: "receive count too high", section: "  maxReceiveCount: 5000",
             error: "conf.yaml:5:20: error: agent.maxReceiveCount: must be at most 1000 (SQS's limit)"),
         Bad(name: "unknown key", section: "  leases: 30s", error: "conf.yaml:5:3: error: agent.leases: unknown key"),
     ])

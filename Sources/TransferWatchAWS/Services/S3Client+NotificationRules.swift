@@ -5,7 +5,8 @@ extension S3Client {
     /// while keeping the others: the configuration is a single document, and a put replaces it whole.
     ///
     /// - Throws: ``AWSError``: `InvalidArgument` (S3 could not validate a destination), `NoSuchBucket`, …
-    package func putBucketNotificationConfiguration(bucket: String, rules: [S3QueueNotification]) async throws(AWSError) {
+    package func putBucketNotificationConfiguration(bucket: String, rules: [S3QueueNotification]) async throws(AWSError)
+    {
         let operation = Operations.putBucketNotificationConfiguration
         try validate(operation, bucket: bucket)
         let body = Self.notificationConfigurationBody(rules)
