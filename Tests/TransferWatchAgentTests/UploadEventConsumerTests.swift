@@ -68,6 +68,26 @@ import TransferWatchWorkflows
         #expect(try await harness.depth(harness.queue) == 1, "it stays for redelivery")
     }
 
+    @Test func aLongCopyKeepsItsMessageHiddenUntilItIsDeleted() async throws {
+        let harness = try await Harness.start(maxReceiveCount: 5)
+        defer { harness.moto.stop() }
+        // The copy outlasts the 1 s visibility timeout three times over; without the heartbeat the message would
+        // come back and be received (and moved) again.
+        let mover = ScriptedMover { _ in
+            try await Task.sleep(for: .seconds(3))
+            return .moved
+        }
+        try await harness.sqs.sendMessage(queueURL: harness.queue, body: Self.event(key: "erin/big.pdf"))
+        let (group, counters) = harness.makeGroup(mover: mover, visibilityTimeout: 1)
+        let running = Task { try await group.run() }
+        #expect(await eventually(timeout: .seconds(60)) { counters.snapshot.messagesDeleted == 1 })
+        await group.triggerGracefulShutdown()
+        try await running.value
+        #expect(mover.keys == ["erin/big.pdf"], "received once")
+        #expect(counters.snapshot.messagesReceived == 1)
+        #expect(try await harness.depth(harness.queue) == 0)
+    }
+
     @Test func aMalformedMessageIsReportedAndNotDeleted() async throws {
         let harness = try await Harness.start(maxReceiveCount: 5)
         defer { harness.moto.stop() }
