@@ -123,7 +123,7 @@ import TransferWatchWorkflows
                   visibilityTimeout: 30s
                 """,
             copy: """
-                  concurrency: 2
+                  concurrency: 1
                   gracePeriod: 1d
                 """)
         defer { fixture.stop() }
@@ -132,20 +132,24 @@ import TransferWatchWorkflows
         let first = try fixture.startAgent(name: "first", now: "2026-11-28T01:00:00Z")
         #expect(await first.waitForLog("provisioning finished"), "\(first.log)")
 
-        // 12 of 13 employees upload 4 invoices each (the window stays open).
-        var uploaded: Set<String> = []
-        for index in 0..<48 {
-            let key = "\(employees[index % 12])/2026-11/invoice-\(index).pdf"
-            try await fixture.upload(key)
-            uploaded.insert(key)
+        // 12 of 13 employees upload 4 invoices each (the window stays open), all at once; SIGTERM as soon as the
+        // first is moved, while the burst is still arriving.
+        let keys = (0..<48).map { "\(employees[$0 % 12])/2026-11/invoice-\($0).pdf" }
+        let uploads = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for key in keys { group.addTask { try await fixture.upload(key) } }
+                try await group.waitForAll()
+            }
         }
         #expect(await first.waitForLog("upload moved"), "\(first.log)")
         first.send(SIGTERM)
+        try await uploads.value
+        let uploaded = Set(keys)
         #expect(await first.waitForExit() == 0, "\(first.log)")
         #expect(first.log.contains("shutting down gracefully"))
         let movedBefore = first.lines(containing: "upload moved").count
         #expect(movedBefore < 48, "the burst was interrupted (\(movedBefore) moved before SIGTERM's shutdown)")
-        // Whatever the first run moved, it deleted the message of (nothing in flight was abandoned).
+        // The copy in flight at SIGTERM finished (none was abandoned half-way).
         #expect(first.lines(containing: "copy interrupted").isEmpty, "\(first.log)")
 
         let second = try fixture.startAgent(name: "second", now: "2026-11-28T02:00:00Z")
