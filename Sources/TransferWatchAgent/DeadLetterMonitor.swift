@@ -52,8 +52,7 @@ package struct DeadLetterMonitor: Service {
                 metadata: ["sqs.queue": "\(queueURL)"])
             return nil
         }
-        let name = String(policy.deadLetterTargetARN.split(separator: ":").last ?? "")
-        let dlqURL = try await sqs.getQueueURL(name: name)
+        let dlqURL = Self.queueURL(forARN: policy.deadLetterTargetARN, beside: queueURL)
         let dlq = try await sqs.getQueueAttributes(
             queueURL: dlqURL,
             names: [
@@ -68,5 +67,19 @@ package struct DeadLetterMonitor: Service {
                 metadata: ["sqs.dead_letter_queue": "\(dlqURL)", "sqs.dead_letter_depth": "\(depth)"])
         }
         return depth
+    }
+
+    /// The URL of the queue `arn` names, on the same endpoint as `sibling` (`https://sqs.REGION.amazonaws.com/
+    /// ACCOUNT/NAME`), so the check needs no `sqs:GetQueueUrl`.
+    package static func queueURL(forARN arn: String, beside sibling: String) -> String {
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 6, var components = URLComponents(string: sibling) else { return sibling }
+        var path = "/\(parts[4])/\(parts[5])"
+        if parts[3] != "", let host = components.host, host.hasPrefix("sqs."), host.hasSuffix(".amazonaws.com") {
+            components.host = "sqs.\(parts[3]).amazonaws.com"
+        }
+        path = path.replacingOccurrences(of: "//", with: "/")
+        components.path = path
+        return components.string ?? sibling
     }
 }

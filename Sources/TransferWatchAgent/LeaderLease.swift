@@ -8,7 +8,7 @@ import TransferWatchAWS
 /// Each operation is one conditional write, so two replicas can never both believe they acquired it:
 /// - ``acquire(at:)`` puts the item if there is none, it is ours, or it expired (`expiresAt < now`);
 /// - the same call renews it (the owner condition holds);
-/// - ``release(at:)`` deletes it only if it is still ours.
+/// - ``release(at:)`` marks it expired and ownerless, only if it is still ours.
 ///
 /// Times are real (epoch milliseconds in `expiresAt`): replicas' business clocks may differ, the wall clock
 /// does not.
@@ -66,22 +66,28 @@ package struct LeaderLease: Sendable {
         }
     }
 
-    /// Gives the lease up (only if it is still ours), so another replica takes over at once.
+    /// Gives the lease up (only if it is still ours), so another replica takes over at once: a conditional put
+    /// of an expired lease with no owner (a put, not a delete: the agent's policy grants no `dynamodb:DeleteItem`).
     /// - Throws: ``AWSError`` other than the failed condition.
     package func release(at now: Date) async throws(AWSError) {
+        var item = key
+        item["owner"] = .s("")
+        item["expiresAt"] = .number(Int64(0))
+        item["releasedAt"] = .s(AWSDate.iso8601(now))
         do {
-            try await dynamo.deleteItem(
-                table: table, key: key, conditionExpression: "#owner = :me", names: ["#owner": "owner"],
+            try await dynamo.putItem(
+                table: table, item: item, conditionExpression: "#owner = :me", names: ["#owner": "owner"],
                 values: [":me": .s(owner)])
         } catch  where error.isConditionalCheckFailure {
             // Someone else holds it (or nobody): nothing to release.
         }
     }
 
-    /// Who holds the lease, if anyone (strongly consistent read).
+    /// Who holds the lease, if anyone (strongly consistent read); `nil` when it was never taken or was released.
     package func holder() async throws(AWSError) -> Holder? {
         guard let item = try await dynamo.getItem(table: table, key: key, consistentRead: true),
-            case .s(let owner)? = item["owner"], case .n(let millis)? = item["expiresAt"], let value = Double(millis)
+            case .s(let owner)? = item["owner"], !owner.isEmpty, case .n(let millis)? = item["expiresAt"],
+            let value = Double(millis)
         else { return nil }
         return Holder(owner: owner, expiresAt: Date(timeIntervalSince1970: value / 1000))
     }
