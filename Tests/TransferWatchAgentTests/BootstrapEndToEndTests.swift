@@ -68,7 +68,8 @@ import TransferWatchWorkflows
     @Test func agentOptionsAreValidated() throws {
         let rate = try CLIProcess.run(["agent", "--clock-rate", "0"])
         #expect(rate.status == 2)
-        #expect(rate.errorLines.first?.contains("--clock-rate must be a positive number") == true, "\(rate.standardError)")
+        #expect(
+            rate.errorLines.first?.contains("--clock-rate must be a positive number") == true, "\(rate.standardError)")
         let missing = try CLIProcess.run(["--config", "/nonexistent/transferwatch.yaml", "agent"])
         #expect(missing.status == 2)
         #expect(missing.standardError.contains("/nonexistent/transferwatch.yaml"), "\(missing.standardError)")

@@ -34,6 +34,8 @@ import TransferWatchWorkflows
         }
         #expect(await eventually { replicas.contains { $0.log.contains("provisioning finished") } })
 
+        let clock = ContinuousClock()
+        let started = clock.now
         var uploaded: Set<String> = []
         for index in 0..<Self.uploads {
             let key = "emp\(index % uploaders)/2026-11/invoice-\(index).pdf"
@@ -41,6 +43,7 @@ import TransferWatchWorkflows
             uploaded.insert(key)
         }
         #expect(await eventually(timeout: .seconds(300)) { try await fixture.keys(in: AgentFixture.source).isEmpty })
+        let elapsed = clock.now - started
         #expect(try await fixture.keys(in: AgentFixture.destination) == uploaded)
         let window = try #require(try await fixture.ledger.window("2026-11"))
         #expect(window.delivered == uploaders)
@@ -55,6 +58,7 @@ import TransferWatchWorkflows
             $0.contains("copy.result=moved")
         }
         #expect(moved.count == Self.uploads, "each moved once (\(perReplica))")
+        print("3 replicas: \(Self.uploads) uploads put and moved in \(elapsed) (per replica \(perReplica))")
         for replica in replicas { #expect(await replica.stop() == 0, "\(replica.name): \(replica.log.suffix(2000))") }
     }
 }
