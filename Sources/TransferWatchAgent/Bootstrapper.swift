@@ -18,6 +18,8 @@ package struct Bootstrapper: Sendable {
         /// What was done.
         package enum Outcome: String, Sendable, Equatable, Codable {
             case created, existed, updated
+            /// Made sure of with an idempotent create that does not say which (SNS `CreateTopic`).
+            case ensured
         }
         /// `bucket`, `table`, `queue`, `dead-letter queue`, `redrive policy`, `queue policy`, `notification`, `topic`.
         package var kind: String
@@ -138,7 +140,7 @@ package struct Bootstrapper: Sendable {
             try await attempt("topic \(name)") { () async throws(AWSError) in
                 // CreateTopic is idempotent and answers the same ARN for an existing topic.
                 let arn = try await sns.createTopic(name: name)
-                record(Step(kind: "topic", name: name, outcome: .existed, detail: "ensured \(arn)"))
+                record(Step(kind: "topic", name: name, outcome: .ensured, detail: arn))
             }
         }
         return log.steps

@@ -22,15 +22,20 @@ import TransferWatchWorkflows
         try await harness.sqs.sendMessage(
             queueURL: harness.queue,
             body: #"{"Service":"Amazon S3","Event":"s3:TestEvent","Bucket":"invoices-incoming"}"#)
+        // The same kind of event wrapped in an SNS notification (raw delivery off).
+        let wrapped = try JSONSerialization.data(
+            withJSONObject: ["Type": "Notification", "Message": Self.event(key: "alice/via-sns.pdf")])
+        try await harness.sqs.sendMessage(queueURL: harness.queue, body: String(decoding: wrapped, as: UTF8.self))
         let (group, counters) = harness.makeGroup(mover: mover)
         let running = Task { try await group.run() }
         #expect(await eventually(timeout: .seconds(60)) { try await harness.depth(harness.queue) == 0 })
         await group.triggerGracefulShutdown()
         try await running.value
-        #expect(mover.keys.count == 12)
-        #expect(Set(mover.keys).count == 12)
-        #expect(counters.snapshot.messagesDeleted == 13)
-        #expect(counters.snapshot.objectsMoved == 12)
+        #expect(mover.keys.count == 13)
+        #expect(Set(mover.keys).count == 13)
+        #expect(mover.keys.contains("alice/via-sns.pdf"))
+        #expect(counters.snapshot.messagesDeleted == 14)
+        #expect(counters.snapshot.objectsMoved == 13)
     }
 
     @Test func aFailedCopyIsLeftForRedeliveryThenDeadLettered() async throws {
