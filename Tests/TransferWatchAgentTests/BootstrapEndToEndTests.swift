@@ -41,7 +41,8 @@ import TransferWatchWorkflows
         let steps = try #require(
             try JSONSerialization.jsonObject(with: Data(second.standardOutput.utf8)) as? [[String: Any]])
         #expect(steps.count == created.count)
-        #expect(steps.allSatisfy { ["existed", "ensured"].contains($0["outcome"] as? String) }, "\(second.standardOutput)")
+        #expect(
+            steps.allSatisfy { ["existed", "ensured"].contains($0["outcome"] as? String) }, "\(second.standardOutput)")
 
         // moto in server mode delivers S3 notifications to SQS: an upload's event arrives (after the
         // s3:TestEvent S3 sends when the notification is configured).
