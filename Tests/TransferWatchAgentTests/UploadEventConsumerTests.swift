@@ -76,14 +76,14 @@ import TransferWatchWorkflows
     @Test func aLongCopyKeepsItsMessageHiddenUntilItIsDeleted() async throws {
         let harness = try await Harness.start(maxReceiveCount: 5)
         defer { harness.moto.stop() }
-        // The copy outlasts the 1 s visibility timeout three times over; without the heartbeat the message would
-        // come back and be received (and moved) again.
+        // The copy outlasts the 4 s visibility timeout more than twice over; without the heartbeat the message
+        // would come back and be received (and moved) again.
         let mover = ScriptedMover { _ in
-            try await Task.sleep(for: .seconds(3))
+            try await Task.sleep(for: .seconds(10))
             return .moved
         }
         try await harness.sqs.sendMessage(queueURL: harness.queue, body: Self.event(key: "erin/big.pdf"))
-        let (group, counters) = harness.makeGroup(mover: mover, visibilityTimeout: 1)
+        let (group, counters) = harness.makeGroup(mover: mover, visibilityTimeout: 4)
         let running = Task { try await group.run() }
         #expect(await eventually(timeout: .seconds(60)) { counters.snapshot.messagesDeleted == 1 })
         await group.triggerGracefulShutdown()
