@@ -156,6 +156,14 @@ package struct UploadEventConsumer: Service {
             for event in batch.objects {
                 do {
                     let record = try await mover.move(event)
+                    if record.isFailure && Task.isCancelled {
+                        // Shutdown ran out of time: not a failed copy, an interrupted one (redelivered later).
+                        logger.warning(
+                            "copy interrupted by shutdown; the event is left for redelivery",
+                            metadata: ["s3.key": "\(event.key)"])
+                        failed = true
+                        continue
+                    }
                     await environment.observer.copied(record, origin: .event)
                     report(record, logger: logger)
                     if record.isFailure { failed = true }
