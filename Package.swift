@@ -94,6 +94,7 @@ var package = Package(
                 "TransferWatchAlerting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         // The command line (one file per command); `transferwatch` only calls into it.
@@ -154,6 +155,8 @@ var package = Package(
             dependencies: ["TransferWatchRules"],
             resources: [.copy("Fixtures")]
         ),
+        // The agent: lease, consumer, schedules, reconciliation and bootstrap against moto; `transferwatch agent`
+        // as a process (SIGTERM, replicas, dead-letter queue).
         .testTarget(
             name: "TransferWatchAlertingTests",
             dependencies: [
@@ -202,6 +205,7 @@ var package = Package(
             name: "TransferWatchAgentTests",
             dependencies: [
                 "TransferWatchAgent",
+                "TransferWatchAWS",
                 "TransferWatchConfig",
                 "TransferWatchTelemetry",
                 "TransferWatchWorkflows",

@@ -14,7 +14,8 @@ package struct TransferWatchCommand: AsyncParsableCommand {
         subcommands: [
             CopyCommand.self, ProvisionCommand.self, TeardownCommand.self, ConfigCommand.self, PolicyCommand.self,
             RulesCommand.self, StatusCommand.self, AlarmsCommand.self, DashboardsCommand.self, SilenceCommand.self,
-            AlertsCommand.self, MetricsCommand.self, CheckCommand.self,
+            AlertsCommand.self, MetricsCommand.self, CheckCommand.self, AgentCommand.self,
+            BootstrapCommand.self,
         ]
     )
 

@@ -102,6 +102,7 @@ extension Configuration {
         let aws = root.section("aws") { decodeAWS($0, directory: directory, environment: environment) } ?? AWS()
         let copy = root.section("copy", decodeCopy) ?? Copy()
         let metrics = root.section("metrics", decodeMetrics) ?? Metrics()
+        let agent = root.section("agent", decodeAgent) ?? Agent()
 
         guard let region = environment.region ?? fileRegion, let buckets, let tables else { return nil }
         return Configuration(
@@ -121,7 +122,8 @@ extension Configuration {
             listen: listen,
             aws: aws,
             copy: copy,
-            metrics: metrics
+            metrics: metrics,
+            agent: agent
         )
     }
 

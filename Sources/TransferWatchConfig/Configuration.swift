@@ -57,6 +57,8 @@ package struct Configuration: Sendable, Equatable {
     package var copy: Copy
     /// How metrics are published (`metrics`).
     package var metrics: Metrics
+    /// How the long-running agent behaves (`agent`).
+    package var agent: Agent
 
     /// The default `environment`.
     package static let defaultEnvironment = "prod"
@@ -86,7 +88,8 @@ package struct Configuration: Sendable, Equatable {
         listen: ListenAddress = Configuration.defaultListen,
         aws: AWS = AWS(),
         copy: Copy = Copy(),
-        metrics: Metrics = Metrics()
+        metrics: Metrics = Metrics(),
+        agent: Agent = Agent()
     ) {
         self.region = region
         self.endpoint = endpoint
@@ -105,6 +108,7 @@ package struct Configuration: Sendable, Equatable {
         self.aws = aws
         self.copy = copy
         self.metrics = metrics
+        self.agent = agent
     }
 
     /// The two S3 buckets: where employees upload, and where the copies go.

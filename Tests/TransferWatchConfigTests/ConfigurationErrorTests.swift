@@ -33,7 +33,7 @@ import TransferWatchConfig
             yaml: base + "colour: blue\n",
             error: "conf/transferwatch.yaml:4:1: error: colour: unknown key (expected one of: region, endpoint, "
                 + "environment, namespace, buckets, destinationKey, tables, queue, sftp, alerts, rules, dashboards, "
-                + "spool, listen, aws, copy, metrics)"
+                + "spool, listen, aws, copy, metrics, agent)"
         ),
         BadCase(
             name: "string where a mapping belongs",

@@ -1,0 +1,36 @@
+import Foundation
+import Logging
+
+/// What every agent service shares: the business clock, the leadership, the counters and the observer.
+package struct AgentEnvironment: Sendable {
+    /// Where a copy came from.
+    package enum CopyOrigin: String, Sendable, Equatable, Codable {
+        /// An upload event from the queue.
+        case event
+        /// Reconciliation found the object unmoved after the grace period.
+        case reconciliation
+    }
+
+    /// The business clock (`--now`, `--clock-rate`).
+    package var clock: AgentClock
+    /// Whether this replica leads.
+    package var leadership: Leadership
+    /// What the agent has done.
+    package var counters: AgentCounters
+    /// Receives step records as they happen.
+    package var observer: any AgentObserver
+    /// The `environment` label (`prod`).
+    package var environmentName: String
+
+    /// The shared parts.
+    package init(
+        clock: AgentClock, leadership: Leadership, counters: AgentCounters = AgentCounters(),
+        observer: any AgentObserver = NoAgentObserver(), environmentName: String
+    ) {
+        self.clock = clock
+        self.leadership = leadership
+        self.counters = counters
+        self.observer = observer
+        self.environmentName = environmentName
+    }
+}

@@ -1,0 +1,287 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import TransferWatchAWS
+import TransferWatchWorkflows
+
+/// Consumes upload events from SQS and moves each upload, on every replica.
+///
+/// - **Receive**: long polls (`WaitTimeSeconds` 20, up to 10 messages) only while a copy slot is free, so at
+///   most `concurrency` messages are in flight; a receive error backs off (1 s doubling to 30 s) and never ends
+///   the loop.
+/// - **Move**: each message is parsed with ``S3EventParser`` (plain S3 events, SNS-wrapped, `s3:TestEvent`),
+///   and each object-created record moved through the ``UploadMover`` (``CopyWorkflow``: idempotent, so a
+///   redelivered message is safe). While a message's copies run, its visibility is extended every third of
+///   the visibility timeout.
+/// - **Acknowledge**: a message is deleted (`DeleteMessageBatch`, up to 10 at once) only when every record in
+///   it was moved, already moved or superseded, or it held nothing to move. After a failed copy it is left
+///   for redelivery; a message that cannot be read is reported with its message ID and left too, so the queue's
+///   redrive policy moves it to the dead-letter queue after `maxReceiveCount` receives.
+/// - **Shutdown**: graceful shutdown cancels the pending long poll, lets in-flight copies finish, deletes their
+///   messages, and returns.
+package struct UploadEventConsumer: Service {
+    /// How the queue is consumed.
+    package struct Settings: Sendable {
+        /// The queue URL.
+        package var queueURL: String
+        /// Messages (copies) in flight at once.
+        package var concurrency: Int
+        /// Seconds a received message stays hidden; renewed while its copy runs.
+        package var visibilityTimeout: Int
+        /// The long poll's wait (0–20 s).
+        package var waitTimeSeconds: Int
+        /// Receives after which SQS dead-letters a message (for the warning before it happens).
+        package var maxReceiveCount: Int?
+        /// How often pending deletions are sent when fewer than 10 wait (real time).
+        package var flushInterval: Duration
+
+        /// Settings with SQS's long-poll maximum and a 1 s flush interval.
+        package init(
+            queueURL: String, concurrency: Int, visibilityTimeout: Int, waitTimeSeconds: Int = 20,
+            maxReceiveCount: Int? = nil, flushInterval: Duration = .seconds(1)
+        ) {
+            self.queueURL = queueURL
+            self.concurrency = max(1, concurrency)
+            self.visibilityTimeout = max(1, visibilityTimeout)
+            self.waitTimeSeconds = waitTimeSeconds
+            self.maxReceiveCount = maxReceiveCount
+            self.flushInterval = flushInterval
+        }
+    }
+
+    /// What handling one message decided.
+    package enum Disposition: String, Sendable, Equatable {
+        /// Everything in it is moved (or there was nothing to move): delete it.
+        case delete
+        /// A copy failed: leave it for redelivery.
+        case retry
+        /// It could not be read: leave it, for the dead-letter queue.
+        case malformed
+    }
+
+    package let sqs: SQSClient
+    package let mover: any UploadMover
+    package let settings: Settings
+    package let environment: AgentEnvironment
+    package let sleeper: any Sleeper
+    package let logger: Logger
+
+    /// A consumer of `settings.queueURL` moving uploads with `mover`.
+    package init(
+        sqs: SQSClient, mover: any UploadMover, settings: Settings, environment: AgentEnvironment,
+        sleeper: any Sleeper = ClockSleeper(), logger: Logger
+    ) {
+        self.sqs = sqs
+        self.mover = mover
+        self.settings = settings
+        self.environment = environment
+        self.sleeper = sleeper
+        self.logger = logger
+    }
+
+    package func run() async throws {
+        let inFlight = LockedValue(0)
+        let deletions = DeletionBuffer()
+        let stopFlushing = LockedValue(false)
+        logger.info(
+            "consuming upload events",
+            metadata: ["sqs.queue": "\(settings.queueURL)", "copy.concurrency": "\(settings.concurrency)"])
+        try await withThrowingDiscardingTaskGroup { outer in
+            // Sends pending deletions every flushInterval, until the workers are done.
+            outer.addTask {
+                while !stopFlushing.withLock({ $0 }) {
+                    try? await sleeper.sleep(for: settings.flushInterval)
+                    await flush(deletions, all: true)
+                }
+            }
+            await withDiscardingTaskGroup { workers in
+                var backoff = Duration.seconds(1)
+                while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                    let free = settings.concurrency - inFlight.withLock { $0 }
+                    guard free > 0 else {
+                        try? await sleeper.sleep(for: .milliseconds(20))
+                        continue
+                    }
+                    let messages: [SQSMessage]
+                    do {
+                        messages = try await cancelWhenGracefulShutdown {
+                            try await sqs.receiveMessage(
+                                queueURL: settings.queueURL, maxMessages: min(SQSClient.maxBatchSize, free),
+                                waitTimeSeconds: settings.waitTimeSeconds,
+                                visibilityTimeout: settings.visibilityTimeout)
+                        }
+                        backoff = .seconds(1)
+                    } catch {
+                        if Task.isShuttingDownGracefully || Task.isCancelled { break }
+                        logger.warning(
+                            "receiving upload events failed; retrying",
+                            metadata: ["error": "\(error)", "retry.after": "\(backoff)"])
+                        try? await sleeper.sleep(for: backoff)
+                        backoff = min(backoff * 2, .seconds(30))
+                        continue
+                    }
+                    environment.counters.update { $0.messagesReceived += messages.count }
+                    for message in messages {
+                        inFlight.withLock { $0 += 1 }
+                        workers.addTask {
+                            let disposition = await handle(message)
+                            if disposition == .delete { await deletions.add(message) }
+                            inFlight.withLock { $0 -= 1 }
+                            if await deletions.count >= SQSClient.maxBatchSize { await flush(deletions, all: false) }
+                        }
+                    }
+                }
+            }
+            // Every in-flight copy has finished: acknowledge what it moved, then stop the flusher.
+            await flush(deletions, all: true)
+            stopFlushing.withLock { $0 = true }
+        }
+        logger.info("upload event consumer stopped", metadata: ["agent.counters": "\(environment.counters.snapshot)"])
+    }
+
+    /// Parses one message, moves what it announces while keeping it hidden, and says what to do with it.
+    package func handle(_ message: SQSMessage) async -> Disposition {
+        var logger = self.logger
+        logger[metadataKey: "sqs.message_id"] = "\(message.messageID)"
+        let batch = S3EventParser.parse(Data(message.body.utf8), source: message.messageID)
+        for ignored in batch.ignored {
+            logger.debug(
+                "event record ignored", metadata: ["event.record": "\(ignored.origin)", "reason": "\(ignored.reason)"])
+        }
+        var failed = false
+        if !batch.objects.isEmpty {
+            let heartbeat = Task { await keepHidden(message, logger: logger) }
+            defer { heartbeat.cancel() }
+            for event in batch.objects {
+                do {
+                    let record = try await mover.move(event)
+                    if record.isFailure && Task.isCancelled {
+                        // Shutdown ran out of time: not a failed copy, an interrupted one (redelivered later).
+                        logger.warning(
+                            "copy interrupted by shutdown; the event is left for redelivery",
+                            metadata: ["s3.key": "\(event.key)"])
+                        failed = true
+                        continue
+                    }
+                    await environment.observer.copied(record, origin: .event)
+                    report(record, logger: logger)
+                    if record.isFailure { failed = true }
+                } catch {
+                    // Cancellation (shutdown past its deadline) or a simulated crash: leave it for redelivery.
+                    logger.warning("copy interrupted", metadata: ["s3.key": "\(event.key)", "error": "\(error)"])
+                    failed = true
+                }
+            }
+        }
+        if !batch.errors.isEmpty {
+            environment.counters.update { $0.messagesMalformed += 1 }
+            let receives = message.approximateReceiveCount.map { "\($0)" } ?? "?"
+            for error in batch.errors {
+                logger.error(
+                    "malformed upload event left for the dead-letter queue",
+                    metadata: ["event.error": "\(error)", "sqs.receive_count": "\(receives)"])
+            }
+            return .malformed
+        }
+        if failed {
+            environment.counters.update { $0.messagesRetried += 1 }
+            if let count = message.approximateReceiveCount, let limit = settings.maxReceiveCount, count >= limit {
+                logger.error(
+                    "upload event failed on its last receive; it goes to the dead-letter queue",
+                    metadata: ["sqs.receive_count": "\(count)"])
+            }
+            return .retry
+        }
+        return .delete
+    }
+
+    /// Logs a copy and counts it.
+    private func report(_ record: CopyStepRecord, logger: Logger) {
+        var metadata: Logger.Metadata = [
+            "s3.key": "\(record.source.key)", "copy.result": "\(record.result.rawValue)",
+            "copy.latency_ms": "\(record.latencyMilliseconds)",
+        ]
+        if let window = record.window { metadata["window"] = "\(window)" }
+        if let delivery = record.delivery { metadata["delivery"] = "\(delivery)" }
+        if record.isFailure {
+            environment.counters.update { $0.copiesFailed += 1 }
+            metadata["aws.error_code"] = "\(record.errorCode ?? "")"
+            logger.warning("copy failed; the event is left for redelivery", metadata: metadata)
+        } else {
+            environment.counters.update { $0.objectsMoved += 1 }
+            logger.info("upload moved", metadata: metadata)
+        }
+    }
+
+    /// Extends the message's visibility every third of the timeout until cancelled.
+    private func keepHidden(_ message: SQSMessage, logger: Logger) async {
+        let period = Duration.seconds(settings.visibilityTimeout) / 3
+        while !Task.isCancelled {
+            do {
+                try await sleeper.sleep(for: period)
+            } catch {
+                return
+            }
+            if Task.isCancelled { return }
+            do {
+                try await sqs.changeMessageVisibility(
+                    queueURL: settings.queueURL, receiptHandle: message.receiptHandle,
+                    visibilityTimeout: settings.visibilityTimeout)
+                logger.debug(
+                    "visibility extended", metadata: ["sqs.visibility_timeout": "\(settings.visibilityTimeout)"])
+            } catch {
+                logger.warning("visibility not extended", metadata: ["aws.error_code": "\(error.code)"])
+            }
+        }
+    }
+
+    /// Deletes buffered messages, 10 per call (`all`: until none is left; else one batch).
+    private func flush(_ buffer: DeletionBuffer, all: Bool) async {
+        repeat {
+            let batch = await buffer.take(SQSClient.maxBatchSize)
+            guard !batch.isEmpty else { return }
+            do {
+                let result = try await sqs.deleteMessageBatch(queueURL: settings.queueURL, messages: batch)
+                environment.counters.update { $0.messagesDeleted += result.successful.count }
+                for failure in result.failed {
+                    let message = Int(failure.id).flatMap { batch.indices.contains($0) ? batch[$0] : nil }
+                    logger.warning(
+                        "upload event not deleted; it will be redelivered and found already moved",
+                        metadata: [
+                            "sqs.message_id": "\(message?.messageID ?? failure.id)",
+                            "aws.error_code": "\(failure.code)",
+                        ])
+                }
+            } catch {
+                logger.warning(
+                    "deleting upload events failed; they will be redelivered and found already moved",
+                    metadata: ["aws.error_code": "\(error.code)", "sqs.messages": "\(batch.count)"])
+            }
+        } while all
+    }
+}
+
+/// A value under a lock, shareable between tasks (a `Mutex` cannot be captured by escaping closures).
+final class LockedValue<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) { mutex = Mutex(value) }
+
+    func withLock<Result>(_ body: (inout Value) -> Result) -> Result { mutex.withLock { body(&$0) } }
+}
+
+/// Messages whose uploads are moved, waiting to be deleted in batches.
+actor DeletionBuffer {
+    private var pending: [SQSMessage] = []
+
+    var count: Int { pending.count }
+
+    func add(_ message: SQSMessage) { pending.append(message) }
+
+    func take(_ limit: Int) -> [SQSMessage] {
+        let batch = Array(pending.prefix(limit))
+        pending.removeFirst(batch.count)
+        return batch
+    }
+}
