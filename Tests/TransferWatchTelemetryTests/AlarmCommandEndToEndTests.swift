@@ -107,7 +107,7 @@ import TransferWatchTestSupport
         #expect(result.errorLines.count == 1)
         #expect(
             result.errorLines.first?.hasPrefix(
-                "\(workspace.rulesFile.path):6:16: error: rule 'copy-failed': alarm metric 'CopyFailures' is not a metric TransferWatch publishes"
+                "\(workspace.rulesFile.path):10:19: error: unknown alarm metric 'CopyFailures' (did you mean 'CopyFailed'?)"
             ) == true,
             "\(result.standardError)")
         #expect(result.standardOutput.isEmpty, "nothing planned")

@@ -6,6 +6,6 @@ extension AlarmSpecification {
     package static let metrics = [
         "CopySucceeded", "CopyFailed", "CopyLatency", "BytesCopied", "UploadsDelivered", "EmployeesExpected",
         "ServerOnline", "ServerAgeHours", "UsersProvisioned", "ProvisioningFailed", "TeardownCompleted",
-        "RuleViolations", "AlertsFiring",
+        "RuleViolations", "AlertsFiring", "MetricsDropped",
     ]
 }
