@@ -6,14 +6,20 @@ import TransferWatchConfig
 import TransferWatchTestSupport
 import TransferWatchWorkflows
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The printed agent policy, enforced: moto verifies every signature and evaluates IAM, and an IAM user holding
-/// only that policy runs `transferwatch copy`, and `provision`, `copy`, `teardown --reason counter` for a whole
-/// window, as processes, and is denied what the policy does not grant.
+/// only that policy runs `transferwatch copy`, `provision`, `copy`, `teardown --reason counter` for a whole
+/// window, and `transferwatch agent` (lease, queue consumer, reconciliation, dead-letter check), as processes,
+/// and is denied what the policy does not grant.
 ///
 /// moto cannot evaluate the whole policy as AWS would (see ``MotoPolicyDialect``): the S3, SQS and PassRole
 /// statements are attached exactly as printed, the others in moto's dialect. The printed policy itself is never
 /// weakened. What moto cannot show at all: table and topic scoping (so writing the employees table is not shown
-/// denied), the tag conditions (so deleting an unmanaged server is not shown denied), the namespace condition, and
+/// denied), the tag conditions (so deleting an unmanaged server is not shown denied), the `dynamodb:LeadingKeys`
+/// condition (so deleting a delivery item is not shown denied), the namespace condition, and
 /// `iam:PassRole` (moto's `CreateUser` never asks for it).
 @Suite(.requiresMoto, .serialized) struct PolicyEnforcementTests {
     @Test func aUserHoldingOnlyThePrintedPolicyCopiesAndIsDeniedTheRest() async throws {
@@ -95,6 +101,9 @@ import TransferWatchWorkflows
         try await Self.expectDenied("read another queue") {
             _ = try await sqs.receiveMessage(queueURL: otherQueueURL, waitTimeSeconds: 0)
         }
+        try await Self.expectDenied("read another queue's attributes") {
+            _ = try await sqs.getQueueAttributes(queueURL: otherQueueURL)
+        }
         try await Self.expectDenied("send to the upload queue") {
             _ = try await sqs.sendMessage(queueURL: queueURL, body: "forged event")
         }
@@ -102,9 +111,8 @@ import TransferWatchWorkflows
         try await Self.expectDenied("delete the state table") {
             _ = try await dynamo.deleteTable(name: "TransferWatchState")
         }
-        try await Self.expectDenied("delete a delivery item") {
-            _ = try await dynamo.deleteItem(table: "TransferWatchState", key: StateTable.windowKey("2026-11"))
-        }
+        // (Deleting a delivery item is refused by the printed policy's `dynamodb:LeadingKeys` condition, which only
+        // lets alerting delete in its own partition; moto ignores conditions, so it cannot be shown denied here.)
         try await Self.expectDenied("create a topic") {
             _ = try await SNSClient(context: agent).createTopic(name: "agent-made")
         }
@@ -175,6 +183,82 @@ import TransferWatchWorkflows
         let window = try #require(try await ledger.window("2026-11"))
         #expect(!window.isOpen)
         #expect(window.closedReason == "counter")
+    }
+
+    @Test func theSameUserRunsTheAgentsConsumerReconciliationAndDeadLetterCheck() async throws {
+        let fixture = try await Fixture.start()
+        defer { fixture.moto.stop() }
+        let adminSQS = SQSClient(context: fixture.adminContext)
+        try await DeliveryLedger(
+            dynamo: fixture.adminDynamo, stateTable: "TransferWatchState", employeesTable: "SFTPUsers",
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        ).openWindow("2026-11", expected: 2, at: Date(timeIntervalSince1970: 1_795_824_000))
+        // bootstrap's dead-letter queue, holding one poison message.
+        let dlq = try await adminSQS.createQueue(name: "invoice-uploads-dlq")
+        let dlqARN = try #require(try await adminSQS.getQueueAttributes(queueURL: dlq).queueARN)
+        try await adminSQS.setQueueAttributes(
+            queueURL: fixture.queueURL,
+            attributes: [
+                SQSClient.QueueAttribute.redrivePolicy: #"{"deadLetterTargetArn":"\#(dlqARN)","maxReceiveCount":"5"}"#
+            ])
+        try await adminSQS.sendMessage(queueURL: dlq, body: "poison")
+        // alice's upload is announced on the queue; bob's event was lost (reconciliation moves it).
+        for key in ["alice/invoice.pdf", "bob/invoice.pdf"] {
+            _ = try await fixture.adminS3.putObject(bucket: "invoices-incoming", key: key, body: Data("%PDF".utf8))
+        }
+        try await adminSQS.sendMessage(
+            queueURL: fixture.queueURL,
+            body:
+                #"{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"invoices-incoming"},"object":{"key":"alice/invoice.pdf","size":4}}}]}"#
+        )
+        try """
+
+            agent: {reconcileInterval: 1m}
+            """.appendLine(toFile: fixture.config)
+
+        // The agent, with the lease, at 60 business seconds per real second: reconciliation and the dead-letter
+        // check every real second.
+        let log = URL(fileURLWithPath: fixture.config).deletingLastPathComponent().appendingPathComponent("agent.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let agent = Process()
+        agent.executableURL = CLIProcess.binary
+        agent.arguments = [
+            "--config", fixture.config, "--now", "2026-11-29T10:00:00Z", "agent", "--clock-rate", "60",
+            "--replica-id", "enforced",
+        ]
+        agent.environment = fixture.agentEnvironment.merging(
+            ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        ) { first, _ in first }
+        let handle = try FileHandle(forWritingTo: log)
+        agent.standardOutput = handle
+        agent.standardError = handle
+        agent.standardInput = FileHandle.nullDevice
+        try agent.run()
+        try? handle.close()
+        defer { if agent.isRunning { kill(agent.processIdentifier, SIGKILL) } }
+        func text() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+        // Generous real-time bounds: they only stop a broken test.
+        var archived = false
+        for _ in 0..<1200 where agent.isRunning {
+            let alice = try? await fixture.adminS3.headObject(bucket: "invoices-archive", key: "alice/invoice.pdf")
+            let bob = try? await fixture.adminS3.headObject(bucket: "invoices-archive", key: "bob/invoice.pdf")
+            if alice != nil, bob != nil, text().contains("upload events in the dead-letter queue") {
+                archived = true
+                break
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        kill(agent.processIdentifier, SIGTERM)
+        for _ in 0..<600 where agent.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(archived, "\(text())")
+        #expect(!agent.isRunning && agent.terminationStatus == 0, "\(text())")
+        #expect(!text().contains("AccessDenied"), "\(text())")
+        #expect(!text().contains("not authorized"), "\(text())")
+        #expect(text().contains("upload moved by reconciliation"), "\(text())")
+        // The lease item was written and released by the agent user.
+        #expect(try await SQSClient(context: fixture.adminContext).getQueueAttributes(queueURL: fixture.queueURL)
+            .approximateNumberOfMessages == 0)
     }
 
     // MARK: - Helpers
@@ -366,6 +450,16 @@ enum MotoPolicyDialect {
 
     struct DialectError: Error, CustomStringConvertible {
         var description: String
+    }
+}
+
+extension String {
+    /// Appends the text to the file at `path`.
+    func appendLine(toFile path: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(self.utf8))
     }
 }
 
