@@ -331,10 +331,11 @@ import TransferWatchWorkflows
             let printed = try CLIProcess.run(["--config", config, "policy"])
             #expect(printed.status == 0, "\(printed.standardError)")
             let dialect = try MotoPolicyDialect.translate(printed.standardOutput)
-            // The S3, SQS and PassRole statements are attached exactly as printed.
-            for sid in ["SourceBucket", "SourceObjects", "DestinationBucket", "DestinationObjects", "UploadQueue"] {
+            // The S3, SQS and PassRole statements keep their printed resources (SQS gains moto's batch names).
+            for sid in ["SourceBucket", "SourceObjects", "DestinationBucket", "DestinationObjects", "DeadLetterQueue"] {
                 #expect(dialect.unchanged.contains(sid), "\(sid) must be tested as printed")
             }
+            #expect(dialect.sameResources.contains("UploadQueue"), "the queue must be tested on its printed ARN")
             #expect(dialect.unchanged.contains("UserRole"), "PassRole must stay scoped to the user role")
 
             // An IAM user holding only that policy.
@@ -399,7 +400,9 @@ import TransferWatchWorkflows
 /// 3. **Conditions.** moto passes no request context to identity policies, so every condition (`cloudwatch:namespace`,
 ///    `aws:RequestTag`, `aws:ResourceTag`, `iam:PassedToService`) passes: moto *allows* what AWS would deny there.
 ///    They are kept as printed, and no test here claims to show them working.
-/// 4. **`iam:PassRole`.** Not translated, and not evaluated either: moto's Transfer `CreateUser` neither checks
+/// 4. **SQS batches.** AWS authorizes `DeleteMessageBatch` and `ChangeMessageVisibilityBatch` as `sqs:DeleteMessage`
+///    and `sqs:ChangeMessageVisibility` (IAM has no batch actions); moto checks the batch names, which are added.
+/// 5. **`iam:PassRole`.** Not translated, and not evaluated either: moto's Transfer `CreateUser` neither checks
 ///    that the caller may pass the role nor that the role exists, so the `UserRole` statement is attached exactly
 ///    as printed (a role-ARN resource, which moto's IAM requests are authorized against) and nothing here claims
 ///    to show it working. Provisioning would pass without it in moto; on AWS it cannot.
@@ -409,6 +412,9 @@ enum MotoPolicyDialect {
         var json: String
         /// The `Sid`s of the statements kept exactly as printed.
         var unchanged: Set<String>
+        /// The `Sid`s of the statements whose resources and conditions are as printed, with moto's name of the same
+        /// permission added (SQS's batch actions).
+        var sameResources: Set<String>
     }
 
     static func translate(_ printed: String) throws -> Output {
@@ -416,12 +422,14 @@ enum MotoPolicyDialect {
             let statements = policy["Statement"] as? [[String: Any]]
         else { throw DialectError(description: "not a policy document: \(printed.prefix(200))") }
         var unchanged: Set<String> = []
+        var sameResources: Set<String> = []
         var translated: [[String: Any]] = []
         for var statement in statements {
             let sid = statement["Sid"] as? String ?? ""
             var actions = statement["Action"] as? [String] ?? []
             let services = Set(actions.map { $0.split(separator: ":").first.map(String.init) ?? "" })
             var changed = false
+            var renamed = false
             if !services.isSubset(of: ["s3", "sqs", "iam"]), statement["Resource"] as? [String] != ["*"] {
                 statement["Resource"] = ["*"]
                 changed = true
@@ -432,6 +440,15 @@ enum MotoPolicyDialect {
                 }
                 changed = true
             }
+            // SQS's batch calls are authorized by AWS as their single action (there is no
+            // `sqs:DeleteMessageBatch` in IAM); moto checks the batch operation's own name.
+            for (single, batch) in [
+                ("sqs:DeleteMessage", "sqs:DeleteMessageBatch"),
+                ("sqs:ChangeMessageVisibility", "sqs:ChangeMessageVisibilityBatch"),
+            ] where actions.contains(single) {
+                actions.append(batch)
+                renamed = true
+            }
             let itemActions: Set<String> = [
                 "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem",
             ]
@@ -440,12 +457,12 @@ enum MotoPolicyDialect {
                 changed = true
             }
             statement["Action"] = actions
-            if !changed { unchanged.insert(sid) }
+            if !changed { renamed ? sameResources.insert(sid) : unchanged.insert(sid) }
             translated.append(statement)
         }
         policy["Statement"] = translated
         let data = try JSONSerialization.data(withJSONObject: policy, options: [.sortedKeys])
-        return Output(json: String(decoding: data, as: UTF8.self), unchanged: unchanged)
+        return Output(json: String(decoding: data, as: UTF8.self), unchanged: unchanged, sameResources: sameResources)
     }
 
     struct DialectError: Error, CustomStringConvertible {
