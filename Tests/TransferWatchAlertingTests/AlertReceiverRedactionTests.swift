@@ -10,7 +10,8 @@ import TransferWatchConfig
         let alerts = Configuration.Alerts(
             snsTopicArn: try ARN.snsTopic("arn:aws:sns:us-east-1:123456789012:oncall"),
             webhooks: [
-                .init(url: try #require(URL(string: "https://hooks.slack.com/services/T0/B0/\(secret)")), format: .slack),
+                .init(
+                    url: try #require(URL(string: "https://hooks.slack.com/services/T0/B0/\(secret)")), format: .slack),
                 .init(
                     url: try #require(URL(string: "https://events.pagerduty.com/v2/enqueue")), format: .pagerduty,
                     routingKey: secret),

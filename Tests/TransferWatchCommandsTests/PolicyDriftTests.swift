@@ -38,7 +38,8 @@ import TransferWatchWorkflows
 
         // A copy that outlasts a third of the visibility timeout makes the consumer extend it.
         let context = TestContexts.make(endpoint: moto.endpoint, maxAttempts: 1)
-        let environment = AgentEnvironment(clock: AgentClock(start: Self.now), leadership: Leadership(), environmentName: "prod")
+        let environment = AgentEnvironment(
+            clock: AgentClock(start: Self.now), leadership: Leadership(), environmentName: "prod")
         let consumer = UploadEventConsumer(
             sqs: SQSClient(context: context), mover: SlowMover(delay: .milliseconds(1500)),
             settings: .init(queueURL: queue, concurrency: 2, visibilityTimeout: 1, waitTimeSeconds: 1),
@@ -63,7 +64,8 @@ import TransferWatchWorkflows
         // The check reads the queue the printed policy names.
         let policy = try Self.policy()
         #expect(
-            policy.statement("DeadLetterQueue")?.resources == ["arn:aws:sqs:us-east-1:123456789012:invoice-uploads-dlq"])
+            policy.statement("DeadLetterQueue")?.resources == ["arn:aws:sqs:us-east-1:123456789012:invoice-uploads-dlq"]
+        )
         #expect(policy.statement("DeadLetterQueue")?.actions == ["sqs:GetQueueAttributes"])
     }
 

@@ -213,8 +213,8 @@ import TransferWatchWorkflows
         )
         try """
 
-            agent: {reconcileInterval: 1m}
-            """.appendLine(toFile: fixture.config)
+        agent: {reconcileInterval: 1m}
+        """.appendLine(toFile: fixture.config)
 
         // The agent, with the lease, at 60 business seconds per real second: reconciliation and the dead-letter
         // check every real second.
@@ -256,9 +256,13 @@ import TransferWatchWorkflows
         #expect(!text().contains("AccessDenied"), "\(text())")
         #expect(!text().contains("not authorized"), "\(text())")
         #expect(text().contains("upload moved by reconciliation"), "\(text())")
-        // The lease item was written and released by the agent user.
-        #expect(try await SQSClient(context: fixture.adminContext).getQueueAttributes(queueURL: fixture.queueURL)
-            .approximateNumberOfMessages == 0)
+        // The agent user took the lease item and released it (conditional PutItem, GetItem).
+        #expect(text().contains("leader lease acquired"), "\(text())")
+        #expect(text().contains("leader lease released"), "\(text())")
+        // Every event was handled and deleted (DeleteMessageBatch).
+        #expect(
+            try await SQSClient(context: fixture.adminContext).getQueueAttributes(queueURL: fixture.queueURL)
+                .approximateNumberOfMessages == 0)
     }
 
     // MARK: - Helpers

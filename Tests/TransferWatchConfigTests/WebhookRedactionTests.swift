@@ -31,7 +31,9 @@ import Testing
                     - {url: "https://events.pagerduty.com/v2/enqueue", format: pagerduty, routingKey: \(Self.secret)}
                 """, file: "transferwatch.yaml", environment: [:])
         #expect(configuration.alerts.webhooks.count == 2)
-        for printed in [String(describing: configuration), String(reflecting: configuration), "\(configuration.alerts)"] {
+        for printed in [
+            String(describing: configuration), String(reflecting: configuration), "\(configuration.alerts)",
+        ] {
             #expect(!printed.contains(Self.secret), "\(printed)")
             #expect(printed.contains("slack webhook https://hooks.slack.com/…"), "\(printed)")
         }
