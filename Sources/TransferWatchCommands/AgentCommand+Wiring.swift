@@ -1,0 +1,109 @@
+import Foundation
+import Logging
+import TransferWatchAWS
+import TransferWatchAgent
+import TransferWatchAlerting
+import TransferWatchConfig
+import TransferWatchRules
+import TransferWatchTelemetry
+import TransferWatchWorkflows
+
+/// Builds the agent's components from the configuration: what `agent` adds to the core services.
+///
+/// Start order (``AgentServices`` starts the lease first and the consumer, scheduler, reconciler and
+/// dead-letter monitor after these; graceful shutdown runs in reverse):
+/// `http`, `metrics`, `alerts`, `outcomes`, `rules`. So at SIGTERM the loops stop and in-flight copies finish
+/// first (their records reach the observer), then the evaluator saves the tracker, the outcome counter is
+/// flushed, the dispatcher flushes and delivers once more, the metrics are flushed, HTTP stops last (so
+/// `/healthz` answers during shutdown), and the lease is released.
+enum AgentWiring {
+    /// The components, in start order; sets `environment.observer` and `environment.heartbeat`.
+    ///
+    /// - Throws: ``CommandFailure`` (exit 2) when `listen` cannot be bound or the metrics spool cannot be opened.
+    static func make(
+        context: CommandContext, rules: RuleSet?, listen: ListenAddress?,
+        outcomes: (counter: OutcomeCounter, log: CopyOutcomeLog), environment: inout AgentEnvironment,
+        logger: Logger
+    ) throws -> [any AgentComponent] {
+        let configuration = context.configuration
+        let clock = environment.clock
+        let businessSleeper = AgentClockSleeper(clock: clock)
+        let slowSleeper = AgentClockSleeper(clock: clock, minimumRealWait: .seconds(1))
+
+        // Metrics: CloudWatch (or EMF) and /metrics get the same samples.
+        let publisher: MetricsPublisher
+        do {
+            publisher = try MetricsPublisher.make(
+                configuration: configuration, cloudWatch: CloudWatchClient(context: context.aws), now: clock.now,
+                sleeper: slowSleeper, logger: logger.with("agent.service", "metrics"))
+        } catch {
+            throw CommandFailure.usage("error: \(context.configurationPath): spool \(configuration.spool.resolved): \(error)")
+        }
+        let prometheus = PrometheusMetricStore(environment: configuration.environment)
+        let metrics = AgentMetrics(publisher: publisher, prometheus: prometheus)
+
+        // Alerts: the dispatcher's timers follow the business clock.
+        let alerting = AlertingComponents.make(
+            configuration: configuration, context: context.aws, logger: logger.with("agent.service", "alerts"))
+        let dispatcher = alerting.makeDispatcher(now: clock.now, sleeper: businessSleeper)
+        let builder = PipelineSnapshotBuilder.make(context: context)
+        let evaluator = AlertEvaluator(
+            rules: rules, snapshot: { try await builder.build(at: $0) }, dispatcher: dispatcher, metrics: metrics,
+            store: TrackerStore(
+                dynamo: DynamoDBClient(context: context.aws), table: configuration.tables.state,
+                environment: configuration.environment),
+            environment: environment, logger: logger.with("agent.service", "rules"))
+
+        // Readiness: credentials resolve, and every loop beats (intervals in real time).
+        let readiness = ReadinessProbe(now: clock.realNow)
+        let credentials = context.credentials
+        readiness.addCheck("credentials") {
+            do {
+                _ = try await credentials.credentials()
+                return .ready("resolved")
+            } catch {
+                return .notReady("cannot resolve AWS credentials")
+            }
+        }
+        let real = { (business: Duration) in max(clock.realDuration(of: business), .seconds(1)) }
+        if configuration.queue != nil {
+            readiness.addHeartbeat(AgentHeartbeats.consumer, interval: .seconds(25))
+        }
+        readiness.addHeartbeat(AgentHeartbeats.scheduler, interval: real(configuration.agent.tickInterval))
+        readiness.addHeartbeat(
+            AgentHeartbeats.evaluator, interval: max(real(evaluator.interval), businessSleeper.realWait(for: evaluator.interval)))
+        readiness.addHeartbeat(
+            AgentHeartbeats.publisher,
+            interval: max(real(configuration.metrics.flushInterval), slowSleeper.realWait(for: configuration.metrics.flushInterval)))
+        environment.heartbeat = { readiness.beat($0) }
+
+        let recent = RecentCopies(capacity: 50)
+        environment.observer = WiringObserver(metrics: metrics, recent: recent, evaluator: evaluator, clock: clock)
+
+        let server: StatusHTTPServer
+        do {
+            server = try StatusHTTPServer(
+                address: listen ?? configuration.listen,
+                statusProvider: { await evaluator.status() }, recentCopiesProvider: { recent.all },
+                metrics: prometheus, readiness: readiness, environment: configuration.environment,
+                logger: logger.with("agent.service", "http"))
+        } catch {
+            throw CommandFailure.usage("error: \(context.configurationPath): listen \(listen ?? configuration.listen): \(error)")
+        }
+        return [
+            HTTPComponent(server: server, logger: logger.with("agent.service", "http")),
+            MetricsComponent(
+                publisher: publisher, interval: configuration.metrics.flushInterval, sleeper: slowSleeper,
+                readiness: readiness, logger: logger.with("agent.service", "metrics")),
+            DispatcherComponent(
+                dispatcher: dispatcher, environment: environment, sleeper: businessSleeper,
+                logger: logger.with("agent.service", "alerts")),
+            OutcomeFlushComponent(
+                counter: outcomes.counter, log: outcomes.log, sleeper: slowSleeper,
+                logger: logger.with("agent.service", "outcomes")),
+            EvaluatorComponent(
+                evaluator: evaluator, sleeper: businessSleeper, readiness: readiness, clock: clock,
+                logger: logger.with("agent.service", "rules")),
+        ]
+    }
+}
