@@ -46,7 +46,12 @@ enum AgentWiring {
         let alerting = AlertingComponents.make(
             configuration: configuration, context: context.aws, logger: logger.with("agent.service", "alerts"))
         let dispatcher = alerting.makeDispatcher(now: clock.now, sleeper: businessSleeper)
-        let builder = PipelineSnapshotBuilder.make(context: context)
+        // The snapshot is built every interval: its readers' info lines ("employees loaded") would repeat each
+        // round, so they log notices and above only.
+        var quiet = context
+        quiet.logger = logger.with("agent.service", "rules")
+        quiet.logger.logLevel = max(logger.logLevel, .notice)
+        let builder = PipelineSnapshotBuilder.make(context: quiet)
         let evaluator = AlertEvaluator(
             rules: rules, snapshot: { try await builder.build(at: $0) }, dispatcher: dispatcher, metrics: metrics,
             store: TrackerStore(
