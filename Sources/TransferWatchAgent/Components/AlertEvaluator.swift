@@ -88,13 +88,7 @@ package actor AlertEvaluator {
     /// dispatches, saves the tracker and records the gauges. No window yet is not an error: nothing to evaluate.
     package func evaluate() async {
         let now = environment.clock.now()
-        let leader = environment.leadership.isLeader
-        if leader && !restoredAsLeader {
-            await restore()
-            restoredAsLeader = true
-        } else if !leader {
-            restoredAsLeader = false
-        }
+        let leader = await leading()
         let snapshot: PipelineSnapshot
         do {
             snapshot = try await self.snapshot(now)
@@ -144,10 +138,11 @@ package actor AlertEvaluator {
     /// saved on the leader.
     package func observe(step verdicts: [RuleVerdict]) async {
         guard !verdicts.isEmpty else { return }
+        let leader = await leading()
         let now = environment.clock.now()
         let transitions = tracker.observe(step: verdicts, at: now)
         log(transitions, logger: logger)
-        guard environment.leadership.isLeader, !transitions.isEmpty else { return }
+        guard leader, !transitions.isEmpty else { return }
         await dispatcher.receive(tracker.alerts, at: now)
         await save(at: now)
     }
@@ -160,6 +155,20 @@ package actor AlertEvaluator {
         } catch {
             logger.error("cannot save the alert tracker; retrying after the next evaluation", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Whether this replica leads; on becoming the leader, first restores the saved tracker (a follower's
+    /// own step observations are replaced by the leader's record).
+    private func leading() async -> Bool {
+        guard environment.leadership.isLeader else {
+            restoredAsLeader = false
+            return false
+        }
+        if !restoredAsLeader {
+            restoredAsLeader = true
+            await restore()
+        }
+        return true
     }
 
     private func expireAndDispatch(at now: Date) async {
