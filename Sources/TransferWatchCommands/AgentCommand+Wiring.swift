@@ -19,7 +19,7 @@ import TransferWatchWorkflows
 enum AgentWiring {
     /// The components, in start order; sets `environment.observer` and `environment.heartbeat`.
     ///
-    /// - Throws: ``CommandFailure`` (exit 2) when `listen` cannot be bound or the metrics spool cannot be opened.
+    /// - Throws: ``CommandFailure`` (exit 2) when `--listen` cannot be bound.
     static func make(
         context: CommandContext, rules: RuleSet?, listen: ListenAddress?,
         outcomes: (counter: OutcomeCounter, log: CopyOutcomeLog), environment: inout AgentEnvironment,
@@ -31,13 +31,18 @@ enum AgentWiring {
         let slowSleeper = AgentClockSleeper(clock: clock, minimumRealWait: .seconds(1))
 
         // Metrics: CloudWatch (or EMF) and /metrics get the same samples.
-        let publisher: MetricsPublisher
+        // A spool that cannot be used (unwritable, or locked by another agent on this host) stops the CloudWatch
+        // metrics, not the agent: uploads still move and /metrics still counts.
+        let publisher: MetricsPublisher?
         do {
             publisher = try MetricsPublisher.make(
                 configuration: configuration, cloudWatch: CloudWatchClient(context: context.aws), now: clock.now,
                 sleeper: slowSleeper, logger: logger.with("agent.service", "metrics"))
         } catch {
-            throw CommandFailure.usage("error: \(context.configurationPath): spool \(configuration.spool.resolved): \(error)")
+            logger.error(
+                "metrics are not published: the metric spool cannot be used",
+                metadata: ["spool.path": "\(configuration.spool.resolved)/metrics", "spool.error": "\(error)"])
+            publisher = nil
         }
         let prometheus = PrometheusMetricStore(environment: configuration.environment)
         let metrics = AgentMetrics(publisher: publisher, prometheus: prometheus)
@@ -77,15 +82,20 @@ enum AgentWiring {
         readiness.addHeartbeat(AgentHeartbeats.scheduler, interval: real(configuration.agent.tickInterval))
         readiness.addHeartbeat(
             AgentHeartbeats.evaluator, interval: max(real(evaluator.interval), businessSleeper.realWait(for: evaluator.interval)))
-        readiness.addHeartbeat(
-            AgentHeartbeats.publisher,
-            interval: max(real(configuration.metrics.flushInterval), slowSleeper.realWait(for: configuration.metrics.flushInterval)))
+        if publisher != nil {
+            readiness.addHeartbeat(
+                AgentHeartbeats.publisher,
+                interval: max(
+                    real(configuration.metrics.flushInterval), slowSleeper.realWait(for: configuration.metrics.flushInterval)))
+        }
         environment.heartbeat = { readiness.beat($0) }
 
         let recent = RecentCopies(capacity: 50)
         environment.observer = WiringObserver(metrics: metrics, recent: recent, evaluator: evaluator, clock: clock)
 
-        let server: StatusHTTPServer
+        // A `listen` from the configuration that cannot be bound (another replica on this host holds it) leaves
+        // this replica without HTTP, logged as an error; an explicit --listen that cannot be bound is exit 2.
+        var server: StatusHTTPServer?
         do {
             server = try StatusHTTPServer(
                 address: listen ?? configuration.listen,
@@ -93,13 +103,21 @@ enum AgentWiring {
                 metrics: prometheus, readiness: readiness, environment: configuration.environment,
                 logger: logger.with("agent.service", "http"))
         } catch {
-            throw CommandFailure.usage("error: \(context.configurationPath): listen \(listen ?? configuration.listen): \(error)")
+            if let listen { throw CommandFailure.usage("error: --listen \(listen): \(error)") }
+            logger.error(
+                "status server not started: listen cannot be bound",
+                metadata: ["http.address": "\(configuration.listen)", "error": "\(error)"])
+            server = nil
         }
-        return [
-            HTTPComponent(server: server, logger: logger.with("agent.service", "http")),
-            MetricsComponent(
-                publisher: publisher, interval: configuration.metrics.flushInterval, sleeper: slowSleeper,
-                readiness: readiness, logger: logger.with("agent.service", "metrics")),
+        var components: [any AgentComponent] = []
+        if let server { components.append(HTTPComponent(server: server, logger: logger.with("agent.service", "http"))) }
+        if let publisher {
+            components.append(
+                MetricsComponent(
+                    publisher: publisher, interval: configuration.metrics.flushInterval, sleeper: slowSleeper,
+                    readiness: readiness, logger: logger.with("agent.service", "metrics")))
+        }
+        components += [
             DispatcherComponent(
                 dispatcher: dispatcher, environment: environment, sleeper: businessSleeper,
                 logger: logger.with("agent.service", "alerts")),
@@ -110,5 +128,6 @@ enum AgentWiring {
                 evaluator: evaluator, sleeper: businessSleeper, readiness: readiness, clock: clock,
                 logger: logger.with("agent.service", "rules")),
         ]
+        return components
     }
 }

@@ -112,6 +112,9 @@ import TransferWatchTestSupport
 
         let ready = try await httpGet(port: port, "/readyz")
         #expect(ready.text.contains("credentials: resolved"), "\(ready.text)")
+        for loop in ["queue-consumer", "scheduler", "evaluator", "publisher"] {
+            #expect(ready.text.contains("\(loop): last heartbeat"), "\(ready.text)")
+        }
         #expect(await agent.stop() == 0, "\(agent.log)")
     }
 
@@ -149,6 +152,7 @@ import TransferWatchTestSupport
         #expect(
             await eventually(timeout: .seconds(60)) { !fixture.notifications("copy-failed", status: "resolved").isEmpty },
             "\(second.log)")
+        try? (first.log + "\n=====\n" + second.log + "\n=====\n" + fixture.notifications.map(\.raw).joined(separator: "\n")).write(toFile: "/tmp/wire-restart.log", atomically: true, encoding: .utf8)  // TEMP
         #expect(fixture.notifications("copy-failed", status: "firing").count == 1, "\(fixture.notifications.map(\.raw))")
         #expect(fixture.notifications("copy-failed", status: "resolved").count == 1)
         #expect(await second.stop() == 0, "\(second.log)")

@@ -4,22 +4,23 @@ import TransferWatchTelemetry
 import TransferWatchWorkflows
 
 /// One place the agent's metrics go: the ``MetricsPublisher`` (CloudWatch or EMF) and the
-/// ``PrometheusMetricStore`` behind `/metrics` receive the same samples.
+/// ``PrometheusMetricStore`` behind `/metrics` receive the same samples. Without a publisher (its spool could
+/// not be opened) `/metrics` still gets them.
 package struct AgentMetrics: Sendable {
-    /// Publishes to CloudWatch (or EMF).
-    package let publisher: MetricsPublisher
+    /// Publishes to CloudWatch (or EMF); `nil` when it could not start.
+    package let publisher: MetricsPublisher?
     /// Serves `/metrics`.
     package let prometheus: PrometheusMetricStore
 
     /// Both destinations.
-    package init(publisher: MetricsPublisher, prometheus: PrometheusMetricStore) {
+    package init(publisher: MetricsPublisher?, prometheus: PrometheusMetricStore) {
         self.publisher = publisher
         self.prometheus = prometheus
     }
 
     /// Records `samples` in both.
     package func record(_ samples: [MetricSample]) async {
-        await publisher.record(samples)
+        await publisher?.record(samples)
         for sample in samples {
             prometheus.record(sample.metric, value: sample.value, dimensions: sample.dimensions)
         }
@@ -45,7 +46,9 @@ package struct AgentMetrics: Sendable {
     package func record(_ gauges: PipelineGauges, firingRules: [String], at now: Date) async {
         let violations = firingRules.map { MetricSample(.ruleViolations, 1, dimensions: ["Rule": $0], at: now) }
         await record(MetricSample.samples(from: gauges, at: now) + violations)
-        let dropped = await publisher.recordDroppedDatapoints()
-        prometheus.record(.metricsDropped, value: Double(dropped), dimensions: [:])
+        if let publisher {
+            let dropped = await publisher.recordDroppedDatapoints()
+            prometheus.record(.metricsDropped, value: Double(dropped), dimensions: [:])
+        }
     }
 }

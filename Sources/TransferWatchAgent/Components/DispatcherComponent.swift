@@ -6,7 +6,8 @@ import TransferWatchAlerting
 
 /// Runs the ``AlertDispatcher``'s flush and delivery loops on the leader only (followers wait), every
 /// `tickInterval` of business time, so `groupWait`, `groupInterval` and `repeatInterval` follow the agent's
-/// clock. At graceful shutdown it flushes and delivers once more.
+/// clock. At graceful shutdown each loop finishes its round (a delivery in progress completes and is recorded),
+/// then it flushes and delivers once more.
 package struct DispatcherComponent: AgentComponent {
     package var name: String { "alerts" }
     /// The dispatcher.
@@ -27,28 +28,26 @@ package struct DispatcherComponent: AgentComponent {
 
     package func run() async throws {
         let tick = await dispatcher.settings.tickInterval
-        await cancelWhenGracefulShutdown {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    while !Task.isCancelled {
-                        if environment.leadership.isLeader { await dispatcher.flushDue(at: environment.clock.now()) }
-                        do { try await sleeper.sleep(for: tick) } catch { return }
-                    }
+        // Graceful shutdown ends each loop at its next wait, never in the middle of a flush or a delivery: a
+        // webhook call cut short after the receiver got it would be sent again by the next agent.
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                    if environment.leadership.isLeader { await dispatcher.flushDue(at: environment.clock.now()) }
+                    do { try await cancelWhenGracefulShutdown { try await sleeper.sleep(for: tick) } } catch { return }
                 }
-                group.addTask {
-                    while !Task.isCancelled {
-                        if environment.leadership.isLeader { await dispatcher.deliverDue(at: environment.clock.now()) }
-                        do { try await sleeper.sleep(for: tick) } catch { return }
-                    }
+            }
+            group.addTask {
+                while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                    if environment.leadership.isLeader { await dispatcher.deliverDue(at: environment.clock.now()) }
+                    do { try await cancelWhenGracefulShutdown { try await sleeper.sleep(for: tick) } } catch { return }
                 }
             }
         }
-        if environment.leadership.isLeader {
-            // In a task of its own: the shutdown's cancellation must not cut the last delivery short.
-            await Task {
-                await dispatcher.flushDue(at: environment.clock.now())
-                await dispatcher.deliverDue(at: environment.clock.now())
-            }.value
+        if environment.leadership.isLeader && !Task.isCancelled {
+            // What the rule evaluator handed over while stopping, once more.
+            await dispatcher.flushDue(at: environment.clock.now())
+            await dispatcher.deliverDue(at: environment.clock.now())
         }
         logger.info("alert dispatcher stopped")
     }
