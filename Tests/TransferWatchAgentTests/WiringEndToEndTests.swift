@@ -152,7 +152,6 @@ import TransferWatchTestSupport
         #expect(
             await eventually(timeout: .seconds(60)) { !fixture.notifications("copy-failed", status: "resolved").isEmpty },
             "\(second.log)")
-        try? (first.log + "\n=====\n" + second.log + "\n=====\n" + fixture.notifications.map(\.raw).joined(separator: "\n")).write(toFile: "/tmp/wire-restart.log", atomically: true, encoding: .utf8)  // TEMP
         #expect(fixture.notifications("copy-failed", status: "firing").count == 1, "\(fixture.notifications.map(\.raw))")
         #expect(fixture.notifications("copy-failed", status: "resolved").count == 1)
         #expect(await second.stop() == 0, "\(second.log)")

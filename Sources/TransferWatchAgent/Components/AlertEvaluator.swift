@@ -36,6 +36,7 @@ package actor AlertEvaluator {
     private var restoredAsLeader = false
     private var last: PipelineSnapshot?
     private var lastFailure: String?
+    private var handingOver: Task<Void, Never>?
 
     /// An evaluator; nothing is read until ``restore()`` or the first evaluation.
     package init(
@@ -143,13 +144,13 @@ package actor AlertEvaluator {
         let transitions = tracker.observe(step: verdicts, at: now)
         log(transitions, logger: logger)
         guard leader, !transitions.isEmpty else { return }
-        await dispatcher.receive(tracker.alerts, at: now)
-        await save(at: now)
+        await handOver(at: now)
     }
 
     /// Saves the tracker (the leader's only: a follower's would overwrite the leader's).
     package func save(at now: Date) async {
         guard environment.leadership.isLeader else { return }
+        await handingOver?.value
         do {
             try await store.save(tracker, at: now)
         } catch {
@@ -173,8 +174,29 @@ package actor AlertEvaluator {
 
     private func expireAndDispatch(at now: Date) async {
         log(tracker.expire(at: now), logger: logger)
-        await dispatcher.receive(tracker.alerts, at: now)
-        await save(at: now)
+        await handOver(at: now)
+    }
+
+    /// Hands the tracker's alerts to the dispatcher and saves the tracker, one hand-over after the other: this
+    /// actor is reentrant (a step can arrive while an evaluation waits), so without the chain two hand-overs
+    /// could interleave in the dispatcher and an older tracker could be saved over a newer one.
+    private func handOver(at now: Date) async {
+        let alerts = tracker.alerts
+        let snapshot = tracker
+        let previous = handingOver
+        let (dispatcher, store, logger) = (self.dispatcher, self.store, self.logger)
+        let task = Task {
+            await previous?.value
+            await dispatcher.receive(alerts, at: now)
+            do {
+                try await store.save(snapshot, at: now)
+            } catch {
+                logger.error(
+                    "cannot save the alert tracker; retrying after the next evaluation", metadata: ["error": "\(error)"])
+            }
+        }
+        handingOver = task
+        await task.value
     }
 
     private func log(_ transitions: [AlertTransition], logger: Logger) {
