@@ -157,6 +157,25 @@ import TransferWatchTestSupport
         #expect(await second.stop() == 0, "\(second.log)")
     }
 
+    /// `--listen` must be `host:port`, and an address that cannot be bound is exit 2 naming it (a configured
+    /// `listen` that is taken only leaves that replica without HTTP, logged).
+    @Test func aBadOrBusyListenOverrideIsExitTwo() async throws {
+        let malformed = try CLIProcess.run(["agent", "--listen", "nowhere"], environment: AgentFixture.environment)
+        #expect(malformed.status == 2, "\(malformed.standardError)")
+        #expect(malformed.standardError.contains("--listen nowhere"), "\(malformed.standardError)")
+
+        let busy = try LocalHTTPServer.start { _ in .json("{}") }
+        defer { busy.stop() }
+        let fixture = try await WiringFixture.start(agent: Self.agentSection)
+        defer { fixture.stop() }
+        let result = try CLIProcess.run(
+            ["--config", fixture.base.config.path, "agent", "--no-lease", "--listen", "127.0.0.1:\(busy.port)"],
+            environment: AgentFixture.environment, timeout: .seconds(60))
+        #expect(result.status == 2, "\(result.standardError)")
+        #expect(result.standardError.contains("--listen 127.0.0.1:\(busy.port)"), "\(result.standardError)")
+        #expect(!result.standardError.contains("agent started"))
+    }
+
     /// A broken rule file stops the agent before anything starts: exit 2, the file and line on stderr.
     @Test func aRuleFileErrorIsExitTwoBeforeAnythingStarts() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tw-wiring-\(UUID().uuidString)")
