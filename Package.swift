@@ -210,6 +210,8 @@ var package = Package(
             name: "TransferWatchAgentTests",
             dependencies: [
                 "TransferWatchAgent",
+                "TransferWatchAlerting",
+                "TransferWatchRules",
                 "TransferWatchAWS",
                 "TransferWatchConfig",
                 "TransferWatchTelemetry",
