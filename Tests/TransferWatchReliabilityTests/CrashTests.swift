@@ -13,74 +13,104 @@ import TransferWatchTestSupport
         var midProvision = 0
         var midCopy = 0
         var idle = 0
-        var description: String { "mid-provision \(midProvision), mid-copy \(midCopy), other \(idle)" }
+        var description: String { "mid-provision \(midProvision), mid-copy \(midCopy), neither \(idle)" }
     }
+
+    /// The business clock runs a minute per real second, so a provisioning run killed after recording its intent
+    /// is taken over after the intent's five-minute lease (five real seconds); intervals are business time, the
+    /// leader lease and SQS visibility real time.
+    static let clockRate = 60.0
+    static let agentSettings = """
+          lease: 6s
+          tickInterval: 60s
+          reconcileInterval: 5m
+          visibilityTimeout: 2s
+          maxReceiveCount: 20
+        """
 
     @Test func killNineAtRandomPointsLosesNothingCountsOnceAndNeverMakesASecondServer() async throws {
         let size = SoakSize.crash
         let seed: UInt64 = 20
         var random = SplitMix(seed: seed)
         let fixture = try await ReliabilityFixture.start(
-            uploaders: size.uploaders, seed: seed, agent: SoakTests.agentSettings)
+            uploaders: size.uploaders, seed: seed, agent: Self.agentSettings)
         defer { fixture.stop() }
         try await fixture.bootstrap()
         try await fixture.proxy.configure(rate: size.faultRate)
 
-        // The business clock runs at real speed from three seconds before provisioning is due (00:00 on the 28th);
-        // each restart resumes it where the wall clock has got to.
-        let base = try #require(AWSDate.parseISO8601("2026-11-27T23:59:57Z"))
+        // The business clock starts ten business seconds before provisioning is due (00:00 on the 28th); each
+        // restart resumes it where the wall clock has got to.
+        let base = try #require(AWSDate.parseISO8601("2026-11-27T23:59:50Z"))
         let wallStart = ContinuousClock.now
         let businessNow = { @Sendable in
             let elapsed = ContinuousClock.now - wallStart
             return base.addingTimeInterval(
-                Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) * Self.clockRate)
         }
 
-        // The uploads start once the window is open (no SFTP server exists before), in four waves so the storm
-        // spans several lives.
+        // The first lives are killed inside provisioning, the others while copies are in flight. The uploads start
+        // once the window is open (no SFTP server exists before), in one wave per copy-phase life, a second apart,
+        // so the storm spans those lives.
+        let provisionLives = max(2, size.restarts / 4)
         let uploads = fixture.plannedUploads(perUploader: size.uploadsPerUploader)
         let storm = Task {
             guard await eventually(timeout: .seconds(120), { try await fixture.ledger.window("2026-11") != nil }) else {
                 throw SoakError("the window never opened")
             }
             let keys = uploads.keys.sorted()
-            let wave = (keys.count + 3) / 4
+            let waves = size.restarts - provisionLives + 1
+            let wave = (keys.count + waves - 1) / waves
             for start in stride(from: 0, to: keys.count, by: wave) {
-                let part = Dictionary(uniqueKeysWithValues: keys[start..<min(start + wave, keys.count)].map { ($0, uploads[$0]!) })
+                let part = Dictionary(
+                    uniqueKeysWithValues: keys[start..<min(start + wave, keys.count)].map { ($0, uploads[$0]!) })
                 try await fixture.upload(part, seed: seed &+ UInt64(start))
-                try await Task.sleep(for: size.maxLife / 2)
+                try await Task.sleep(for: .seconds(1))
             }
         }
 
         var points = KillPoints()
         var logs: [String] = []
+        var lives: [String] = []
+        let longest = Int(size.maxLife.components.seconds * 1000)
         for life in 0..<size.restarts {
-            let agent = try fixture.startAgent(name: "life-\(life)", now: businessNow())
-            if life == 0 {
-                // The first kill lands inside provisioning: soon after it is due.
-                #expect(await agent.waitForLog("provisioning due", timeout: .seconds(60)), "\(agent.log)")
+            let agent = try fixture.startAgent(name: "life-\(life)", now: businessNow(), clockRate: Self.clockRate)
+            if life < provisionLives {
+                // Soon after provisioning is due (a run, or a deferral while an earlier run's intent holds).
+                _ = await agent.waitForLog("provisioning due", timeout: .seconds(30))
                 try await Task.sleep(for: .milliseconds(Int.random(in: 0...300, using: &random)))
             } else {
-                let longest = Int(size.maxLife.components.seconds * 1000)
-                try await Task.sleep(for: .milliseconds(Int.random(in: (longest / 10)...longest, using: &random)))
+                // Once this life moves something (or after a while, if the storm is over), a little later.
+                _ = await agent.waitForLog("upload moved", timeout: .seconds(30))
+                try await Task.sleep(for: .milliseconds(Int.random(in: 0...(longest / 4), using: &random)))
             }
             let log = agent.log
             let sourceLeft = (try? await fixture.keys(in: ReliabilityFixture.source).count) ?? 0
+            let inFlight = (try? await fixture.sqs.getQueueAttributes(queueURL: fixture.queueURL))?
+                .approximateNumberOfMessagesNotVisible ?? 0
             await agent.crash()
             #expect(!agent.isRunning)
-            if log.contains("provisioning due") && !log.contains("provisioning finished") {
-                points.midProvision += 1
-            } else if sourceLeft > 0 && log.contains("upload moved") {
-                points.midCopy += 1
-            } else {
-                points.idle += 1
-            }
+            let provisioning = log.contains("provisioning due") && !log.contains("provisioning finished")
+            let copying = log.contains("upload moved") && (sourceLeft > 0 || inFlight > 0)
+            if provisioning { points.midProvision += 1 }
+            if copying { points.midCopy += 1 }
+            if !provisioning && !copying { points.idle += 1 }
             logs.append("--- life \(life)\n" + String(log.suffix(2000)))
+            lives.append(
+                "life \(life): provisioning due \(log.components(separatedBy: "provisioning due").count - 1), "
+                    + "finished \(log.components(separatedBy: "provisioning finished").count - 1), "
+                    + "moved \(log.components(separatedBy: "copy.result=moved").count - 1), "
+                    + "source left \(sourceLeft), in flight \(inFlight)")
         }
-        try await storm.value
 
-        let last = try fixture.startAgent(name: "last", now: businessNow())
+        // The last life is not killed: it finishes provisioning if needed and drains what the storm still sends.
+        let last = try fixture.startAgent(name: "last", now: businessNow(), clockRate: Self.clockRate)
         defer { _ = last }
+        do {
+            try await storm.value
+        } catch {
+            Issue.record("the uploads failed: \(error)\n\(logs.suffix(3).joined(separator: "\n"))\n\(last.log.suffix(2000))")
+            throw error
+        }
         let drained = await fixture.waitUntilDrained(timeout: size.isFull ? .seconds(600) : .seconds(180))
         let elapsed = ContinuousClock.now - wallStart
         try await fixture.proxy.configure(rate: 0)
@@ -89,10 +119,11 @@ import TransferWatchTestSupport
         #expect(drained, "not drained: \(left) left\n\(last.log.suffix(3000))")
         #expect(await last.stop() == 0, "\(last.log.suffix(3000))")
         #expect(points.midProvision >= 1, "a kill landed in provisioning (\(points))")
+        #expect(points.midCopy >= 1, "a kill landed while copies were in flight (\(points))")
 
         try await fixture.expectEverythingDeliveredOnce(
             uploads, context: "kills: \(points)\nproxy: \(faults)\n\(logs.suffix(3).joined(separator: "\n"))\n--- last\n\(last.log.suffix(3000))")
         #expect(try await fixture.registry.server("2026-11")?.state == .online, "provisioning completed after the kills")
-        print("crash \(size): \(elapsed) wall; kills: \(points); proxy: \(faults)")
+        print("crash \(size): \(elapsed) wall; kills: \(points); proxy: \(faults)\n" + lives.joined(separator: "\n"))
     }
 }

@@ -106,13 +106,14 @@ struct ReliabilityFixture {
         }
     }
 
-    /// Starts `transferwatch agent` at `now` (ISO 8601), as the replica `soak` (a restart holds the same lease).
-    func startAgent(name: String, now: Date) throws -> AgentProcess {
+    /// Starts `transferwatch agent` at `now`, its clock running `clockRate` times real time, as the replica `soak`
+    /// (a restart after a kill holds the same lease at once).
+    func startAgent(name: String, now: Date, clockRate: Double = 1) throws -> AgentProcess {
         try AgentProcess(
             name: name,
             arguments: [
                 "--config", config.path, "--now", AWSDate.iso8601(now), "--log-format", "text", "--log-level", "info",
-                "agent", "--replica-id", "soak",
+                "agent", "--replica-id", "soak", "--clock-rate", "\(clockRate)",
             ],
             environment: Self.environment, directory: directory)
     }
