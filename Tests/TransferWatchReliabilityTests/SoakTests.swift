@@ -45,7 +45,8 @@ import TransferWatchTestSupport
 
         try await fixture.expectEverythingDeliveredOnce(uploads, context: faults)
         let moved = agent.lines(containing: "upload moved").filter { $0.contains("copy.result=moved") }
-        // Seen once in the first full run (1,001 for 1,000): an event redelivered while its first copy is still
+        // Seen in both full runs (1,001 and 1,004 for 1,000; each time one SQS message ID copied twice, the copies
+        // overlapping, the second counted `alreadyCounted`): an event redelivered while its first copy is still
         // running (the 2 s visibility timeout is shorter than the retry backoff of a faulted visibility
         // extension) is copied twice concurrently, and both copies report `moved`. The file and the counter stay
         // exact; a CopySucceeded metric per `moved` would not.
