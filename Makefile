@@ -5,6 +5,8 @@
 #   make venv     .venv with the pinned emulator tier (scripts/requirements-test.txt)
 #   make build    debug build            make release   release build
 #   make test     every test, with the moto emulator REQUIRED (a missing moto fails)
+#   make soak     the soak and kill -9 crash tests of the agent through the fault proxy at full size
+#                 (TRANSFERWATCH_SOAK=full: 1,000 uploads from 100 employees; 20 restarts); `make test` runs them reduced
 #   make bench    benchmarks (SigV4 against the boto3 baseline; provisioning 2,000 employees against moto), release build
 #   make fuzz     every libFuzzer target for FUZZ_SECONDS (default 60) each; crashes land in fuzz/crashes/
 #   make sanitize the unit tests under AddressSanitizer, then ThreadSanitizer
@@ -21,7 +23,7 @@ LAUNCHER := Sources/TransferWatchTestSupport/Resources/moto_launcher.py
 DEB_PACKAGES := libcurl4-openssl-dev libssl-dev zlib1g-dev openssh-client chromium-headless-shell
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps venv build release test bench fuzz sanitize clean distclean
+.PHONY: all deps venv build release test soak bench fuzz sanitize clean distclean
 
 all: build
 
@@ -61,6 +63,13 @@ test: deps venv
 	@# The closing line CI reads: Swift Testing's count, restated plainly (XCTest reports 0: all tests use Swift Testing).
 	@tests=$$(sed -n 's/.*Test run with \([0-9][0-9]*\) tests.*passed.*/\1/p' .build/test.log | tail -1); \
 		echo "$${tests:-0} passed, 0 failed"
+
+# The reliability tests (Tests/TransferWatchReliabilityTests) at full size; `make test` runs them reduced.
+soak: deps venv
+	@mkdir -p .build
+	set -o pipefail; TRANSFERWATCH_SOAK=full TRANSFERWATCH_REQUIRE_EMULATOR=1 TRANSFERWATCH_PYTHON=$(VENV_PYTHON) \
+		$(SWIFT) test --filter TransferWatchReliabilityTests 2>&1 | tee .build/soak.log
+	@grep -E '^(soak|crash) ' .build/soak.log || true
 
 # Benchmarks print ratios against the boto3/botocore baseline from .venv, run in the same process tree, and
 # write JSON to bench/results/.

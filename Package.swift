@@ -207,6 +207,16 @@ var package = Package(
             dependencies: ["TransferWatchFuzzTargets", "TransferWatchTestSupport"]
         ),
         .testTarget(
+            name: "TransferWatchReliabilityTests",
+            dependencies: [
+                "TransferWatchAWS",
+                "TransferWatchTelemetry",
+                "TransferWatchWorkflows",
+                "TransferWatchTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "TransferWatchAgentTests",
             dependencies: [
                 "TransferWatchAgent",

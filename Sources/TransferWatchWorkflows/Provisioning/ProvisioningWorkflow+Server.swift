@@ -112,16 +112,51 @@ extension ProvisioningWorkflow {
         return nil
     }
 
+    /// Attempts at `CreateServer` in one run.
+    static let createServerAttempts = 3
+
+    /// `CreateServer`, each attempt sent once (the client's own retries are off: Transfer has no client token,
+    /// so resending after a lost answer creates a second server). After a failure that may have reached Transfer
+    /// (5xx, a reset or truncated answer, a timeout), the servers tagged for the window are looked up before
+    /// trying again, and the lowest ID is adopted.
+    private func createServerWithoutDuplicates(
+        _ windowID: String, record: inout ProvisioningStepRecord, tally: OperationTally
+    ) async throws -> String {
+        var context = transfer.client.context
+        context.retry.maxAttempts = 1
+        let once = TransferClient(context: context)
+        var attempt = 0
+        while true {
+            attempt += 1
+            tally.add(TransferClient.Operations.createServer)
+            try await limiter.acquire()
+            do {
+                return try await once.createServer(
+                    protocols: [.sftp], identityProvider: .serviceManaged, endpointType: settings.endpointType,
+                    loggingRole: settings.loggingRole, tags: ManagedServers.tags(window: windowID))
+            } catch {
+                guard RetryStrategy.classify(error) != .notRetryable, attempt < Self.createServerAttempts else {
+                    throw error
+                }
+                let tagged = try await ManagedServers(transfer: transfer).find(tally: tally).managed
+                    .filter { $0.window == windowID }.map(\.serverID)
+                if let found = tagged.min() {
+                    record.notes.append(
+                        "CreateServer failed (\(error.code)) after reaching Transfer: adopted \(found), tagged for window \(windowID), instead of creating another"
+                    )
+                    return found
+                }
+                try? await context.retry.sleeper.sleep(for: context.retry.backoff(beforeRetry: attempt))
+            }
+        }
+    }
+
     /// Creates the server and records it; a run that lost its intent meanwhile cleans up after itself.
     private func createServer(
         _ windowID: String, runID: String, current: inout ServerRegistry.ServerRecord,
         record: inout ProvisioningStepRecord, tally: OperationTally
     ) async throws -> HeldServer? {
-        tally.add(TransferClient.Operations.createServer)
-        try await limiter.acquire()
-        let serverID = try await transfer.createServer(
-            protocols: [.sftp], identityProvider: .serviceManaged, endpointType: settings.endpointType,
-            loggingRole: settings.loggingRole, tags: ManagedServers.tags(window: windowID))
+        let serverID = try await createServerWithoutDuplicates(windowID, record: &record, tally: tally)
         let createdAt = now()
         record.transitions.append(
             ServerTransition(state: "STARTING", at: createdAt, detail: "CreateServer \(serverID)"))

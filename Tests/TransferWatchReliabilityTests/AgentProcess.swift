@@ -1,0 +1,97 @@
+import Foundation
+import Synchronization
+import TransferWatchTestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `transferwatch agent` running as a process (copied from TransferWatchAgentTests): its standard error goes to a
+/// file the test reads while it runs, so a test can wait for a log line, kill it (SIGTERM or SIGKILL), and wait
+/// for the exit.
+final class AgentProcess: Sendable {
+    let name: String
+    let logFile: URL
+    private let process: Process
+
+    /// Starts `transferwatch arguments…` with `environment` (on top of a minimal PATH/HOME).
+    init(name: String, arguments: [String], environment: [String: String], directory: URL) throws {
+        self.name = name
+        logFile = directory.appendingPathComponent("\(name).log")
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let process = Process()
+        process.executableURL = CLIProcess.binary
+        process.arguments = arguments
+        var base = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory(),
+        ]
+        base.merge(environment) { _, new in new }
+        process.environment = base
+        let handle = try FileHandle(forWritingTo: logFile)
+        process.standardError = handle
+        process.standardOutput = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        try? handle.close()
+        self.process = process
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// Everything logged so far.
+    var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+    /// The log lines containing `text`.
+    func lines(containing text: String) -> [String] {
+        log.split(separator: "\n").map(String.init).filter { $0.contains(text) }
+    }
+
+    var isRunning: Bool { process.isRunning }
+
+    /// Sends `signal` (SIGTERM, SIGINT).
+    func send(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Waits (real time, polling) until a line contains `text`; `false` after `timeout` or when the process ended.
+    func waitForLog(_ text: String, timeout: Duration = .seconds(120)) async -> Bool {
+        await eventually(timeout: timeout) { self.log.contains(text) || !self.isRunning } && log.contains(text)
+    }
+
+    /// Waits for the process to end; its status, or `nil` (then it is killed) after `timeout`.
+    func waitForExit(timeout: Duration = .seconds(60)) async -> Int32? {
+        guard await eventually(timeout: timeout, { !self.process.isRunning }) else {
+            kill(process.processIdentifier, SIGKILL)
+            return nil
+        }
+        return process.terminationStatus
+    }
+
+    /// `kill -9`: no shutdown, no flush, no lease release; returns once the process is gone.
+    func crash() async {
+        send(SIGKILL)
+        _ = await waitForExit(timeout: .seconds(30))
+    }
+
+    /// Stops it (SIGTERM, then SIGKILL after `timeout`).
+    @discardableResult
+    func stop(timeout: Duration = .seconds(60)) async -> Int32? {
+        guard process.isRunning else { return process.terminationStatus }
+        send(SIGTERM)
+        return await waitForExit(timeout: timeout)
+    }
+}
+
+/// Polls `condition` every 100 ms of real time until it holds or `timeout` passes (processes and the emulator
+/// run on the real clock; the timeouts are generous bounds, never expectations).
+func eventually(timeout: Duration = .seconds(120), _ condition: () async throws -> Bool) async -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while clock.now < deadline {
+        if (try? await condition()) == true { return true }
+        try? await Task.sleep(for: .milliseconds(100))
+    }
+    return (try? await condition()) == true
+}

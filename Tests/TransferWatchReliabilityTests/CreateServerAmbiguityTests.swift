@@ -1,0 +1,62 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+import TransferWatchAWS
+import TransferWatchTestSupport
+import TransferWatchWorkflows
+
+/// Found while building the soak (its proxy injects exactly this): a `CreateServer` whose answer is lost after Transfer did the work (the proxy's
+/// `reset-after`, a 500 from a load balancer, a truncated answer) must not end in a second server. Transfer has
+/// no client token for `CreateServer`, so a plain retry creates another one.
+@Suite(.requiresMoto, .serialized) struct CreateServerAmbiguityTests {
+    static let logger = Logger(label: "soak", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    @Test(arguments: [500, 503])
+    func aCreateServerWhoseAnswerIsLostAfterTheWorkLeavesOneServer(status: Int) async throws {
+        let moto = try await MotoServer.start(logger: Self.logger)
+        defer { moto.stop() }
+        let transport = InterceptingTransport()
+        let context = TestContexts.make(endpoint: moto.endpoint, transport: transport)
+        let dynamo = DynamoDBClient(context: context)
+        let transfer = TransferClient(context: context)
+        try await StateTable.create(named: "TransferWatchState", using: dynamo)
+        try await StateTable.createEmployees(named: "SFTPUsers", using: dynamo)
+        for name in ["alice", "bob"] {
+            try await dynamo.putItem(
+                table: "SFTPUsers",
+                item: ["username": .s(name), "sshPublicKey": .s("\(ReliabilityFixture.sshKey) \(name)@laptop")])
+        }
+        // The first CreateServer reaches Transfer (a server is created), and its answer is lost.
+        let lost = Mutex(false)
+        transport.intercept { request in
+            guard request.target == "TransferService.CreateServer", lost.withLock({ done in defer { done = true }; return !done })
+            else { return nil }
+            return .forward { _ in
+                HTTPResponse(
+                    status: status, headers: HTTPHeaders([("Content-Type", "application/x-amz-json-1.1")]),
+                    body: Data(#"{"__type":"InternalServiceError","Message":"answer lost"}"#.utf8))
+            }
+        }
+        let start = try #require(AWSDate.parseISO8601("2026-11-28T00:00:05Z"))
+        var workflow = ProvisioningWorkflow(
+            transfer: transfer, registry: ServerRegistry(dynamo: dynamo, table: "TransferWatchState"),
+            ledger: DeliveryLedger(
+                dynamo: dynamo, stateTable: "TransferWatchState", employeesTable: "SFTPUsers", logger: Self.logger),
+            employees: EmployeeDirectory(dynamo: dynamo, table: "SFTPUsers", logger: Self.logger),
+            settings: .init(
+                sourceBucket: "invoices-incoming", userRole: "arn:aws:iam::123456789012:role/sftp-invoice-user",
+                sessionPolicy: #"{"Version":"2012-10-17","Statement":[]}"#, requestsPerSecond: 100),
+            now: { start }, logger: Self.logger)
+        workflow.waiting = .init(sleeper: RecordingSleeper(), now: { start })
+
+        let record = try await workflow.run(window: "2026-11")
+
+        #expect(transport.interceptedCount == 1)
+        let servers = try await transfer.listServers().map(\.serverID)
+        #expect(servers.count == 1, "servers after one lost CreateServer answer: \(servers); notes: \(record.notes)")
+        #expect(record.result == .provisioned, "\(record.failures)")
+        let recorded = try await ServerRegistry(dynamo: dynamo, table: "TransferWatchState").server("2026-11")
+        #expect(recorded?.serverID.map { [$0] } == servers, "the registry holds the one server")
+    }
+}
