@@ -82,6 +82,7 @@ package struct UploadEventConsumer: Service {
 
     package func run() async throws {
         let inFlight = LockedValue(0)
+        let messages = InFlightMessages()
         let deletions = DeletionBuffer()
         let stopFlushing = LockedValue(false)
         logger.info(
@@ -92,7 +93,7 @@ package struct UploadEventConsumer: Service {
             outer.addTask {
                 while !stopFlushing.withLock({ $0 }) {
                     try? await sleeper.sleep(for: settings.flushInterval)
-                    await flush(deletions, all: true)
+                    await flush(deletions, messages: messages, all: true)
                 }
             }
             await withDiscardingTaskGroup { workers in
@@ -104,9 +105,9 @@ package struct UploadEventConsumer: Service {
                         try? await sleeper.sleep(for: .milliseconds(20))
                         continue
                     }
-                    let messages: [SQSMessage]
+                    let received: [SQSMessage]
                     do {
-                        messages = try await cancelWhenGracefulShutdown {
+                        received = try await cancelWhenGracefulShutdown {
                             try await sqs.receiveMessage(
                                 queueURL: settings.queueURL, maxMessages: min(SQSClient.maxBatchSize, free),
                                 waitTimeSeconds: settings.waitTimeSeconds,
@@ -122,27 +123,52 @@ package struct UploadEventConsumer: Service {
                         backoff = min(backoff * 2, .seconds(30))
                         continue
                     }
-                    environment.counters.update { $0.messagesReceived += messages.count }
-                    for message in messages {
+                    environment.counters.update { $0.messagesReceived += received.count }
+                    for message in received {
+                        // A message received again while its first receive is still being handled (its
+                        // visibility ran out, e.g. while retries slowed the copy) is not moved a second
+                        // time: the running copy takes over its newer receipt handle, the only one SQS
+                        // still honours for extending and deleting it.
+                        switch messages.admit(message) {
+                        case .running:
+                            logger.info(
+                                "upload event received again while its copy runs; not copied twice",
+                                metadata: ["sqs.message_id": "\(message.messageID)"])
+                            continue
+                        case .moved:
+                            // Moved, its deletion not sent yet: it goes with the newest receipt handle.
+                            await deletions.add(message)
+                            continue
+                        case .new:
+                            break
+                        }
                         inFlight.withLock { $0 += 1 }
                         workers.addTask {
-                            let disposition = await handle(message)
+                            let disposition = await handle(message) { messages.receiptHandle(of: message) }
+                            messages.finish(message, moved: disposition == .delete)
                             if disposition == .delete { await deletions.add(message) }
                             inFlight.withLock { $0 -= 1 }
-                            if await deletions.count >= SQSClient.maxBatchSize { await flush(deletions, all: false) }
+                            if await deletions.count >= SQSClient.maxBatchSize {
+                                await flush(deletions, messages: messages, all: false)
+                            }
                         }
                     }
                 }
             }
             // Every in-flight copy has finished: acknowledge what it moved, then stop the flusher.
-            await flush(deletions, all: true)
+            await flush(deletions, messages: messages, all: true)
             stopFlushing.withLock { $0 = true }
         }
         logger.info("upload event consumer stopped", metadata: ["agent.counters": "\(environment.counters.snapshot)"])
     }
 
     /// Parses one message, moves what it announces while keeping it hidden, and says what to do with it.
-    package func handle(_ message: SQSMessage) async -> Disposition {
+    ///
+    /// - Parameter receiptHandle: The message's current receipt handle, for extending its visibility (a
+    ///   redelivery while the copy runs issues a newer one); by default the one it was received with.
+    package func handle(
+        _ message: SQSMessage, receiptHandle: @escaping @Sendable () -> String? = { nil }
+    ) async -> Disposition {
         var logger = self.logger
         logger[metadataKey: "sqs.message_id"] = "\(message.messageID)"
         let batch = S3EventParser.parse(Data(message.body.utf8), source: message.messageID)
@@ -152,7 +178,9 @@ package struct UploadEventConsumer: Service {
         }
         var failed = false
         if !batch.objects.isEmpty {
-            let heartbeat = Task { await keepHidden(message, logger: logger) }
+            let heartbeat = Task {
+                await keepHidden(logger: logger) { receiptHandle() ?? message.receiptHandle }
+            }
             defer { heartbeat.cancel() }
             for event in batch.objects {
                 do {
@@ -216,7 +244,7 @@ package struct UploadEventConsumer: Service {
     }
 
     /// Extends the message's visibility every third of the timeout until cancelled.
-    private func keepHidden(_ message: SQSMessage, logger: Logger) async {
+    private func keepHidden(logger: Logger, receiptHandle: @Sendable () -> String) async {
         let period = Duration.seconds(settings.visibilityTimeout) / 3
         while !Task.isCancelled {
             do {
@@ -227,7 +255,7 @@ package struct UploadEventConsumer: Service {
             if Task.isCancelled { return }
             do {
                 try await sqs.changeMessageVisibility(
-                    queueURL: settings.queueURL, receiptHandle: message.receiptHandle,
+                    queueURL: settings.queueURL, receiptHandle: receiptHandle(),
                     visibilityTimeout: settings.visibilityTimeout)
                 logger.debug(
                     "visibility extended", metadata: ["sqs.visibility_timeout": "\(settings.visibilityTimeout)"])
@@ -238,10 +266,14 @@ package struct UploadEventConsumer: Service {
     }
 
     /// Deletes buffered messages, 10 per call (`all`: until none is left; else one batch).
-    private func flush(_ buffer: DeletionBuffer, all: Bool) async {
+    ///
+    /// Each message is deleted with the newest receipt handle SQS issued for it, and forgotten by `messages`
+    /// once the call is made (a failed deletion means a redelivery, which is moved again as `alreadyMoved`).
+    private func flush(_ buffer: DeletionBuffer, messages: InFlightMessages, all: Bool) async {
         repeat {
-            let batch = await buffer.take(SQSClient.maxBatchSize)
+            let batch = await buffer.take(SQSClient.maxBatchSize).map(messages.current)
             guard !batch.isEmpty else { return }
+            defer { messages.forget(batch) }
             do {
                 let result = try await sqs.deleteMessageBatch(queueURL: settings.queueURL, messages: batch)
                 environment.counters.update { $0.messagesDeleted += result.successful.count }
@@ -272,13 +304,79 @@ final class LockedValue<Value: Sendable>: Sendable {
     func withLock<Result>(_ body: (inout Value) -> Result) -> Result { mutex.withLock { body(&$0) } }
 }
 
+/// The messages this consumer holds, by message ID, each with the newest receipt handle SQS issued for it: those
+/// whose copy runs, and those moved whose deletion is not sent yet. A message SQS hands out again meanwhile (its
+/// visibility ran out) is not copied a second time.
+final class InFlightMessages: Sendable {
+    /// What to do with a received message.
+    enum Admission: Equatable {
+        /// Not held: handle it.
+        case new
+        /// Its copy runs: skip it (its newer receipt handle is kept for extending and deleting).
+        case running
+        /// Moved, deletion pending: delete it (with the newest receipt handle).
+        case moved
+    }
+
+    private struct Entry {
+        var receiptHandle: String
+        var moved: Bool
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+
+    /// Registers a received message and says what to do with it.
+    func admit(_ message: SQSMessage) -> Admission {
+        entries.withLock { entries in
+            guard var entry = entries[message.messageID] else {
+                entries[message.messageID] = Entry(receiptHandle: message.receiptHandle, moved: false)
+                return .new
+            }
+            entry.receiptHandle = message.receiptHandle
+            entries[message.messageID] = entry
+            return entry.moved ? .moved : .running
+        }
+    }
+
+    /// The newest receipt handle of a held message.
+    func receiptHandle(of message: SQSMessage) -> String? {
+        entries.withLock { $0[message.messageID]?.receiptHandle }
+    }
+
+    /// The copy of `message` ended: a moved one is held until its deletion is sent, another is let go (so its
+    /// redelivery is handled afresh).
+    func finish(_ message: SQSMessage, moved: Bool) {
+        entries.withLock { entries in
+            if moved { entries[message.messageID]?.moved = true } else { entries[message.messageID] = nil }
+        }
+    }
+
+    /// `message` with the newest receipt handle held for it.
+    func current(_ message: SQSMessage) -> SQSMessage {
+        var latest = message
+        if let handle = receiptHandle(of: message) { latest.receiptHandle = handle }
+        return latest
+    }
+
+    /// Lets go of messages whose deletion was sent.
+    func forget(_ messages: [SQSMessage]) {
+        entries.withLock { entries in
+            for message in messages { entries[message.messageID] = nil }
+        }
+    }
+}
+
 /// Messages whose uploads are moved, waiting to be deleted in batches.
 actor DeletionBuffer {
     private var pending: [SQSMessage] = []
 
     var count: Int { pending.count }
 
-    func add(_ message: SQSMessage) { pending.append(message) }
+    /// Queues `message` for deletion, once: a redelivered copy of a pending one is not queued again.
+    func add(_ message: SQSMessage) {
+        guard !pending.contains(where: { $0.messageID == message.messageID }) else { return }
+        pending.append(message)
+    }
 
     func take(_ limit: Int) -> [SQSMessage] {
         let batch = Array(pending.prefix(limit))

@@ -93,6 +93,44 @@ import TransferWatchWorkflows
         #expect(try await harness.depth(harness.queue) == 0)
     }
 
+    /// Found by the soak test: when extending the visibility fails (faults, throttling), SQS hands the message
+    /// out again while its copy still runs. The consumer must not start a second copy of it, and must delete
+    /// it with the newest receipt handle, the only one SQS still honours.
+    @Test func aMessageReceivedAgainWhileItsCopyRunsIsNotCopiedTwice() async throws {
+        let harness = try await Harness.start(maxReceiveCount: 10)
+        defer { harness.moto.stop() }
+        let transport = InterceptingTransport()
+        transport.intercept { request in
+            request.target == "AmazonSQS.ChangeMessageVisibility"
+                ? .awsError(400, code: "AWS.SimpleQueueService.NonExistentQueue", message: "refused by the test")
+                : nil
+        }
+        let sqs = SQSClient(context: TestContexts.make(endpoint: harness.moto.endpoint, transport: transport))
+        let mover = ScriptedMover { _ in
+            try await Task.sleep(for: .seconds(5))  // outlasts the 1 s visibility timeout several times
+            return .moved
+        }
+        try await harness.sqs.sendMessage(queueURL: harness.queue, body: Self.event(key: "frank/slow.pdf"))
+        let environment = harness.makeEnvironment()
+        let consumer = UploadEventConsumer(
+            sqs: sqs, mover: mover,
+            settings: .init(
+                queueURL: harness.queue, concurrency: 4, visibilityTimeout: 1, waitTimeSeconds: 1,
+                flushInterval: .milliseconds(200)),
+            environment: environment, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [consumer], logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
+        let running = Task { try await group.run() }
+        #expect(await eventually(timeout: .seconds(60)) { environment.counters.snapshot.messagesDeleted == 1 })
+        await group.triggerGracefulShutdown()
+        try await running.value
+        #expect(transport.interceptedCount > 0, "the visibility extensions were refused")
+        #expect(environment.counters.snapshot.messagesReceived >= 2, "SQS handed the message out again")
+        #expect(mover.keys == ["frank/slow.pdf"], "copied once")
+        #expect(try await harness.depth(harness.queue) == 0, "deleted with its newest receipt handle")
+    }
+
     @Test func aMalformedMessageIsReportedAndNotDeleted() async throws {
         let harness = try await Harness.start(maxReceiveCount: 5)
         defer { harness.moto.stop() }
