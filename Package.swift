@@ -202,6 +202,10 @@ var package = Package(
             dependencies: ["TransferWatchFuzzTargets", "TransferWatchTestSupport"]
         ),
         .testTarget(
+            name: "TransferWatchDemoTests",
+            dependencies: ["TransferWatchTestSupport"]
+        ),
+        .testTarget(
             name: "TransferWatchAgentTests",
             dependencies: [
                 "TransferWatchAgent",

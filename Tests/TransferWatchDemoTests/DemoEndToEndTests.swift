@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import TransferWatchTestSupport
+
+/// `make demo`'s driver (`scripts/demo.py`) run as a process, as `make demo` runs it: a fast month (three
+/// employees, a faster clock) must end with the summary and exit 0; a broken step must exit 1 naming it, and leave
+/// no child process behind.
+@Suite(.requiresMoto, .serialized) struct DemoEndToEndTests {
+    /// The demo with three employees at 2 business hours per real second.
+    @Test func fastMonthEndsWithTheSummary() throws {
+        let result = try Self.runDemo(["--employees", "3", "--clock-rate", "7200", "--settle", "3"], timeout: 170)
+        let output = result.standardOutput
+        #expect(result.status == 0, "exit \(result.status)\n\(output)\n\(result.standardError)")
+        #expect(output.contains("TransferWatch demo: window 2026-11, 3 employees"), "\(output)")
+        // The late employee is the last one: with three, alice and bob deliver, dave is late.
+        #expect(output.contains(" late           dave"), "\(output)")
+        #expect(output.contains("firing    stalled-counter (warning) missing: dave"), "\(output)")
+        #expect(output.contains(" failed copy    dave/invoice-2026-11.pdf"), "\(output)")
+        #expect(output.contains("3/3 delivered"), "\(output)")
+        #expect(output.contains("reason counter"), "\(output)")
+        #expect(output.contains("servers left: 0"), "\(output)")
+        #expect(output.contains("not supported by the emulator"), "\(output)")
+        #expect(output.contains("CopyFailed=") && output.contains("CopySucceeded=3"), "\(output)")
+        #expect(output.contains(" status page    http://127.0.0.1:"), "\(output)")
+    }
+
+    /// A step that fails (here bootstrap, with a `transferwatch` that always fails) stops the demo with exit 1, the
+    /// step's name on stderr, and every child it had started (moto, the fault proxy) stopped.
+    @Test func failedStepIsNamedAndChildrenAreStopped() throws {
+        let result = try Self.runDemo(["--binary", "/bin/false"], timeout: 90)
+        #expect(result.status == 1, "\(result.standardError)")
+        #expect(
+            result.standardError.contains("demo failed at step 'bootstrap the resources and seed the employees'"),
+            "\(result.standardError)")
+        let pids = result.standardError.matches(of: /stopped [a-z ]+ \(pid (\d+)\)/).compactMap { Int32($0.1) }
+        #expect(pids.count == 2, "\(result.standardError)")
+        for pid in pids {
+            #expect(kill(pid, 0) == -1 && errno == ESRCH, "pid \(pid) still runs")
+        }
+    }
+
+    /// Bad options are refused before anything starts.
+    @Test func badOptionsExitTwo() throws {
+        let result = try Self.runDemo(["--employees", "1"], timeout: 30)
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("--employees must be 2-7"), "\(result.standardError)")
+        let missing = try Self.runDemo(["--binary", "/nonexistent/transferwatch"], timeout: 30)
+        #expect(missing.status == 2)
+        #expect(missing.standardError.contains("/nonexistent/transferwatch: not an executable"))
+    }
+
+    // MARK: - Helpers
+
+    struct Result {
+        var status: Int32
+        var standardOutput: String
+        var standardError: String
+    }
+
+    /// Runs `python scripts/demo.py --binary <transferwatch> arguments…` and waits at most `timeout` seconds.
+    static func runDemo(_ arguments: [String], timeout: Double) throws -> Result {
+        let root = try #require(RepositoryPaths.root())
+        let python = try #require(RepositoryPaths.testPython())
+        let process = Process()
+        process.executableURL = python
+        process.arguments = [root.appendingPathComponent("scripts/demo.py").path, "--binary", CLIProcess.binary.path]
+            + arguments
+        process.environment = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory(),
+        ]
+        let stdout = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString).out")
+        let stderr = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString).err")
+        FileManager.default.createFile(atPath: stdout.path, contents: nil)
+        FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: stdout)
+            try? FileManager.default.removeItem(at: stderr)
+        }
+        process.standardOutput = try FileHandle(forWritingTo: stdout)
+        process.standardError = try FileHandle(forWritingTo: stderr)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { usleep(100_000) }
+        if process.isRunning {
+            process.interrupt()  // the demo's own cleanup stops its children
+            let grace = Date().addingTimeInterval(30)
+            while process.isRunning, Date() < grace { usleep(100_000) }
+            if process.isRunning { process.terminate() }
+        }
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus,
+            standardOutput: (try? String(contentsOf: stdout, encoding: .utf8)) ?? "",
+            standardError: (try? String(contentsOf: stderr, encoding: .utf8)) ?? "")
+    }
+}
