@@ -70,8 +70,8 @@ import TransferWatchTestSupport
         ]
         let stdout = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString).out")
         let stderr = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: stdout.path, contents: nil)
-        FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: stdout)
             try? FileManager.default.removeItem(at: stderr)
