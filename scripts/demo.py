@@ -15,8 +15,9 @@ What happens, in order (each step is named; a failure stops the demo with exit 1
     seeded into the employees table (fresh ed25519 keys).
  4. `transferwatch alarms sync` and `dashboards publish`. moto 5.2.1 has no PutCompositeAlarm: the composite's
     failure is reported as such, every metric alarm must exist.
- 5. `transferwatch agent --now 2026-11-27T23:58:00Z --clock-rate R`: the 28th arrives, the agent provisions the
-    SFTP server; every employee but the late one uploads an invoice (through moto: S3 -> SQS -> agent).
+ 5. `transferwatch agent --now <the 27th, 23:58> --clock-rate R`: the 28th arrives, the agent provisions the
+    SFTP server (the latest 28th whose month keeps the metrics inside CloudWatch's window of 2 weeks back to 2 hours
+    ahead of the real clock; when there is none, the schedule moves to a recent day and the summary says so); every employee but the late one uploads an invoice (through moto: S3 -> SQS -> agent).
  6. The late employee's silence makes `stalled-counter` fire; its notification, naming that employee, must reach
     the webhook receiver.
  7. The late employee uploads; the proxy fails the first requests for that key (as many as the client's
@@ -48,8 +49,25 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESOURCES = os.path.join(ROOT, "Sources", "TransferWatchTestSupport", "Resources")
-START = "2026-11-27T23:58:00Z"
-WINDOW = "2026-11"
+# CloudWatch accepts data points from 2 weeks back to 2 hours ahead of the real clock, and the agent stamps them
+# with its (accelerated) business clock: the demo's month must lie far enough in the past that the business clock
+# stays under real time + 2 h until the agent stops. AGENT_SECONDS is how long the agent may run for that bound.
+AGENT_SECONDS = 40
+CLOUDWATCH_MAX_AGE = dt.timedelta(days=13)
+
+
+def choose_provisioning(real_now, rate):
+    """The provisioning instant: the latest 28th 00:00 UTC that keeps every metric inside CloudWatch's window, else
+    the latest midnight that does (with the schedule moved to that day). Returns (instant, moved?)."""
+    latest = real_now - dt.timedelta(seconds=rate * AGENT_SECONDS) + dt.timedelta(hours=1, minutes=50)
+    candidate = latest.replace(hour=0, minute=0, second=0, microsecond=0)
+    for _ in range(40):  # the latest 28th at or before `latest`
+        if candidate.day == 28:
+            break
+        candidate -= dt.timedelta(days=1)
+    if candidate >= real_now - CLOUDWATCH_MAX_AGE:
+        return candidate, False
+    return latest.replace(hour=0, minute=0, second=0, microsecond=0), True
 ACCESS_KEY, SECRET_KEY = "AKIDDEMODEMODEMO0000", "demo-secret-key"
 ENVIRONMENT = "demo"
 NAMESPACE = "TransferWatchDemo"
@@ -135,6 +153,13 @@ class Demo:
         self.employees = args.employees_list
         self.late = self.employees[-1]
         self.rate = args.clock_rate
+        if args.start:
+            self.provision_at, self.moved = parse_time(args.start) + dt.timedelta(minutes=2), False
+        else:
+            self.provision_at, self.moved = choose_provisioning(dt.datetime.now(dt.timezone.utc), self.rate)
+        self.start = iso(self.provision_at - dt.timedelta(minutes=2))
+        self.window = self.provision_at.strftime("%Y-%m")
+        self.teardown_day = (self.provision_at + dt.timedelta(days=3)).day
         self.summary = {}
         self.agent = None
         self.agent_log_path = os.path.join(self.folder, "agent.log")
@@ -214,13 +239,13 @@ class Demo:
 
     def business_now(self):
         """The agent's clock, estimated from when it was started (it starts a little later, so this runs ahead)."""
-        return parse_time(START) + dt.timedelta(seconds=(time.time() - self.agent_started) * self.rate)
+        return parse_time(self.start) + dt.timedelta(seconds=(time.time() - self.agent_started) * self.rate)
 
-    def wait_for(self, what, predicate, timeout, interval=0.25):
+    def wait_for(self, what, predicate, timeout, interval=0.25, agent_must_run=True):
         deadline = time.time() + timeout
         last = None
         while time.time() < deadline:
-            if self.agent is not None and self.agent.poll() is not None:
+            if agent_must_run and self.agent is not None and self.agent.poll() is not None:
                 raise StepFailed(f"the agent exited ({self.agent.returncode}) while waiting for {what}; "
                                  f"log: {self.agent_log_path}")
             last = predicate()
@@ -295,8 +320,8 @@ tables: {{employees: SFTPUsers, state: TransferWatchState}}
 queue: {self.queue_url}
 sftp:
   userRole: arn:aws:iam::123456789012:role/sftp-invoice-user
-  provision: "cron(0 0 28 * ? *)"
-  teardown: "cron(0 0 1 * ? *)"
+  provision: "cron(0 0 {self.provision_at.day} * ? *)"
+  teardown: "cron(0 0 {self.teardown_day} * ? *)"
   maxLifespan: 2d
   requestsPerSecond: 0
 alerts:
@@ -371,16 +396,16 @@ agent:
             raise StepFailed("dashboards publish exited 0 but CloudWatch lists no dashboard")
 
     def start_agent(self):
-        self.step(f"start the agent at {START}, clock x{self.rate:g} (1 real second = {humanize(self.rate)})")
+        self.step(f"start the agent at {self.start}, clock x{self.rate:g} (1 real second = {humanize(self.rate)})")
         log = open(self.agent_log_path, "wb")
         self.agent_started = time.time()
-        self.agent = self.spawn("agent", [self.args.binary, "--config", self.config_path, "--now", START,
+        self.agent = self.spawn("agent", [self.args.binary, "--config", self.config_path, "--now", self.start,
                                           "--log-format", "json", "--log-level", "info", "agent",
                                           "--clock-rate", f"{self.rate:g}", "--no-lease"],
                                 stdout=log, stderr=subprocess.STDOUT, env=self.env())
 
     def wait_for_provisioning(self):
-        self.step("wait for the 28th: provisioning")
+        self.step(f"wait for provisioning ({iso(self.provision_at)})")
 
         def online():
             status = self.status()
@@ -396,13 +421,13 @@ agent:
 
     def upload(self, name, key):
         self.boto("s3").put_object(Bucket="invoices-incoming", Key=key,
-                                   Body=f"invoice {WINDOW} from {name}\n".encode() * 40)
+                                   Body=f"invoice {self.window} from {name}\n".encode() * 40)
 
     def upload_on_time(self):
         on_time = self.employees[:-1]
         self.step(f"uploads by {', '.join(on_time)} (through the emulator: S3 -> SQS -> agent)")
         for name in on_time:
-            self.upload(name, f"{name}/invoice-{WINDOW}.pdf")
+            self.upload(name, f"{name}/invoice-{self.window}.pdf")
             time.sleep(0.15)
 
         def delivered():
@@ -429,7 +454,7 @@ agent:
         self.summary["stalled_at_business"] = iso(self.business_now())
 
     def late_upload_with_failed_copy(self):
-        key = f"{self.late}/invoice-{WINDOW}.pdf"
+        key = f"{self.late}/invoice-{self.window}.pdf"
         self.late_key = key
         self.step(f"{self.late} uploads late; the first {MAX_ATTEMPTS} requests for {key} fail (500)")
         self.proxy_control("config", {"targeted": [{"match": key, "count": MAX_ATTEMPTS, "fault": "500"}]})
@@ -461,7 +486,7 @@ agent:
         """The window's items in the state table (window, server, delivery#…, failure#…), by sort key."""
         answer = self.boto("dynamodb").query(
             TableName="TransferWatchState", KeyConditionExpression="pk = :pk",
-            ExpressionAttributeValues={":pk": {"S": f"window#{WINDOW}"}}, ConsistentRead=True)
+            ExpressionAttributeValues={":pk": {"S": f"window#{self.window}"}}, ConsistentRead=True)
         return {item["sk"]["S"]: {name: next(iter(value.values())) for name, value in item.items()}
                 for item in answer["Items"]}
 
@@ -499,26 +524,59 @@ agent:
         if code != 0:
             raise StepFailed(f"the agent exited {code}; log: {self.agent_log_path}")
 
+    # Gauges are read as their maximum, CopyLatency as its average; every other metric is a count, read as its sum.
+    GAUGES = {"UploadsDelivered", "EmployeesExpected", "ServerOnline", "ServerAgeHours", "AlertsFiring"}
+
     def read_metrics(self):
+        """Waits until the metrics read back show the month (published at metrics.flushInterval and at exit)."""
         self.step("read the metrics back (GetMetricData)")
+        self.metric_problem = "nothing read yet"
+
+        def complete():
+            try:
+                self.read_metrics_once()
+                return True
+            except StepFailed as problem:
+                self.metric_problem = str(problem)
+                return False
+
+        try:
+            self.wait_for("the metrics", complete, timeout=self.timeout(20), interval=1, agent_must_run=False)
+        except StepFailed:
+            raise StepFailed(self.metric_problem)
+
+    def read_metrics_once(self):
         cloudwatch = self.boto("cloudwatch")
         metrics = cloudwatch.list_metrics(Namespace=NAMESPACE)["Metrics"]
         if not metrics:
             raise StepFailed(f"no metric in namespace {NAMESPACE}")
-        queries = [{"Id": f"m{index}", "MetricStat": {"Metric": metric, "Period": 60, "Stat": "Sum"},
-                    "ReturnData": True} for index, metric in enumerate(metrics)]
-        sums = {}
-        start, end = parse_time(START) - dt.timedelta(days=1), dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=5)
+
+        def stat(name):
+            return "Maximum" if name in self.GAUGES else "Average" if name == "CopyLatency" else "Sum"
+
+        queries = [{"Id": f"m{index}", "ReturnData": True, "MetricStat": {
+            "Metric": metric, "Period": 86400, "Stat": stat(metric["MetricName"])}}
+            for index, metric in enumerate(metrics)]
+        values = {}
+        start = parse_time(self.start) - dt.timedelta(days=1)
+        end = max(dt.datetime.now(dt.timezone.utc), parse_time(self.start)) + dt.timedelta(days=5)
         for offset in range(0, len(queries), 100):
-            batch = queries[offset:offset + 100]
-            answer = cloudwatch.get_metric_data(MetricDataQueries=batch, StartTime=start, EndTime=end)
+            answer = cloudwatch.get_metric_data(MetricDataQueries=queries[offset:offset + 100],
+                                                StartTime=start, EndTime=end)
             for result in answer["MetricDataResults"]:
-                metric = metrics[int(result["Id"][1:])]
-                sums[metric["MetricName"]] = sums.get(metric["MetricName"], 0) + sum(result["Values"])
-        self.summary["metrics"] = sums
-        for name in ("CopySucceeded", "CopyFailed"):
-            if sums.get(name, 0) < 1:
-                raise StepFailed(f"{name} was not published (sums: {sums})")
+                name = metrics[int(result["Id"][1:])]["MetricName"]
+                if not result["Values"]:
+                    continue
+                if stat(name) == "Sum":
+                    values[name] = values.get(name, 0) + sum(result["Values"])
+                else:
+                    values[name] = max([values.get(name, 0)] + result["Values"])
+        self.summary["metrics"] = values
+        expected = {"CopySucceeded": len(self.employees), "UsersProvisioned": len(self.employees),
+                    "TeardownCompleted": 1}
+        wrong = {name: values.get(name) for name, count in expected.items() if values.get(name) != count}
+        if wrong or values.get("CopyFailed", 0) < 1:
+            raise StepFailed(f"metrics read back {values}; expected {expected} and CopyFailed >= 1")
 
     def timeout(self, business_hours_or_seconds):
         return business_hours_or_seconds * self.args.timeout_scale
@@ -538,16 +596,20 @@ agent:
         status = s["complete_status"]
         print()
         print("=" * 78)
-        print(f" TransferWatch demo: window {WINDOW}, {len(self.employees)} employees, clock x{self.rate:g}, "
+        print(f" TransferWatch demo: window {self.window}, {len(self.employees)} employees, clock x{self.rate:g}, "
               f"{elapsed:.0f} s")
         print("=" * 78)
         print(f" provisioning   server {server.get('serverId')} created {server['createdAt']}, "
               f"{server.get('provisionedUsers', '?')} SFTP users")
+        if self.moved:
+            print(f"                (scheduled on day {self.provision_at.day}, not the 28th: CloudWatch takes data "
+                  f"points from 2 weeks back to 2 hours ahead, and the last 28th is out of that range)")
         print(f" window         {status['counter']['delivered']}/{status['counter']['expected']} delivered; "
               f"closed {window.get('closedAt', '?')} ({window.get('closedReason', '?')})")
         for at, name in deliveries:
             print(f"                  {name:<6} delivered {at}" + ("   <- late" if name == self.late else ""))
-        print(f" late           {self.late}: the only one missing when stalled-counter fired")
+        print(f" late           {self.late}: the only one missing when stalled-counter reached the webhook "
+              f"(about {s['stalled_at_business']})")
         print(" webhook        %d notification(s) received at %s:" % (len(self.webhook.notifications), self.webhook.url))
         seen = []
         for state, alert in self.webhook.alerts():
@@ -555,7 +617,8 @@ agent:
             line = "%-9s %s (%s)" % (alert.get("status", state), labels.get("alertname"), labels.get("severity"))
             description = " ".join(alert.get("annotations", {}).get("description", "").split())
             missing = re.search(r"Missing: (.*?)\. ", description + " ")
-            line += f" missing: {missing.group(1)}" if missing else ""
+            summary = " ".join(alert.get("annotations", {}).get("summary", "").split())
+            line += f": missing {missing.group(1)}" if missing else f": {summary[:60]}" if summary else ""
             if line not in seen:
                 seen.append(line)
                 print(f"                  {line}")
@@ -565,8 +628,12 @@ agent:
         print(f" teardown       reason {server.get('deleteReason')} at {server['deletedAt']}; server lifetime "
               f"{humanize((deleted_at - created_at).total_seconds())}; servers left: {s['servers_left']}")
         metrics = s["metrics"]
-        print(" metrics        " + ", ".join(f"{name}={metrics[name]:g}" for name in sorted(metrics)))
-        print(f"                (GetMetricData sums, namespace {NAMESPACE}, Environment={ENVIRONMENT})")
+        counts = [name for name in sorted(metrics) if name not in self.GAUGES and name != "CopyLatency"]
+        print(" metrics        sums: " + ", ".join(f"{name} {metrics[name]:g}" for name in counts))
+        print("                maxima: " + ", ".join(f"{name} {metrics[name]:g}" for name in sorted(metrics)
+                                                  if name in self.GAUGES)
+              + (f"; CopyLatency average {metrics['CopyLatency']:.0f} ms" if "CopyLatency" in metrics else ""))
+        print(f"                (GetMetricData, namespace {NAMESPACE}, Environment={ENVIRONMENT})")
         metric_alarms, composites, unsupported, code = s["alarms"]
         print(f" alarms         {len(metric_alarms)} metric alarm(s) in CloudWatch: {', '.join(metric_alarms)}")
         for name in composites:
@@ -598,10 +665,10 @@ agent:
         self.late_upload_with_failed_copy()
         self.wait_for_teardown()
         self.read_status_page()
-        time.sleep(self.args.settle)  # the resolved notification and the next metrics flush (metrics.flushInterval)
-        self.read_metrics()
+        time.sleep(self.args.settle)  # for the resolved notifications
         if not self.args.keep:
-            self.stop_agent()
+            self.stop_agent()  # its last metrics flush happens on the way out
+        self.read_metrics()
         self.print_summary(time.time() - began)
         if self.args.keep:
             self.step("KEEP: everything keeps running")
@@ -615,7 +682,9 @@ def main():
     parser = argparse.ArgumentParser(description="TransferWatch end to end on a local emulator (make demo)")
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "debug", "transferwatch"))
     parser.add_argument("--employees", type=int, default=5, help="how many employees (2-7); the last one is late")
-    parser.add_argument("--clock-rate", type=float, default=3600, help="business seconds per real second")
+    parser.add_argument("--clock-rate", type=float, default=1800, help="business seconds per real second")
+    parser.add_argument("--start", help="the agent's --now (default: 2 minutes before the latest 28th that keeps "
+                        "the metrics within CloudWatch's accepted window; see choose_provisioning)")
     parser.add_argument("--port", type=int, default=0, help="the agent's status page port (default: a free one)")
     parser.add_argument("--keep", action="store_true", help="keep everything running after the summary")
     parser.add_argument("--settle", type=float, default=3, help="real seconds before the agent is stopped")
