@@ -703,6 +703,7 @@ def main():
         raise KeyboardInterrupt(signal.Signals(signum).name)
 
     signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGINT, interrupted)  # also when started with SIGINT ignored (a background job)
     code = 0
     try:
         demo.run()

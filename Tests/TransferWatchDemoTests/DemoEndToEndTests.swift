@@ -41,6 +41,18 @@ import TransferWatchTestSupport
         }
     }
 
+    /// Ctrl-C (SIGINT) in the middle of the month: exit 130 naming the step, the agent, the proxy and moto stopped.
+    @Test func interruptStopsEveryChild() throws {
+        let result = try Self.runDemo([], timeout: 120, interruptWhenOutputContains: "==> wait for provisioning")
+        #expect(result.status == 130, "\(result.standardOutput)\n\(result.standardError)")
+        #expect(result.standardError.contains("demo interrupted at step"), "\(result.standardError)")
+        let pids = result.standardError.matches(of: /stopped [a-z ]+ \(pid (\d+)\)/).compactMap { Int32($0.1) }
+        #expect(pids.count == 3, "\(result.standardError)")
+        for pid in pids {
+            #expect(kill(pid, 0) == -1 && errno == ESRCH, "pid \(pid) still runs")
+        }
+    }
+
     /// Bad options are refused before anything starts.
     @Test func badOptionsExitTwo() throws {
         let result = try Self.runDemo(["--employees", "1"], timeout: 30)
@@ -59,8 +71,11 @@ import TransferWatchTestSupport
         var standardError: String
     }
 
-    /// Runs `python scripts/demo.py --binary <transferwatch> arguments…` and waits at most `timeout` seconds.
-    static func runDemo(_ arguments: [String], timeout: Double) throws -> Result {
+    /// Runs `python scripts/demo.py --binary <transferwatch> arguments…` and waits at most `timeout` seconds;
+    /// sends SIGINT once standard output contains `interruptWhenOutputContains`.
+    static func runDemo(_ arguments: [String], timeout: Double, interruptWhenOutputContains marker: String? = nil)
+        throws -> Result
+    {
         let root = try #require(RepositoryPaths.root())
         let python = try #require(RepositoryPaths.testPython())
         let process = Process()
@@ -83,7 +98,14 @@ import TransferWatchTestSupport
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline { usleep(100_000) }
+        var interrupted = false
+        while process.isRunning, Date() < deadline {
+            if let marker, !interrupted, let text = try? String(contentsOf: stdout, encoding: .utf8), text.contains(marker) {
+                process.interrupt()
+                interrupted = true
+            }
+            usleep(100_000)
+        }
         if process.isRunning {
             process.interrupt()  // the demo's own cleanup stops its children
             let grace = Date().addingTimeInterval(30)
