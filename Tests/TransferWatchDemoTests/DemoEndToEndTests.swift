@@ -100,9 +100,10 @@ import TransferWatchTestSupport
         let deadline = Date().addingTimeInterval(timeout)
         var interrupted = false
         while process.isRunning, Date() < deadline {
-            if let marker, !interrupted, let text = try? String(contentsOf: stdout, encoding: .utf8), text.contains(marker) {
-                process.interrupt()
-                interrupted = true
+            if let marker, !interrupted, let data = FileManager.default.contents(atPath: stdout.path),
+                String(decoding: data, as: UTF8.self).contains(marker)
+            {
+                interrupted = kill(process.processIdentifier, SIGINT) == 0
             }
             usleep(100_000)
         }
