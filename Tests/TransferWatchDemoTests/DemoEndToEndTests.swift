@@ -73,14 +73,17 @@ import TransferWatchTestSupport
 
     /// Runs `python scripts/demo.py --binary <transferwatch> arguments…` and waits at most `timeout` seconds;
     /// sends SIGINT once standard output contains `interruptWhenOutputContains`.
-    static func runDemo(_ arguments: [String], timeout: Double, interruptWhenOutputContains marker: String? = nil)
+    static func runDemo(
+        _ arguments: [String], timeout: Double, interruptWhenOutputContains marker: String? = nil
+    )
         throws -> Result
     {
         let root = try #require(RepositoryPaths.root())
         let python = try #require(RepositoryPaths.testPython())
         let process = Process()
         process.executableURL = python
-        process.arguments = [root.appendingPathComponent("scripts/demo.py").path, "--binary", CLIProcess.binary.path]
+        process.arguments =
+            [root.appendingPathComponent("scripts/demo.py").path, "--binary", CLIProcess.binary.path]
             + arguments
         process.environment = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory(),
