@@ -101,7 +101,8 @@ package final class FaultProxy: Sendable {
     @discardableResult
     package func target(_ match: String, count: Int, fault: Fault = .internalError) async throws -> [String: Double] {
         let update: [String: Any] = ["targeted": [["match": match, "count": count, "fault": fault.rawValue]]]
-        return try await control(method: "POST", path: "config", body: try JSONSerialization.data(withJSONObject: update))
+        let body = try JSONSerialization.data(withJSONObject: update)
+        return try await control(method: "POST", path: "config", body: body)
     }
 
     private func control(method: String, path: String, body: Data?) async throws -> [String: Double] {
