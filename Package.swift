@@ -167,7 +167,12 @@ var package = Package(
         ),
         .testTarget(
             name: "TransferWatchCommandsTests",
-            dependencies: ["TransferWatchCommands", "TransferWatchWorkflows", "TransferWatchTestSupport"]
+            dependencies: [
+                "TransferWatchCommands", "TransferWatchWorkflows", "TransferWatchTestSupport",
+                // PolicyDriftTests runs the agent's services, alerting and telemetry against the policy.
+                "TransferWatchAgent", "TransferWatchAlerting", "TransferWatchTelemetry", "TransferWatchRules",
+                "TransferWatchConfig", "TransferWatchAWS", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "TransferWatchTelemetryTests",

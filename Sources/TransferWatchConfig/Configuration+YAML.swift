@@ -224,7 +224,7 @@ extension Configuration {
     }
 
     private static func decodeWebhook(_ reader: MappingReader) -> Webhook? {
-        let url = reader.required("url", .httpURL)
+        let url = reader.required("url", .webhookURL)
         let format = reader.optional("format", FieldType<WebhookFormat>.oneOf("webhook format"))
         let routingKey = reader.optional("routingKey", .nonEmptyString)
         let formatIsValid = format != nil || !reader.hasValue("format")

@@ -7,53 +7,11 @@ import TransferWatchWorkflows
 
 /// `transferwatch check` as a process against moto with the repository's shipped rules: quiet after
 /// provisioning, `stalled-counter` naming the missing employees a day later, `stale-server` three days after
-/// provisioning; exit 1 while anything fires, 2 on a broken rule file.
+/// provisioning; exit 1 while anything fires, 2 on a broken rule file. The pipeline is `status`'s, with its
+/// three valid employees only (a broken record would fire `provisioning-incomplete` at provisioning).
 @Suite(.requiresMoto, .serialized) struct CheckCommandTests {
-    struct Pipeline {
-        var moto: MotoServer
-        var directory: URL
-        var configFile: URL
-        var s3: S3Client
-        var environment: [String: String]
-
-        func run(_ arguments: [String], now: String) throws -> CLIProcess.Result {
-            try CLIProcess.run(["--config", configFile.path, "--now", now] + arguments, environment: environment)
-        }
-    }
-
-    func makePipeline(rulesFolder: String) async throws -> Pipeline {
-        let moto = try await MotoServer.start(logger: Logger(label: "moto"))
-        let context = TestContexts.make(endpoint: moto.endpoint)
-        let s3 = S3Client(context: context)
-        let dynamo = DynamoDBClient(context: context)
-        try await s3.createBucket("invoices-incoming")
-        try await s3.createBucket("invoices-archive")
-        try await StateTable.create(named: "TransferWatchState", using: dynamo)
-        try await StateTable.createEmployees(named: "SFTPUsers", using: dynamo)
-        for (index, name) in ["alice", "bob", "carol"].enumerated() {
-            try await dynamo.putItem(
-                table: "SFTPUsers", item: ["username": .s(name), "sshPublicKey": .s(StatusCommandTests.ed25519Key(index + 1))])
-        }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tw-check-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let configFile = directory.appendingPathComponent("transferwatch.yaml")
-        try """
-        region: us-east-1
-        endpoint: \(moto.endpoint.absoluteString)
-        environment: e2e
-        buckets: {source: invoices-incoming, destination: invoices-archive}
-        tables: {employees: SFTPUsers, state: TransferWatchState}
-        rules: \(rulesFolder)
-        sftp:
-          userRole: arn:aws:iam::123456789012:role/sftp-invoice-user
-          maxLifespan: 2d
-        """.write(to: configFile, atomically: true, encoding: .utf8)
-        let environment = [
-            "AWS_ACCESS_KEY_ID": TestContexts.motoCredentials.accessKeyID,
-            "AWS_SECRET_ACCESS_KEY": TestContexts.motoCredentials.secretAccessKey,
-            "AWS_EC2_METADATA_DISABLED": "true",
-        ]
-        return Pipeline(moto: moto, directory: directory, configFile: configFile, s3: s3, environment: environment)
+    func makePipeline(rulesFolder: String) async throws -> StatusCommandTests.Pipeline {
+        try await StatusCommandTests.makePipeline(rulesFolder: rulesFolder, brokenEmployee: false)
     }
 
     static func shippedRules() throws -> String {

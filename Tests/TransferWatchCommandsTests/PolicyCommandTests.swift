@@ -34,7 +34,7 @@ import TransferWatchWorkflows
         let parsed = try #require(
             try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         #expect(parsed["Version"] as? String == "2012-10-17")
-        #expect((parsed["Statement"] as? [[String: Any]])?.count == 15)
+        #expect((parsed["Statement"] as? [[String: Any]])?.count == 20)
     }
 
     @Test(arguments: [
@@ -66,7 +66,8 @@ import TransferWatchWorkflows
         #expect(given.standardOutput.contains(#""arn:aws:dynamodb:eu-west-1:111122223333:table/TransferWatchState""#))
         #expect(
             given.errorLines == [
-                "note: queue is not configured: sqs:ChangeMessageVisibility, sqs:DeleteMessage, sqs:ReceiveMessage left out",
+                "note: queue is not configured: sqs:ChangeMessageVisibility, sqs:DeleteMessage, sqs:GetQueueAttributes, sqs:ReceiveMessage left out",
+                "note: queue is not configured: sqs:GetQueueAttributes left out",
                 "note: alerts.snsTopicArn is not configured: sns:Publish left out",
                 "note: sftp.userRole is not configured: iam:PassRole left out",
                 "note: sftp.loggingRole is not configured: iam:PassRole left out",

@@ -6,14 +6,20 @@ import TransferWatchConfig
 import TransferWatchTestSupport
 import TransferWatchWorkflows
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The printed agent policy, enforced: moto verifies every signature and evaluates IAM, and an IAM user holding
-/// only that policy runs `transferwatch copy`, and `provision`, `copy`, `teardown --reason counter` for a whole
-/// window, as processes, and is denied what the policy does not grant.
+/// only that policy runs `transferwatch copy`, `provision`, `copy`, `teardown --reason counter` for a whole
+/// window, and `transferwatch agent` (lease, queue consumer, reconciliation, dead-letter check), as processes,
+/// and is denied what the policy does not grant.
 ///
 /// moto cannot evaluate the whole policy as AWS would (see ``MotoPolicyDialect``): the S3, SQS and PassRole
 /// statements are attached exactly as printed, the others in moto's dialect. The printed policy itself is never
 /// weakened. What moto cannot show at all: table and topic scoping (so writing the employees table is not shown
-/// denied), the tag conditions (so deleting an unmanaged server is not shown denied), the namespace condition, and
+/// denied), the tag conditions (so deleting an unmanaged server is not shown denied), the `dynamodb:LeadingKeys`
+/// condition (so deleting a delivery item is not shown denied), the namespace condition, and
 /// `iam:PassRole` (moto's `CreateUser` never asks for it).
 @Suite(.requiresMoto, .serialized) struct PolicyEnforcementTests {
     @Test func aUserHoldingOnlyThePrintedPolicyCopiesAndIsDeniedTheRest() async throws {
@@ -95,6 +101,9 @@ import TransferWatchWorkflows
         try await Self.expectDenied("read another queue") {
             _ = try await sqs.receiveMessage(queueURL: otherQueueURL, waitTimeSeconds: 0)
         }
+        try await Self.expectDenied("read another queue's attributes") {
+            _ = try await sqs.getQueueAttributes(queueURL: otherQueueURL)
+        }
         try await Self.expectDenied("send to the upload queue") {
             _ = try await sqs.sendMessage(queueURL: queueURL, body: "forged event")
         }
@@ -102,9 +111,8 @@ import TransferWatchWorkflows
         try await Self.expectDenied("delete the state table") {
             _ = try await dynamo.deleteTable(name: "TransferWatchState")
         }
-        try await Self.expectDenied("delete a delivery item") {
-            _ = try await dynamo.deleteItem(table: "TransferWatchState", key: StateTable.windowKey("2026-11"))
-        }
+        // (Deleting a delivery item is refused by the printed policy's `dynamodb:LeadingKeys` condition, which only
+        // lets alerting delete in its own partition; moto ignores conditions, so it cannot be shown denied here.)
         try await Self.expectDenied("create a topic") {
             _ = try await SNSClient(context: agent).createTopic(name: "agent-made")
         }
@@ -177,6 +185,86 @@ import TransferWatchWorkflows
         #expect(window.closedReason == "counter")
     }
 
+    @Test func theSameUserRunsTheAgentsConsumerReconciliationAndDeadLetterCheck() async throws {
+        let fixture = try await Fixture.start()
+        defer { fixture.moto.stop() }
+        let adminSQS = SQSClient(context: fixture.adminContext)
+        try await DeliveryLedger(
+            dynamo: fixture.adminDynamo, stateTable: "TransferWatchState", employeesTable: "SFTPUsers",
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        ).openWindow("2026-11", expected: 2, at: Date(timeIntervalSince1970: 1_795_824_000))
+        // bootstrap's dead-letter queue, holding one poison message.
+        let dlq = try await adminSQS.createQueue(name: "invoice-uploads-dlq")
+        let dlqARN = try #require(try await adminSQS.getQueueAttributes(queueURL: dlq).queueARN)
+        try await adminSQS.setQueueAttributes(
+            queueURL: fixture.queueURL,
+            attributes: [
+                SQSClient.QueueAttribute.redrivePolicy: #"{"deadLetterTargetArn":"\#(dlqARN)","maxReceiveCount":"5"}"#
+            ])
+        try await adminSQS.sendMessage(queueURL: dlq, body: "poison")
+        // alice's upload is announced on the queue; bob's event was lost (reconciliation moves it).
+        for key in ["alice/invoice.pdf", "bob/invoice.pdf"] {
+            _ = try await fixture.adminS3.putObject(bucket: "invoices-incoming", key: key, body: Data("%PDF".utf8))
+        }
+        try await adminSQS.sendMessage(
+            queueURL: fixture.queueURL,
+            body:
+                #"{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"invoices-incoming"},"object":{"key":"alice/invoice.pdf","size":4}}}]}"#
+        )
+        try """
+
+        agent: {reconcileInterval: 1m}
+        """.appendLine(toFile: fixture.config)
+
+        // The agent, with the lease, at 60 business seconds per real second: reconciliation and the dead-letter
+        // check every real second.
+        let log = URL(fileURLWithPath: fixture.config).deletingLastPathComponent().appendingPathComponent("agent.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let agent = Process()
+        agent.executableURL = CLIProcess.binary
+        agent.arguments = [
+            "--config", fixture.config, "--now", "2026-11-29T10:00:00Z", "agent", "--clock-rate", "60",
+            "--replica-id", "enforced",
+        ]
+        agent.environment = fixture.agentEnvironment.merging(
+            ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        ) { first, _ in first }
+        let handle = try FileHandle(forWritingTo: log)
+        agent.standardOutput = handle
+        agent.standardError = handle
+        agent.standardInput = FileHandle.nullDevice
+        try agent.run()
+        try? handle.close()
+        defer { if agent.isRunning { kill(agent.processIdentifier, SIGKILL) } }
+        func text() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+        // Generous real-time bounds: they only stop a broken test.
+        var archived = false
+        for _ in 0..<1200 where agent.isRunning {
+            let alice = try? await fixture.adminS3.headObject(bucket: "invoices-archive", key: "alice/invoice.pdf")
+            let bob = try? await fixture.adminS3.headObject(bucket: "invoices-archive", key: "bob/invoice.pdf")
+            if alice != nil, bob != nil, text().contains("upload events in the dead-letter queue") {
+                archived = true
+                break
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        kill(agent.processIdentifier, SIGTERM)
+        for _ in 0..<600 where agent.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(archived, "\(text())")
+        #expect(!agent.isRunning && agent.terminationStatus == 0, "\(text())")
+        #expect(!text().contains("AccessDenied"), "\(text())")
+        #expect(!text().contains("not authorized"), "\(text())")
+        #expect(text().contains("upload moved by reconciliation"), "\(text())")
+        // The agent user took the lease item and released it (conditional PutItem, GetItem).
+        #expect(text().contains("leader lease acquired"), "\(text())")
+        #expect(text().contains("leader lease released"), "\(text())")
+        // Every event was handled and deleted (DeleteMessageBatch).
+        #expect(
+            try await SQSClient(context: fixture.adminContext).getQueueAttributes(queueURL: fixture.queueURL)
+                .approximateNumberOfMessages == 0)
+    }
+
     // MARK: - Helpers
 
     /// What the administrators and `bootstrap` would have made, and an IAM user holding only the printed agent
@@ -247,10 +335,11 @@ import TransferWatchWorkflows
             let printed = try CLIProcess.run(["--config", config, "policy"])
             #expect(printed.status == 0, "\(printed.standardError)")
             let dialect = try MotoPolicyDialect.translate(printed.standardOutput)
-            // The S3, SQS and PassRole statements are attached exactly as printed.
-            for sid in ["SourceBucket", "SourceObjects", "DestinationBucket", "DestinationObjects", "UploadQueue"] {
+            // The S3, SQS and PassRole statements keep their printed resources (SQS gains moto's batch names).
+            for sid in ["SourceBucket", "SourceObjects", "DestinationBucket", "DestinationObjects", "DeadLetterQueue"] {
                 #expect(dialect.unchanged.contains(sid), "\(sid) must be tested as printed")
             }
+            #expect(dialect.sameResources.contains("UploadQueue"), "the queue must be tested on its printed ARN")
             #expect(dialect.unchanged.contains("UserRole"), "PassRole must stay scoped to the user role")
 
             // An IAM user holding only that policy.
@@ -315,7 +404,9 @@ import TransferWatchWorkflows
 /// 3. **Conditions.** moto passes no request context to identity policies, so every condition (`cloudwatch:namespace`,
 ///    `aws:RequestTag`, `aws:ResourceTag`, `iam:PassedToService`) passes: moto *allows* what AWS would deny there.
 ///    They are kept as printed, and no test here claims to show them working.
-/// 4. **`iam:PassRole`.** Not translated, and not evaluated either: moto's Transfer `CreateUser` neither checks
+/// 4. **SQS batches.** AWS authorizes `DeleteMessageBatch` and `ChangeMessageVisibilityBatch` as `sqs:DeleteMessage`
+///    and `sqs:ChangeMessageVisibility` (IAM has no batch actions); moto checks the batch names, which are added.
+/// 5. **`iam:PassRole`.** Not translated, and not evaluated either: moto's Transfer `CreateUser` neither checks
 ///    that the caller may pass the role nor that the role exists, so the `UserRole` statement is attached exactly
 ///    as printed (a role-ARN resource, which moto's IAM requests are authorized against) and nothing here claims
 ///    to show it working. Provisioning would pass without it in moto; on AWS it cannot.
@@ -325,6 +416,9 @@ enum MotoPolicyDialect {
         var json: String
         /// The `Sid`s of the statements kept exactly as printed.
         var unchanged: Set<String>
+        /// The `Sid`s of the statements whose resources and conditions are as printed, with moto's name of the same
+        /// permission added (SQS's batch actions).
+        var sameResources: Set<String>
     }
 
     static func translate(_ printed: String) throws -> Output {
@@ -332,12 +426,14 @@ enum MotoPolicyDialect {
             let statements = policy["Statement"] as? [[String: Any]]
         else { throw DialectError(description: "not a policy document: \(printed.prefix(200))") }
         var unchanged: Set<String> = []
+        var sameResources: Set<String> = []
         var translated: [[String: Any]] = []
         for var statement in statements {
             let sid = statement["Sid"] as? String ?? ""
             var actions = statement["Action"] as? [String] ?? []
             let services = Set(actions.map { $0.split(separator: ":").first.map(String.init) ?? "" })
             var changed = false
+            var renamed = false
             if !services.isSubset(of: ["s3", "sqs", "iam"]), statement["Resource"] as? [String] != ["*"] {
                 statement["Resource"] = ["*"]
                 changed = true
@@ -348,6 +444,15 @@ enum MotoPolicyDialect {
                 }
                 changed = true
             }
+            // SQS's batch calls are authorized by AWS as their single action (there is no
+            // `sqs:DeleteMessageBatch` in IAM); moto checks the batch operation's own name.
+            for (single, batch) in [
+                ("sqs:DeleteMessage", "sqs:DeleteMessageBatch"),
+                ("sqs:ChangeMessageVisibility", "sqs:ChangeMessageVisibilityBatch"),
+            ] where actions.contains(single) {
+                actions.append(batch)
+                renamed = true
+            }
             let itemActions: Set<String> = [
                 "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem",
             ]
@@ -356,16 +461,26 @@ enum MotoPolicyDialect {
                 changed = true
             }
             statement["Action"] = actions
-            if !changed { unchanged.insert(sid) }
+            if !changed { renamed ? sameResources.insert(sid) : unchanged.insert(sid) }
             translated.append(statement)
         }
         policy["Statement"] = translated
         let data = try JSONSerialization.data(withJSONObject: policy, options: [.sortedKeys])
-        return Output(json: String(decoding: data, as: UTF8.self), unchanged: unchanged)
+        return Output(json: String(decoding: data, as: UTF8.self), unchanged: unchanged, sameResources: sameResources)
     }
 
     struct DialectError: Error, CustomStringConvertible {
         var description: String
+    }
+}
+
+extension String {
+    /// Appends the text to the file at `path`.
+    func appendLine(toFile path: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(self.utf8))
     }
 }
 

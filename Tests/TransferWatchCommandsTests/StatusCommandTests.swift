@@ -22,8 +22,10 @@ import TransferWatchWorkflows
     }
 
     /// Buckets, tables, three valid employees and one with a broken key, a config file, and (optionally) a rules
-    /// folder holding `rules`.
-    func makePipeline(rules: String? = nil) async throws -> Pipeline {
+    /// folder holding `rules`, or the configured `rulesFolder` (an existing folder, e.g. the repository's rules).
+    static func makePipeline(
+        rules: String? = nil, rulesFolder: String? = nil, brokenEmployee: Bool = true
+    ) async throws -> Pipeline {
         let moto = try await MotoServer.start(logger: Logger(label: "moto"))
         let context = TestContexts.make(endpoint: moto.endpoint)
         let s3 = S3Client(context: context)
@@ -36,8 +38,10 @@ import TransferWatchWorkflows
             try await dynamo.putItem(
                 table: "SFTPUsers", item: ["username": .s(name), "sshPublicKey": .s(Self.ed25519Key(index + 1))])
         }
-        try await dynamo.putItem(
-            table: "SFTPUsers", item: ["username": .s("broken.bart"), "sshPublicKey": .s("ssh-ed25519 !!!")])
+        if brokenEmployee {
+            try await dynamo.putItem(
+                table: "SFTPUsers", item: ["username": .s("broken.bart"), "sshPublicKey": .s("ssh-ed25519 !!!")])
+        }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tw-status-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         if let rules {
@@ -52,6 +56,7 @@ import TransferWatchWorkflows
         environment: e2e
         buckets: {source: invoices-incoming, destination: invoices-archive}
         tables: {employees: SFTPUsers, state: TransferWatchState}
+        \(rulesFolder.map { "rules: \($0)" } ?? "")
         sftp:
           userRole: arn:aws:iam::123456789012:role/sftp-invoice-user
         """.write(to: configFile, atomically: true, encoding: .utf8)
@@ -64,7 +69,7 @@ import TransferWatchWorkflows
     }
 
     @Test func statusFollowsProvisioningAndACopyInContractShape() async throws {
-        let pipeline = try await makePipeline()
+        let pipeline = try await Self.makePipeline()
         defer { pipeline.moto.stop() }
 
         // Before November's provisioning: October's window, never recorded here.
@@ -145,7 +150,7 @@ import TransferWatchWorkflows
     /// The configured step rules run after each step: a firing verdict is printed and exits 1, and `--json`
     /// carries every verdict.
     @Test func firingStepRulesArePrintedAndExitOne() async throws {
-        let pipeline = try await makePipeline(rules: Self.rules)
+        let pipeline = try await Self.makePipeline(rules: Self.rules)
         defer { pipeline.moto.stop() }
         let provision = try pipeline.run(["provision"], now: "2026-11-28T00:00:05Z")
         #expect(provision.status == 1, "\(provision.standardError)")
@@ -175,7 +180,7 @@ import TransferWatchWorkflows
 
     /// A broken rule file stops the workflow before it starts: exit 2, with file:line:col.
     @Test func aBrokenRuleFileIsExitTwoWithItsPosition() async throws {
-        let pipeline = try await makePipeline(
+        let pipeline = try await Self.makePipeline(
             rules:
                 "groups:\n  - name: copy\n    kind: step\n    workflow: copy\n    rules:\n      - alert: x\n        expr: result ==\n        severity: warning\n"
         )

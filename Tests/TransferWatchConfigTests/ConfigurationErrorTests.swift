@@ -132,8 +132,17 @@ import TransferWatchConfig
         BadCase(
             name: "webhook URL with another scheme",
             yaml: base + "alerts:\n  webhooks:\n    - url: ftp://hooks.example.com/x\n",
-            error: "conf/transferwatch.yaml:6:12: error: alerts.webhooks[0].url: malformed URL "
-                + "'ftp://hooks.example.com/x' (expected an http:// or https:// URL)"
+            error: "conf/transferwatch.yaml:6:12: error: alerts.webhooks[0].url: malformed webhook URL "
+                + "ftp://hooks.example.com/… (expected an http:// or https:// URL; the rest is not shown: webhook "
+                + "URLs are credentials)"
+        ),
+        BadCase(
+            // A Slack URL's path is its secret: a typo in the scheme must not print it.
+            name: "webhook URL with a typo never shows its secret",
+            yaml: base + "alerts:\n  webhooks:\n    - url: htps://hooks.slack.com/services/T000/B000/s3cr3tT0k3n\n",
+            error: "conf/transferwatch.yaml:6:12: error: alerts.webhooks[0].url: malformed webhook URL "
+                + "htps://hooks.slack.com/… (expected an http:// or https:// URL; the rest is not shown: webhook "
+                + "URLs are credentials)"
         ),
         BadCase(
             name: "queue URL without an account",
@@ -374,7 +383,7 @@ import TransferWatchConfig
                     transferwatch.yaml:7:13: error: sftp.timezone: unknown time zone 'Mars/Olympus' (expected an IANA name such as UTC or Europe/Paris)
                     transferwatch.yaml:8:9: error: listen: malformed listen address '9464' (expected host:port, e.g. 127.0.0.1:9464)
                     transferwatch.yaml:10:13: error: copy.partSize: 1MiB is outside 5MiB-5GiB (the part sizes S3 accepts)
-                    transferwatch.yaml:13:12: error: alerts.webhooks[0].url: malformed URL 'not a url' (expected an http:// or https:// URL)
+                    transferwatch.yaml:13:12: error: alerts.webhooks[0].url: malformed webhook URL … (expected an http:// or https:// URL; the rest is not shown: webhook URLs are credentials)
                     transferwatch.yaml:14:15: error: alerts.webhooks[0].format: unknown webhook format 'teams' (expected alertmanager, slack or pagerduty)
                     transferwatch.yaml:15:7: error: alerts.webhooks[1].url: missing required key
                     AWS_MAX_ATTEMPTS (environment): error: expected an integer of at least 1, got 'x'

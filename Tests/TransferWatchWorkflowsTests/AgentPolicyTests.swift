@@ -88,15 +88,41 @@ import TransferWatchConfig
               ]
             },
             {
+              "Sid": "AlertItems",
+              "Effect": "Allow",
+              "Action": [
+                "dynamodb:DeleteItem"
+              ],
+              "Resource": [
+                "arn:aws:dynamodb:us-east-1:123456789012:table/TransferWatchState"
+              ],
+              "Condition": {
+                "ForAllValues:StringEquals": {
+                  "dynamodb:LeadingKeys": "alerts#prod"
+                }
+              }
+            },
+            {
               "Sid": "UploadQueue",
               "Effect": "Allow",
               "Action": [
                 "sqs:ChangeMessageVisibility",
                 "sqs:DeleteMessage",
+                "sqs:GetQueueAttributes",
                 "sqs:ReceiveMessage"
               ],
               "Resource": [
                 "arn:aws:sqs:us-east-1:123456789012:invoice-uploads"
+              ]
+            },
+            {
+              "Sid": "DeadLetterQueue",
+              "Effect": "Allow",
+              "Action": [
+                "sqs:GetQueueAttributes"
+              ],
+              "Resource": [
+                "arn:aws:sqs:us-east-1:123456789012:invoice-uploads-dlq"
               ]
             },
             {
@@ -202,6 +228,40 @@ import TransferWatchConfig
               }
             },
             {
+              "Sid": "ManagedAlarms",
+              "Effect": "Allow",
+              "Action": [
+                "cloudwatch:DeleteAlarms",
+                "cloudwatch:ListTagsForResource",
+                "cloudwatch:PutCompositeAlarm",
+                "cloudwatch:PutMetricAlarm",
+                "cloudwatch:TagResource"
+              ],
+              "Resource": [
+                "arn:aws:cloudwatch:us-east-1:123456789012:alarm:TransferWatch-prod-*"
+              ]
+            },
+            {
+              "Sid": "AnyAlarm",
+              "Effect": "Allow",
+              "Action": [
+                "cloudwatch:DescribeAlarms"
+              ],
+              "Resource": [
+                "*"
+              ]
+            },
+            {
+              "Sid": "EnvironmentDashboards",
+              "Effect": "Allow",
+              "Action": [
+                "cloudwatch:PutDashboard"
+              ],
+              "Resource": [
+                "arn:aws:cloudwatch::123456789012:dashboard/*-prod"
+              ]
+            },
+            {
               "Sid": "NoResourceType",
               "Effect": "Allow",
               "Action": [
@@ -258,8 +318,19 @@ import TransferWatchConfig
         let starred = document.statements.filter { $0.resources.contains("*") }
         #expect(
             Set(starred.flatMap(\.actions)) == [
-                "cloudwatch:PutMetricData", "transfer:CreateServer", "transfer:ListServers",
+                "cloudwatch:DescribeAlarms", "cloudwatch:PutMetricData", "transfer:CreateServer",
+                "transfer:ListServers",
             ])
+        // DescribeAlarms is the only read on `*`: CloudWatch returns composite alarms only then. Every alarm
+        // write is limited to the `<namespace>-<environment>-` prefix, dashboards to the environment's.
+        #expect(document.statement("AnyAlarm")?.actions == ["cloudwatch:DescribeAlarms"])
+        #expect(
+            document.statement("ManagedAlarms")?.resources == [
+                "arn:aws:cloudwatch:us-east-1:123456789012:alarm:TransferWatch-prod-*"
+            ])
+        // The state table's items may be deleted only in the alerting partition.
+        #expect(document.statement("StateTable")?.actions.contains("dynamodb:DeleteItem") == false)
+        #expect(document.statement("AlertItems")?.actions == ["dynamodb:DeleteItem"])
         #expect(
             document.statement("MetricNamespace")?.conditions == [
                 .init("StringEquals", "cloudwatch:namespace", ["TransferWatch"])
@@ -296,12 +367,14 @@ import TransferWatchConfig
             scope: PolicyScope(partition: "aws", region: "us-east-1", account: "123456789012"))
         #expect(
             output.notes == [
-                "queue is not configured: sqs:ChangeMessageVisibility, sqs:DeleteMessage, sqs:ReceiveMessage left out",
+                "queue is not configured: sqs:ChangeMessageVisibility, sqs:DeleteMessage, sqs:GetQueueAttributes, sqs:ReceiveMessage left out",
+                "queue is not configured: sqs:GetQueueAttributes left out",
                 "alerts.snsTopicArn is not configured: sns:Publish left out",
                 "sftp.userRole is not configured: iam:PassRole left out",
                 "sftp.loggingRole is not configured: iam:PassRole left out",
             ])
         #expect(output.document.statement("UploadQueue") == nil)
+        #expect(output.document.statement("DeadLetterQueue") == nil)
         #expect(output.document.statement("AlertTopic") == nil)
         #expect(!output.document.actions.contains("iam:PassRole"))
     }

@@ -35,6 +35,28 @@ extension FieldType {
         }
     }
 
+    /// A webhook URL, validated like ``httpURL`` but never echoed in an error: Slack's and other receivers' URLs
+    /// carry their secret in the path or query, so a malformed one is shown by its scheme and host at most
+    /// (`malformed webhook URL htps://hooks.slack.com/… (the rest is not shown: webhook URLs are credentials)`).
+    static var webhookURL: FieldType<URL> {
+        FieldType<String>.string.map { (text: String) throws(FieldFailure) -> URL in
+            guard let url = NameRules.httpURL(text) else {
+                throw .invalid(
+                    "malformed webhook URL \(redactedURL(text)) (expected an http:// or https:// URL; the rest is "
+                        + "not shown: webhook URLs are credentials)")
+            }
+            return url
+        }
+    }
+
+    /// What of a URL may be shown: `scheme://host/…`, or `…` when it has no recognisable scheme and host.
+    static func redactedURL(_ text: String) -> String {
+        guard let components = URLComponents(string: text.trimmingCharacters(in: .whitespaces)),
+            let scheme = components.scheme, let host = components.host, !host.isEmpty
+        else { return "…" }
+        return "\(scheme)://\(host)/…"
+    }
+
     /// An SQS queue URL.
     static var queueURL: FieldType<URL> {
         FieldType<String>.string.map { (text: String) throws(FieldFailure) -> URL in

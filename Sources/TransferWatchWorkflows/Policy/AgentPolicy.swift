@@ -8,7 +8,11 @@ import TransferWatchConfig
 /// Every action comes from an ``AWSOperation`` the clients call through, so the policy and the calls cannot drift
 /// apart. `Resource: "*"` appears only where AWS defines no resource type: `cloudwatch:PutMetricData` (limited to
 /// the configured namespace), `transfer:CreateServer` (limited to requests that tag the new server managed) and
-/// `transfer:ListServers`. `sts:GetCallerIdentity` needs no permission and is not listed.
+/// `transfer:ListServers`; and for `cloudwatch:DescribeAlarms`, which returns composite alarms only when allowed on
+/// `*`. `sts:GetCallerIdentity` needs no permission and is not listed.
+///
+/// `bootstrap` is not covered: it creates buckets, tables, queues, a topic and a bucket notification, which is an
+/// administrator's job, run once with administrator credentials (see README, "policy").
 ///
 /// Transfer servers and users are reached only through the `transferwatch:managed=true` tag
 /// (``TransferWatchTags``): provisioning must tag both the server and every user it creates, or the agent cannot
@@ -27,9 +31,19 @@ package enum AgentPolicy {
         EmployeeDirectory.permissions,
         ProvisioningWorkflow.permissions,
         TeardownWorkflow.permissions,
-        PlannedPermissions.uploadEvents,
-        PlannedPermissions.alerts,
-        PlannedPermissions.metrics,
+        PipelineSnapshotBuilder.permissions,
+        CopyOutcomeLog.permissions,
+        ProvisioningRunLog.permissions,
+        ServicePermissions.uploadEvents,
+        ServicePermissions.deadLetters,
+        ServicePermissions.leaderLease,
+        ServicePermissions.reconciliation,
+        ServicePermissions.alertState,
+        ServicePermissions.alertNotifications,
+        ServicePermissions.alertTracker,
+        ServicePermissions.metrics,
+        ServicePermissions.alarms,
+        ServicePermissions.dashboards,
     ]
 
     /// The policy, and what was left out because the configuration does not name it.
@@ -100,9 +114,20 @@ package enum AgentPolicy {
             return .statement([table(configuration.tables.employees)], [])
         case .stateTable:
             return .statement([table(configuration.tables.state)], [])
+        case .alertItems:
+            return .statement(
+                [table(configuration.tables.state)],
+                [
+                    .init(
+                        "ForAllValues:StringEquals", "dynamodb:LeadingKeys", ["alerts#\(configuration.environment)"])
+                ])
         case .uploadQueue:
             guard let url = configuration.queue, let queue = QueueAddress(url) else { return .notConfigured("queue") }
             return .statement(["\(arn):sqs:\(queue.region ?? scope.region):\(queue.account):\(queue.name)"], [])
+        case .deadLetterQueue:
+            guard let url = configuration.queue, let queue = QueueAddress(url) else { return .notConfigured("queue") }
+            return .statement(
+                ["\(arn):sqs:\(queue.region ?? scope.region):\(queue.account):\(queue.deadLetterName)"], [])
         case .alertTopic:
             guard let topic = configuration.alerts.snsTopicArn else { return .notConfigured("alerts.snsTopicArn") }
             return .statement([topic.description], [])
@@ -122,6 +147,13 @@ package enum AgentPolicy {
             return .statement([role.description], [passedToTransfer])
         case .metricNamespace:
             return .statement(["*"], [.init("StringEquals", "cloudwatch:namespace", [configuration.namespace])])
+        case .managedAlarms:
+            let prefix = "\(configuration.namespace)-\(configuration.environment)-"
+            return .statement(["\(arn):cloudwatch:\(scope.region):\(scope.account):alarm:\(prefix)*"], [])
+        case .anyAlarm:
+            return .statement(["*"], [])
+        case .environmentDashboards:
+            return .statement(["\(arn):cloudwatch::\(scope.account):dashboard/*-\(configuration.environment)"], [])
         case .noResourceType:
             return .statement(["*"], [])
         }

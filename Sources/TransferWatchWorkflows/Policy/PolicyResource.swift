@@ -16,8 +16,14 @@ package enum PolicyResource: String, Sendable, Hashable, CaseIterable {
     case employeesTable
     /// The agent's state table.
     case stateTable
+    /// The state table's alerting items only (partition `alerts#<environment>`, through `dynamodb:LeadingKeys`):
+    /// where alerting deletes resolved alerts and groups. Nothing else in the table may be deleted.
+    case alertItems
     /// The queue of upload notifications (`queue`); left out when none is configured.
     case uploadQueue
+    /// The upload queue's dead-letter queue, `<queue>-dlq` as `bootstrap` names it (the dead-letter check reads
+    /// its depth); left out when no queue is configured.
+    case deadLetterQueue
     /// The alert topic (`alerts.snsTopicArn`); left out when none is configured.
     case alertTopic
     /// Creating a Transfer server: no resource type exists, so `*`, allowed only when the request tags the new
@@ -37,6 +43,14 @@ package enum PolicyResource: String, Sendable, Hashable, CaseIterable {
     /// CloudWatch metrics: no resource type exists, so `*`, allowed only in the configured namespace
     /// (`cloudwatch:namespace`).
     case metricNamespace
+    /// The CloudWatch alarms `alarms sync` manages: `arn:…:alarm:<namespace>-<environment>-*`.
+    case managedAlarms
+    /// Every alarm, for `DescribeAlarms` only: CloudWatch returns composite alarms only when it is allowed on `*`
+    /// (the call names our prefix, and ownership is then decided by tags).
+    case anyAlarm
+    /// The environment's dashboards, `arn:…:dashboard/*-<environment>` (`dashboards publish` names each
+    /// `<file name>-<environment>`); dashboards are global, so the ARN has no region.
+    case environmentDashboards
     /// Actions AWS defines with no resource type and no useful condition (`transfer:ListServers`): `*`.
     case noResourceType
 

@@ -114,6 +114,12 @@ package struct QueueAddress: Sendable, Equatable {
     /// The partition of ``region``; `nil` for other hosts.
     package var partition: String?
 
+    /// The dead-letter queue's name as `bootstrap` creates it: `<name>-dlq` (a `.fifo` queue keeps its suffix
+    /// last: `<name>-dlq.fifo`).
+    package var deadLetterName: String {
+        name.hasSuffix(".fifo") ? String(name.dropLast(5)) + "-dlq.fifo" : name + "-dlq"
+    }
+
     /// Reads a queue URL; `nil` when its path is not `/<12-digit account>/<name>`.
     package init?(_ url: URL) {
         let parts = url.path.split(separator: "/").map(String.init)
