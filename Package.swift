@@ -214,6 +214,8 @@ var package = Package(
             name: "TransferWatchAgentTests",
             dependencies: [
                 "TransferWatchAgent",
+                "TransferWatchAlerting",
+                "TransferWatchRules",
                 "TransferWatchAWS",
                 "TransferWatchConfig",
                 "TransferWatchTelemetry",

@@ -21,6 +21,8 @@ package struct AgentEnvironment: Sendable {
     package var observer: any AgentObserver
     /// The `environment` label (`prod`).
     package var environmentName: String
+    /// Called by the consumer's and the scheduler's loops on each round (``AgentHeartbeats`` names), for `/readyz`.
+    package var heartbeat: @Sendable (String) -> Void = { _ in }
 
     /// The shared parts.
     package init(

@@ -79,6 +79,7 @@ package struct ScheduleService: Service {
     package func run() async throws {
         var warnedUnavailable: String?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            environment.heartbeat(AgentHeartbeats.scheduler)
             if environment.leadership.isLeader {
                 do {
                     let action = try await tick()

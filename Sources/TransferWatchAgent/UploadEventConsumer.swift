@@ -98,6 +98,7 @@ package struct UploadEventConsumer: Service {
             await withDiscardingTaskGroup { workers in
                 var backoff = Duration.seconds(1)
                 while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                    environment.heartbeat(AgentHeartbeats.consumer)
                     let free = settings.concurrency - inFlight.withLock { $0 }
                     guard free > 0 else {
                         try? await sleeper.sleep(for: .milliseconds(20))
