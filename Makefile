@@ -4,6 +4,7 @@
 #                 Chromium for the status page's browser test (only if missing)
 #   make venv     .venv with the pinned emulator tier (scripts/requirements-test.txt)
 #   make build    debug build            make release   release build
+#   make demo     one month end to end on the local emulator, accelerated clock (KEEP=1 leaves it running)
 #   make test     every test, with the moto emulator REQUIRED (a missing moto fails)
 #   make soak     the soak and kill -9 crash tests of the agent through the fault proxy at full size
 #                 (TRANSFERWATCH_SOAK=full: 1,000 uploads from 100 employees; 20 restarts); `make test` runs them reduced
@@ -23,7 +24,7 @@ LAUNCHER := Sources/TransferWatchTestSupport/Resources/moto_launcher.py
 DEB_PACKAGES := libcurl4-openssl-dev libssl-dev zlib1g-dev openssh-client chromium-headless-shell
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps venv build release test soak bench fuzz sanitize clean distclean
+.PHONY: all deps venv build release demo test soak bench fuzz sanitize clean distclean
 
 all: build
 
@@ -50,6 +51,13 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release
+
+# The demo: a debug build (faster from a fresh clone than release), then scripts/demo.py with the venv's python.
+# DEMO_FLAGS passes more options (see `.venv/bin/python3 scripts/demo.py --help`).
+DEMO_FLAGS ?=
+demo: deps venv
+	$(SWIFT) build --product transferwatch
+	$(VENV_PYTHON) scripts/demo.py --binary "$$($(SWIFT) build --show-bin-path)/transferwatch" $(if $(KEEP),--keep) $(DEMO_FLAGS)
 
 test: deps venv
 	@echo "======================================================================"

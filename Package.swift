@@ -217,6 +217,10 @@ var package = Package(
             ]
         ),
         .testTarget(
+            name: "TransferWatchDemoTests",
+            dependencies: ["TransferWatchTestSupport"]
+        ),
+        .testTarget(
             name: "TransferWatchAgentTests",
             dependencies: [
                 "TransferWatchAgent",

@@ -96,6 +96,15 @@ package final class FaultProxy: Sendable {
         return try await control(method: "POST", path: "config", body: try JSONSerialization.data(withJSONObject: update))
     }
 
+    /// Makes exactly the first `count` requests whose (decoded) path contains `match` meet `fault`, whatever
+    /// the rate (replaces earlier targets; counted under the fault's name and `targeted`).
+    @discardableResult
+    package func target(_ match: String, count: Int, fault: Fault = .internalError) async throws -> [String: Double] {
+        let update: [String: Any] = ["targeted": [["match": match, "count": count, "fault": fault.rawValue]]]
+        let body = try JSONSerialization.data(withJSONObject: update)
+        return try await control(method: "POST", path: "config", body: body)
+    }
+
     private func control(method: String, path: String, body: Data?) async throws -> [String: Double] {
         var request = URLRequest(url: endpoint.appendingPathComponent("__faults__/\(path)"))
         request.httpMethod = method

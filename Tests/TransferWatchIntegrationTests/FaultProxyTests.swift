@@ -64,4 +64,30 @@ import TransferWatchTestSupport
         let stats = try await proxy.statistics()
         #expect((stats["outage"] ?? 0) >= 2, "\(stats)")
     }
+
+    @Test func targetedFaultMeetsExactlyTheFirstMatchingRequests() async throws {
+        let moto = try await MotoServer.start(logger: Self.logger)
+        defer { moto.stop() }
+        let proxy = try await FaultProxy.start(upstream: moto.endpoint, rate: 0)
+        defer { proxy.stop() }
+        let s3 = S3Client(context: TestContexts.make(endpoint: proxy.endpoint, maxAttempts: 1))
+        let bucket = "tw-target-\(UUID().uuidString.prefix(8).lowercased())"
+        try await s3.createBucket(bucket)
+        _ = try await s3.putObject(bucket: bucket, key: "alice/a.csv", body: Data("a".utf8))
+        try await proxy.target("dave/late", count: 2)
+
+        for _ in 0..<2 {
+            await #expect(throws: AWSError.self) {
+                _ = try await s3.putObject(bucket: bucket, key: "dave/late invoice.csv", body: Data("d".utf8))
+            }
+            // Requests that do not match pass while the target still has faults left.
+            _ = try await s3.getObject(bucket: bucket, key: "alice/a.csv")
+        }
+        _ = try await s3.putObject(bucket: bucket, key: "dave/late invoice.csv", body: Data("d".utf8))
+        let (_, body) = try await s3.getObject(bucket: bucket, key: "dave/late invoice.csv")
+        #expect(body == Data("d".utf8))
+        let stats = try await proxy.statistics()
+        #expect(stats["targeted"] == 2, "\(stats)")
+        #expect(stats["500"] == 2, "\(stats)")
+    }
 }

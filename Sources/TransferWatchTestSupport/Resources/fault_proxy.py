@@ -14,7 +14,9 @@ chosen by a seeded RNG (--seed) so a failing run can be replayed:
   latency         forwarded after --latency-ms
 
 Control (not forwarded, never faulted): GET /__faults__/stats (JSON counts), POST /__faults__/config with a
-JSON object of rate/faults/latency_ms/down (down: every request is reset, as if the emulator were unreachable; counted as `outage`).
+JSON object of rate/faults/latency_ms/down (down: every request is reset, as if the emulator were unreachable; counted as `outage`)
+and targeted: a list of {"match": "<substring of the path>", "count": N, "fault": "500"} (replacing the previous list): the
+first N requests whose path contains the substring meet that fault, whatever the rate (counted as the fault and as `targeted`).
 The first line on stdout is `listening <port>`. The proxy exits when its standard input closes.
 """
 import argparse
@@ -25,6 +27,7 @@ import random
 import socket
 import sys
 import threading
+import urllib.parse
 
 FAULTS = ["500", "503", "throttle", "reset", "reset-after", "truncate", "latency"]
 
@@ -37,17 +40,24 @@ class State:
         self.faults = [f for f in args.faults.split(",") if f]
         self.latency_ms = args.latency_ms
         self.down = False
-        self.stats = {"requests": 0, "forwarded": 0}
+        self.targeted = []  # [{"match", "count" (left), "fault"}], consumed in order
+        self.stats = {"requests": 0, "forwarded": 0, "targeted": 0}
         for fault in FAULTS:
             self.stats[fault] = 0
         self.stats["outage"] = 0
 
-    def choose(self):
+    def choose(self, path):
         with self.lock:
             self.stats["requests"] += 1
             if self.down:
                 self.stats["outage"] += 1
                 return "down"
+            for target in self.targeted:
+                if target["count"] > 0 and target["match"] in path:
+                    target["count"] -= 1
+                    self.stats["targeted"] += 1
+                    self.stats[target["fault"]] += 1
+                    return target["fault"]
             if self.faults and self.rng.random() < self.rate:
                 fault = self.rng.choice(self.faults)
                 self.stats[fault] += 1
@@ -87,6 +97,17 @@ def error_response(fault, protocol):
                                        "<RequestId>fault-proxy</RequestId></Error>" % code)
 
 
+def parse_target(target):
+    """A targeted fault from /__faults__/config, checked: {"match": str, "count": int >= 0, "fault": one of FAULTS}."""
+    fault = str(target.get("fault", "500"))
+    if fault not in FAULTS:
+        raise ValueError("unknown fault %r (known: %s)" % (fault, ", ".join(FAULTS)))
+    match, count = str(target["match"]), int(target.get("count", 1))
+    if not match or count < 0:
+        raise ValueError("targeted fault needs a non-empty match and a count >= 0: %r" % (target,))
+    return {"match": match, "count": count, "fault": fault}
+
+
 def make_handler(state, upstream_host, upstream_port):
     local = threading.local()
 
@@ -116,13 +137,25 @@ def make_handler(state, upstream_host, upstream_port):
 
         def control(self, body):
             if self.command == "POST" and self.path == "/__faults__/config":
-                update = json.loads(body or b"{}")
+                try:
+                    update = json.loads(body or b"{}")
+                    targeted = [parse_target(target) for target in update.get("targeted", [])]
+                except (ValueError, KeyError, TypeError, AttributeError) as error:
+                    payload = json.dumps({"error": str(error)}).encode()
+                    self.send_response(400)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                    return
                 with state.lock:
                     state.rate = float(update.get("rate", state.rate))
                     if "faults" in update:
                         state.faults = list(update["faults"])
                     state.latency_ms = int(update.get("latency_ms", state.latency_ms))
                     state.down = bool(update.get("down", state.down))
+                    if "targeted" in update:
+                        state.targeted = targeted
             with state.lock:
                 payload = json.dumps(dict(state.stats, rate=state.rate, down=state.down)).encode()
             self.send_response(200)
@@ -150,7 +183,7 @@ def make_handler(state, upstream_host, upstream_port):
             body = self.rfile.read(length) if length else b""
             if self.path.startswith("/__faults__/"):
                 return self.control(body)
-            fault = state.choose()
+            fault = state.choose(urllib.parse.unquote(self.path))
             if fault in ("reset", "down"):
                 return self.reset()
             if fault in ("500", "503", "throttle"):
