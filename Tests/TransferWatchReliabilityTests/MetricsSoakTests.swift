@@ -49,9 +49,7 @@ import TransferWatchWorkflows
         let faults = await fixture.faultSummary()
         try await fixture.expectEverythingDeliveredOnce(uploads, context: faults)
 
-        await withKnownIssue("metrics not wired into the agent yet") {
-            #expect(try await fixture.metricSum("CopySucceeded") == Double(uploads.count), "proxy: \(faults)")
-            try fixture.expectSpoolIntact(drained: true)
-        }
+        #expect(try await fixture.metricSum("CopySucceeded") == Double(uploads.count), "proxy: \(faults)")
+        try fixture.expectSpoolIntact(drained: true)
     }
 }

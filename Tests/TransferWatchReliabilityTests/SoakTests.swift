@@ -45,21 +45,18 @@ import TransferWatchTestSupport
 
         try await fixture.expectEverythingDeliveredOnce(uploads, context: faults)
         let moved = agent.lines(containing: "upload moved").filter { $0.contains("copy.result=moved") }
-        // Seen in both full runs (1,001 and 1,004 for 1,000; each time one SQS message ID copied twice, the copies
-        // overlapping, the second counted `alreadyCounted`): an event redelivered while its first copy is still
-        // running (the 2 s visibility timeout is shorter than the retry backoff of a faulted visibility
-        // extension) is copied twice concurrently, and both copies report `moved`. The file and the counter stay
-        // exact; a CopySucceeded metric per `moved` would not.
+        // Each upload is reported moved exactly once. Found here before the fix (1,001 and 1,004 for 1,000): an
+        // event redelivered while its first copy still ran (a faulted visibility extension, 2 s timeout) was
+        // copied twice concurrently and both copies reported `moved`; the consumer now holds such a message
+        // (UploadEventConsumer's InFlightMessages), so CopySucceeded counts each upload once.
         let movedKeys = moved.compactMap { line in
             line.split(separator: " ").first { $0.hasPrefix("s3.key=") }.map { String($0.dropFirst("s3.key=".count)) }
         }
         let twice = Dictionary(grouping: movedKeys, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
         let evidence = twice.prefix(3).flatMap { key in agent.lines(containing: key) }.joined(separator: "\n")
-        withKnownIssue("a redelivered event whose first copy is still running is reported moved twice", isIntermittent: true) {
-            #expect(
-                moved.count == uploads.count,
-                "each upload moved once (\(moved.count) for \(uploads.count)); twice: \(twice)\n\(evidence)")
-        }
+        #expect(
+            moved.count == uploads.count,
+            "each upload moved once (\(moved.count) for \(uploads.count)); twice: \(twice)\n\(evidence)")
         #expect(Set(movedKeys) == Set(uploads.keys), "every upload was reported moved")
         let failures = agent.lines(containing: "copy failed")
         print("soak \(size): \(elapsed) wall, \(moved.count) moved, \(failures.count) failed copies redelivered; proxy: \(faults)")
