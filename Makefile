@@ -8,7 +8,9 @@
 #   make test     every test, with the moto emulator REQUIRED (a missing moto fails)
 #   make soak     the soak and kill -9 crash tests of the agent through the fault proxy at full size
 #                 (TRANSFERWATCH_SOAK=full: 1,000 uploads from 100 employees; 20 restarts); `make test` runs them reduced
-#   make bench    benchmarks (SigV4 against the boto3 baseline; provisioning 2,000 employees against moto), release build
+#   make bench    benchmarks, release build: SigV4 against botocore; rules; provisioning 2,000 employees against moto;
+#                 the pipeline (`transferwatch agent` vs the boto3 Lambda way: CPU, requests and objects per moved
+#                 object, metrics per CPU second, the agent's memory idle, under load and over 10,000 requests)
 #   make fuzz     every libFuzzer target for FUZZ_SECONDS (default 60) each; crashes land in fuzz/crashes/
 #   make sanitize the unit tests under AddressSanitizer, then ThreadSanitizer
 #   make clean    build products         make distclean  also .build and .venv
@@ -86,6 +88,8 @@ bench: deps venv
 	TRANSFERWATCH_PYTHON=$(VENV_PYTHON) $(SWIFT) run -c release SigV4Bench --json bench/results/sigv4.json
 	$(SWIFT) run -c release RulesBench --json bench/results/rules.json
 	TRANSFERWATCH_PYTHON=$(VENV_PYTHON) $(SWIFT) run -c release ProvisionBench --json bench/results/provision.json
+	$(SWIFT) build -c release --product transferwatch
+	TRANSFERWATCH_PYTHON=$(VENV_PYTHON) $(SWIFT) run -c release PipelineBench --json bench/results/pipeline.json
 
 # libFuzzer needs its own build (every module instrumented) in .build-fuzz. Each target starts from its seed
 # corpus in fuzz/corpus/<target> (grown copies are kept in .build-fuzz/corpus, not committed); a crash is

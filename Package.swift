@@ -258,6 +258,19 @@ var package = Package(
             ],
             path: "bench/ProvisionBench"
         ),
+        // The pipeline against the boto3 baseline: `transferwatch agent` as a child process (CPU, requests by
+        // operation, objects/s, RssAnon idle, under a burst and across 10,000 requests) and metric publishing.
+        .executableTarget(
+            name: "PipelineBench",
+            dependencies: [
+                "TransferWatchAWS",
+                "TransferWatchTelemetry",
+                "TransferWatchWorkflows",
+                "TransferWatchTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "bench/PipelineBench"
+        ),
     ]
 )
 

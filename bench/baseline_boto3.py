@@ -8,8 +8,9 @@
            careful boto3 user would do; no aggregation)
 
 Prints one JSON object: cpu_seconds (user+sys of this process, measured with getrusage around the work only),
-requests (counted by botocore's before-send event, retries included), wall_seconds, and the unit counts.
-Run by the Swift benchmarks (bench/CopyBench) in the same process tree against the same emulator.
+requests (counted by botocore's before-send event, retries included) and operations (the same, by
+<service>.<Operation>), wall_seconds, and the unit counts.
+Run by bench/PipelineBench (`make bench`) in the same process tree against the same emulator.
 """
 import argparse
 import json
@@ -31,10 +32,14 @@ def session_clients(endpoint, region, services):
     session = boto3.session.Session(aws_access_key_id="AKIDBENCHBENCHBENCH0", aws_secret_access_key="bench-secret",
                                     region_name=region)
     config = botocore.config.Config(retries={"mode": "standard", "max_attempts": 3})
-    counter = {"requests": 0}
+    counter = {"requests": 0, "operations": {}}
 
-    def count(**_):
+    def count(event_name=None, **_):
         counter["requests"] += 1
+        # before-send.<service>.<Operation>: the same names as bench/counting_proxy.py counts the agent's by.
+        parts = (event_name or "").split(".")
+        name = "%s.%s" % (parts[1], parts[2]) if len(parts) >= 3 else "unknown"
+        counter["operations"][name] = counter["operations"].get(name, 0) + 1
 
     clients = {}
     for service in services:
@@ -69,7 +74,7 @@ def copy(args):
                 moved += 1
             sqs.delete_message(QueueUrl=args.queue, ReceiptHandle=message["ReceiptHandle"])
     return {"objects": moved, "requests": counter["requests"], "cpu_seconds": cpu_seconds() - started_cpu,
-            "wall_seconds": time.monotonic() - started}
+            "wall_seconds": time.monotonic() - started, "operations": counter["operations"]}
 
 
 def metrics(args):
@@ -91,7 +96,7 @@ def metrics(args):
         cloudwatch.put_metric_data(Namespace=args.namespace, MetricData=datums)
         sent += len(datums)
     return {"datapoints": sent, "requests": counter["requests"], "cpu_seconds": cpu_seconds() - started_cpu,
-            "wall_seconds": time.monotonic() - started}
+            "wall_seconds": time.monotonic() - started, "operations": counter["operations"]}
 
 
 def main():
