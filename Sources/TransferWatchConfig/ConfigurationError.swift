@@ -103,9 +103,33 @@ package enum ConfigurationError: Error, Sendable, Hashable, CustomStringConverti
         default: prefix = "\(location.map(String.init(describing:)) ?? "?"): error: "
         }
         if let path, !path.isEmpty {
-            return prefix + path + ": " + message
+            return prefix + Self.oneLine(path) + ": " + Self.oneLine(message)
         }
-        return prefix + message
+        return prefix + Self.oneLine(message)
+    }
+
+    /// `text` with control characters escaped (`\n`, `\r`, `\t`, `\u{1B}`), so a key or value quoted from the
+    /// file cannot break the one-line diagnostic (found by `make fuzz`: keys holding carriage returns).
+    package static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: Self.needsEscaping) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where needsEscaping(scalar): result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    private static func needsEscaping(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .lineSeparator, .paragraphSeparator: true
+        default: false
+        }
     }
 }
 
