@@ -178,8 +178,11 @@ package struct UploadEventConsumer: Service {
         }
         var failed = false
         if !batch.objects.isEmpty {
-            let heartbeat = Task {
-                await keepHidden(logger: logger) { receiptHandle() ?? message.receiptHandle }
+            let hiddenLogger = logger
+            let firstReceiptHandle = message.receiptHandle
+            let currentReceiptHandle: @Sendable () -> String = { receiptHandle() ?? firstReceiptHandle }
+            let heartbeat = Task { @Sendable in
+                await keepHidden(logger: hiddenLogger, receiptHandle: currentReceiptHandle)
             }
             defer { heartbeat.cancel() }
             for event in batch.objects {
@@ -244,7 +247,7 @@ package struct UploadEventConsumer: Service {
     }
 
     /// Extends the message's visibility every third of the timeout until cancelled.
-    private func keepHidden(logger: Logger, receiptHandle: @Sendable () -> String) async {
+    private func keepHidden(logger: Logger, receiptHandle: @escaping @Sendable () -> String) async {
         let period = Duration.seconds(settings.visibilityTimeout) / 3
         while !Task.isCancelled {
             do {
