@@ -1,4 +1,5 @@
 import Foundation
+import TransferWatchTestSupport
 import Logging
 import Synchronization
 import Testing

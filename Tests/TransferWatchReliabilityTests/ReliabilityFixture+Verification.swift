@@ -1,4 +1,5 @@
 import Foundation
+import TransferWatchTestSupport
 import Testing
 import TransferWatchAWS
 import TransferWatchWorkflows

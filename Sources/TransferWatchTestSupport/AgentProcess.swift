@@ -1,20 +1,20 @@
 import Foundation
 import Synchronization
-import TransferWatchTestSupport
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// `transferwatch agent` running as a process: its standard error goes to a file the test reads while it runs,
-/// so a test can wait for a log line, send SIGTERM, and wait for the exit.
-final class AgentProcess: Sendable {
-    let name: String
-    let logFile: URL
+/// `transferwatch agent` running as a process, for the agent's end-to-end and reliability tests: its standard
+/// error goes to a file the test reads while it runs, so a test can wait for a log line, stop it (SIGTERM), crash
+/// it (SIGKILL), and wait for the exit.
+package final class AgentProcess: Sendable {
+    package let name: String
+    package let logFile: URL
     private let process: Process
 
     /// Starts `transferwatch arguments…` with `environment` (on top of a minimal PATH/HOME).
-    init(name: String, arguments: [String], environment: [String: String], directory: URL) throws {
+    package init(name: String, arguments: [String], environment: [String: String], directory: URL) throws {
         self.name = name
         logFile = directory.appendingPathComponent("\(name).log")
         FileManager.default.createFile(atPath: logFile.path, contents: nil)
@@ -40,27 +40,27 @@ final class AgentProcess: Sendable {
     }
 
     /// Everything logged so far.
-    var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+    package var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
     /// The log lines containing `text`.
-    func lines(containing text: String) -> [String] {
+    package func lines(containing text: String) -> [String] {
         log.split(separator: "\n").map(String.init).filter { $0.contains(text) }
     }
 
-    var isRunning: Bool { process.isRunning }
+    package var isRunning: Bool { process.isRunning }
 
     /// Sends `signal` (SIGTERM, SIGINT).
-    func send(_ signal: Int32) {
+    package func send(_ signal: Int32) {
         kill(process.processIdentifier, signal)
     }
 
     /// Waits (real time, polling) until a line contains `text`; `false` after `timeout` or when the process ended.
-    func waitForLog(_ text: String, timeout: Duration = .seconds(120)) async -> Bool {
+    package func waitForLog(_ text: String, timeout: Duration = .seconds(120)) async -> Bool {
         await eventually(timeout: timeout) { self.log.contains(text) || !self.isRunning } && log.contains(text)
     }
 
     /// Waits for the process to end; its status, or `nil` (then it is killed) after `timeout`.
-    func waitForExit(timeout: Duration = .seconds(60)) async -> Int32? {
+    package func waitForExit(timeout: Duration = .seconds(60)) async -> Int32? {
         guard await eventually(timeout: timeout, { !self.process.isRunning }) else {
             kill(process.processIdentifier, SIGKILL)
             return nil
@@ -68,9 +68,15 @@ final class AgentProcess: Sendable {
         return process.terminationStatus
     }
 
+    /// `kill -9`: no shutdown, no flush, no lease release; returns once the process is gone.
+    package func crash() async {
+        send(SIGKILL)
+        _ = await waitForExit(timeout: .seconds(30))
+    }
+
     /// Stops it (SIGTERM, then SIGKILL after `timeout`).
     @discardableResult
-    func stop(timeout: Duration = .seconds(60)) async -> Int32? {
+    package func stop(timeout: Duration = .seconds(60)) async -> Int32? {
         guard process.isRunning else { return process.terminationStatus }
         send(SIGTERM)
         return await waitForExit(timeout: timeout)
@@ -79,7 +85,7 @@ final class AgentProcess: Sendable {
 
 /// Polls `condition` every 100 ms of real time until it holds or `timeout` passes (processes and the emulator
 /// run on the real clock; the timeouts are generous bounds, never expectations).
-func eventually(timeout: Duration = .seconds(120), _ condition: () async throws -> Bool) async -> Bool {
+package func eventually(timeout: Duration = .seconds(120), _ condition: () async throws -> Bool) async -> Bool {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
     while clock.now < deadline {
