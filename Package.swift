@@ -32,11 +32,14 @@ var package = Package(
             name: "CTransferWatch",
             linkerSettings: systemLibraries
         ),
+        // The one lock every module shares state under: a pthread mutex, which ThreadSanitizer can see.
+        .target(name: "TransferWatchLocking"),
         // The AWS client: SigV4, transport over libcurl, protocols, retries, credentials, services.
         .target(
             name: "TransferWatchAWS",
             dependencies: [
                 "CTransferWatch",
+                "TransferWatchLocking",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -51,6 +54,7 @@ var package = Package(
         .target(
             name: "TransferWatchWorkflows",
             dependencies: [
+                "TransferWatchLocking",
                 "TransferWatchAWS",
                 "TransferWatchConfig",
                 "TransferWatchRules",
@@ -74,6 +78,7 @@ var package = Package(
         .target(
             name: "TransferWatchAlerting",
             dependencies: [
+                "TransferWatchLocking",
                 "TransferWatchAWS",
                 "TransferWatchConfig",
                 "TransferWatchWorkflows",
@@ -86,6 +91,7 @@ var package = Package(
         .target(
             name: "TransferWatchAgent",
             dependencies: [
+                "TransferWatchLocking",
                 "TransferWatchAWS",
                 "TransferWatchConfig",
                 "TransferWatchWorkflows",
@@ -101,6 +107,7 @@ var package = Package(
         .target(
             name: "TransferWatchCommands",
             dependencies: [
+                "TransferWatchLocking",
                 "TransferWatchAWS",
                 "TransferWatchWorkflows",
                 "TransferWatchConfig",
@@ -128,6 +135,7 @@ var package = Package(
         .target(
             name: "TransferWatchTestSupport",
             dependencies: [
+                "TransferWatchLocking",
                 "TransferWatchAWS",
                 "CTransferWatch",
                 .product(name: "Logging", package: "swift-log"),
@@ -136,7 +144,7 @@ var package = Package(
         ),
         .testTarget(
             name: "TransferWatchAWSTests",
-            dependencies: ["TransferWatchAWS", "TransferWatchTestSupport"]
+            dependencies: ["TransferWatchLocking", "TransferWatchAWS", "TransferWatchTestSupport"]
         ),
         .testTarget(
             name: "TransferWatchConfigTests",
@@ -144,11 +152,11 @@ var package = Package(
         ),
         .testTarget(
             name: "TransferWatchIntegrationTests",
-            dependencies: ["TransferWatchAWS", "TransferWatchTestSupport"]
+            dependencies: ["TransferWatchLocking", "TransferWatchAWS", "TransferWatchTestSupport"]
         ),
         .testTarget(
             name: "TransferWatchWorkflowsTests",
-            dependencies: ["TransferWatchWorkflows", "TransferWatchTestSupport"]
+            dependencies: ["TransferWatchLocking", "TransferWatchWorkflows", "TransferWatchTestSupport"]
         ),
         .testTarget(
             name: "TransferWatchRulesTests",
@@ -160,6 +168,7 @@ var package = Package(
         .testTarget(
             name: "TransferWatchAlertingTests",
             dependencies: [
+                "TransferWatchLocking",
                 "TransferWatchAlerting", "TransferWatchAWS", "TransferWatchConfig", "TransferWatchRules",
                 "TransferWatchWorkflows", "TransferWatchTestSupport",
                 .product(name: "Logging", package: "swift-log"),
@@ -168,6 +177,7 @@ var package = Package(
         .testTarget(
             name: "TransferWatchCommandsTests",
             dependencies: [
+                "TransferWatchLocking",
                 "TransferWatchCommands", "TransferWatchWorkflows", "TransferWatchTestSupport",
                 // PolicyDriftTests runs the agent's services, alerting and telemetry against the policy.
                 "TransferWatchAgent", "TransferWatchAlerting", "TransferWatchTelemetry", "TransferWatchRules",
@@ -177,6 +187,7 @@ var package = Package(
         .testTarget(
             name: "TransferWatchTelemetryTests",
             dependencies: [
+                "TransferWatchLocking",
                 "TransferWatchTelemetry", "TransferWatchWorkflows", "TransferWatchRules", "TransferWatchAWS",
                 "TransferWatchConfig", "TransferWatchTestSupport", "SpoolProbe",
                 .product(name: "Logging", package: "swift-log"),
@@ -209,6 +220,7 @@ var package = Package(
         .testTarget(
             name: "TransferWatchReliabilityTests",
             dependencies: [
+                "TransferWatchLocking",
                 "TransferWatchAWS",
                 "TransferWatchTelemetry",
                 "TransferWatchWorkflows",
@@ -223,6 +235,7 @@ var package = Package(
         .testTarget(
             name: "TransferWatchAgentTests",
             dependencies: [
+                "TransferWatchLocking",
                 "TransferWatchAgent",
                 "TransferWatchAlerting",
                 "TransferWatchRules",

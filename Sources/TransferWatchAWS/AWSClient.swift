@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import TransferWatchLocking
 
 /// Sends signed requests to one AWS service with the standard retry mode: the engine under every typed
 /// service client (``S3Client``, ``DynamoDBClient``, …).
@@ -177,7 +177,7 @@ package struct AWSClient: Sendable {
 
 /// The measured difference between AWS's clock and ours.
 private final class ClockSkew: Sendable {
-    private let value = Mutex<TimeInterval>(0)
+    private let value = Locked<TimeInterval>(0)
     var offset: TimeInterval {
         get { value.withLock { $0 } }
         set { value.withLock { $0 = newValue } }
@@ -186,7 +186,7 @@ private final class ClockSkew: Sendable {
 
 /// Counts the requests made per operation (each logical call once, however many attempts).
 package final class RequestCounter: Sendable {
-    private let counts = Mutex<[String: Int]>([:])
+    private let counts = Locked<[String: Int]>([:])
     package init() {}
     package func count(_ operation: AWSOperation) { counts.withLock { $0["\(operation)", default: 0] += 1 } }
     /// Calls so far, by `Service.Operation`.

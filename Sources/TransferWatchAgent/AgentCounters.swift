@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 
 /// What the agent has done since it started: counters the logs report at shutdown, and that the status endpoint
 /// and metrics publisher read (``snapshot``).
@@ -41,7 +41,7 @@ package final class AgentCounters: Sendable {
         }
     }
 
-    private let state = Mutex(Snapshot())
+    private let state = Locked(Snapshot())
 
     /// Zeroed counters.
     package init() {}

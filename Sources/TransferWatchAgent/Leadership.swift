@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 
 /// Whether this replica holds the leader lease, shared by the services that only the leader runs (schedules,
 /// reconciliation, dead-letter checks, and the rule evaluator and notifier plugged in later).
@@ -12,7 +12,7 @@ import Synchronization
 /// if leadership.isLeader { try await scheduler.tick() }
 /// ```
 package final class Leadership: Sendable {
-    private let heldUntil = Mutex<Date?>(nil)
+    private let heldUntil = Locked<Date?>(nil)
     private let realNow: @Sendable () -> Date
 
     /// A leadership nobody holds yet.

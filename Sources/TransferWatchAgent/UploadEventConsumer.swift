@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import Synchronization
+import TransferWatchLocking
 import TransferWatchAWS
 import TransferWatchWorkflows
 
@@ -81,10 +81,10 @@ package struct UploadEventConsumer: Service {
     }
 
     package func run() async throws {
-        let inFlight = LockedValue(0)
+        let inFlight = Locked(0)
         let messages = InFlightMessages()
         let deletions = DeletionBuffer()
-        let stopFlushing = LockedValue(false)
+        let stopFlushing = Locked(false)
         logger.info(
             "consuming upload events",
             metadata: ["sqs.queue": "\(settings.queueURL)", "copy.concurrency": "\(settings.concurrency)"])
@@ -298,14 +298,6 @@ package struct UploadEventConsumer: Service {
     }
 }
 
-/// A value under a lock, shareable between tasks (a `Mutex` cannot be captured by escaping closures).
-final class LockedValue<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-
-    init(_ value: Value) { mutex = Mutex(value) }
-
-    func withLock<Result>(_ body: (inout Value) -> Result) -> Result { mutex.withLock { body(&$0) } }
-}
 
 /// The messages this consumer holds, by message ID, each with the newest receipt handle SQS issued for it: those
 /// whose copy runs, and those moved whose deletion is not sent yet. A message SQS hands out again meanwhile (its
@@ -326,7 +318,7 @@ final class InFlightMessages: Sendable {
         var moved: Bool
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Locked<[String: Entry]>([:])
 
     /// Registers a received message and says what to do with it.
     func admit(_ message: SQSMessage) -> Admission {

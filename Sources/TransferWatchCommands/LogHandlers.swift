@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import TransferWatchLocking
 import TransferWatchAWS
 
 /// Writes log lines to standard error, as text (`2026-11-29T10:00:00Z info s3.key=... message`) or as JSON lines.
@@ -59,7 +59,7 @@ package struct StandardErrorLogHandler: LogHandler {
 
 /// Where log lines go: standard error, or a buffer in tests.
 package final class LogOutput: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let lines = Locked<[String]>([])
     private let toStandardError: Bool
 
     private init(toStandardError: Bool) { self.toStandardError = toStandardError }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
-import Synchronization
+import TransferWatchLocking
 import TransferWatchAWS
 import TransferWatchConfig
 import TransferWatchWorkflows
@@ -67,7 +67,7 @@ final class ProgressReporter: Sendable {
     private let window: String
     private let everyUsers: Int
     private let interval: Duration
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(logger: Logger, window: String, everyUsers: Int = 100, interval: Duration = .seconds(10)) {
         self.logger = logger

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 
 #if canImport(Glibc)
 import Glibc
@@ -129,7 +129,7 @@ package final class BotocoreSigner: Sendable {
 
     private let process: Process
     private let input: FileHandle
-    private let channel: Mutex<Channel>
+    private let channel: Locked<Channel>
 
     /// Starts `botocore_signer.py` with `python`.
     ///
@@ -151,7 +151,7 @@ package final class BotocoreSigner: Sendable {
         try process.run()
         self.process = process
         self.input = input.fileHandleForWriting
-        self.channel = Mutex(Channel(reader: LineReader(handle: output.fileHandleForReading)))
+        self.channel = Locked(Channel(reader: LineReader(handle: output.fileHandleForReading)))
     }
 
     /// Starts the signer with the emulator tier's Python (``RepositoryPaths/testPython(environment:)``).
@@ -333,7 +333,7 @@ private struct LineReader: ~Copyable {
 /// reader turns into an EPIPE error instead of killing the test process.
 private final class BackgroundWriter: Sendable {
     private let done = DispatchSemaphore(value: 0)
-    private let failure = Mutex<(any Error)?>(nil)
+    private let failure = Locked<(any Error)?>(nil)
 
     init(handle: FileHandle, data: Data) {
         Thread.detachNewThread { [self] in

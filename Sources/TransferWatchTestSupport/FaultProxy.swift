@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -32,7 +32,7 @@ package final class FaultProxy: Sendable {
     package let endpoint: URL
     private let process: Process
     private let standardInput: Pipe
-    private let isStopped = Mutex(false)
+    private let isStopped = Locked(false)
 
     private init(endpoint: URL, process: Process, standardInput: Pipe) {
         self.endpoint = endpoint

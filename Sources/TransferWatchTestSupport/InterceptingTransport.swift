@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 import TransferWatchAWS
 
 /// An ``HTTPTransport`` that forwards every request to a real one (moto, over libcurl) unless a handler
@@ -23,8 +23,8 @@ package final class InterceptingTransport: HTTPTransport {
     }
 
     private let base: any HTTPTransport
-    private let handler = Mutex<(@Sendable (HTTPRequest) -> Decision?)?>(nil)
-    private let intercepted = Mutex(0)
+    private let handler = Locked<(@Sendable (HTTPRequest) -> Decision?)?>(nil)
+    private let intercepted = Locked(0)
 
     /// Forwards to `base` (by default the process's shared libcurl transport).
     package init(base: any HTTPTransport = TestContexts.sharedTransport) {

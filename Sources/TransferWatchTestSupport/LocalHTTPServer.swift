@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import Glibc
-import Synchronization
+import TransferWatchLocking
 
 /// A scriptable HTTP/1.1 server on 127.0.0.1 for tests, built on POSIX sockets so it can misbehave on purpose.
 ///
@@ -137,7 +137,7 @@ package final class LocalHTTPServer: Sendable {
 extension LocalHTTPServer {
     /// Hands an action from the task running an async handler to the connection thread waiting for it.
     private final class ActionBox: Sendable {
-        private let action = Mutex<LocalHTTPAction?>(nil)
+        private let action = Locked<LocalHTTPAction?>(nil)
         private let delivered = DispatchSemaphore(value: 0)
 
         func deliver(_ action: LocalHTTPAction) {
@@ -172,7 +172,7 @@ extension LocalHTTPServer {
         let listenerFD: Int32
         let port: Int
         let stopPipe: (read: Int32, write: Int32)
-        let state = Mutex(State())
+        let state = Locked(State())
 
         init(handler: @escaping @Sendable (LocalHTTPRequest) -> LocalHTTPAction) throws(LocalHTTPServerError) {
             self.handler = handler

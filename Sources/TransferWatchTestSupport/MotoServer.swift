@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import TransferWatchLocking
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -46,7 +46,7 @@ package final class MotoServer: Sendable {
     private let process: Process
     private let standardInput: Pipe
     private let logFile: URL
-    private let isStopped = Mutex(false)
+    private let isStopped = Locked(false)
 
     /// How long ``start(verifySignatures:fixesGzipBodies:logger:)`` waits for moto to answer.
     package static let startTimeout: Duration = .seconds(60)

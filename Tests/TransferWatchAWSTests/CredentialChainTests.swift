@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchTestSupport
 
@@ -218,11 +218,11 @@ import TransferWatchTestSupport
 /// A source that answers from a script and counts its calls.
 final class ScriptedSource: CredentialSource, Sendable {
     let sourceName: String
-    private let state: Mutex<(results: [CredentialResolution], calls: Int)>
+    private let state: Locked<(results: [CredentialResolution], calls: Int)>
 
     init(name: String, results: [CredentialResolution]) {
         sourceName = name
-        state = Mutex((results, 0))
+        state = Locked((results, 0))
     }
 
     func resolve() async throws(CredentialError) -> CredentialResolution {

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchTestSupport
 
@@ -16,10 +16,10 @@ enum CredentialFakes {
 
     /// Files held in memory; paths not listed do not exist, paths in `unreadable` fail to read.
     final class Files: FileReader, Sendable {
-        private let state: Mutex<(contents: [String: String], unreadable: Set<String>, reads: [String])>
+        private let state: Locked<(contents: [String: String], unreadable: Set<String>, reads: [String])>
 
         init(_ contents: [String: String] = [:], unreadable: Set<String> = []) {
-            state = Mutex((contents, unreadable, []))
+            state = Locked((contents, unreadable, []))
         }
 
         func contents(atPath path: String) throws(FileReadError) -> Data? {
@@ -81,10 +81,10 @@ enum CredentialFakes {
     /// Answers by `METHOD path` (e.g. `PUT /latest/api/token`) from a queue per route: each call takes the next
     /// reply and the last one repeats. An unscripted route is refused like a closed port.
     final class Transport: HTTPTransport, Sendable {
-        private let state: Mutex<(routes: [String: [Reply]], sent: [Sent])>
+        private let state: Locked<(routes: [String: [Reply]], sent: [Sent])>
 
         init(_ routes: [String: [Reply]] = [:]) {
-            state = Mutex((routes, []))
+            state = Locked((routes, []))
         }
 
         func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
@@ -121,8 +121,8 @@ enum CredentialFakes {
 
     /// A wall clock that moves only when told.
     final class Clock: Sendable {
-        private let current: Mutex<Date>
-        init(_ start: Date = CredentialFakes.start) { current = Mutex(start) }
+        private let current: Locked<Date>
+        init(_ start: Date = CredentialFakes.start) { current = Locked(start) }
         var now: Date { current.withLock { $0 } }
         func advance(by seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
         func set(_ date: Date) { current.withLock { $0 = date } }
@@ -133,7 +133,7 @@ enum CredentialFakes {
 
     /// Captures every log line with its metadata rendered as text.
     final class LogCapture: Sendable {
-        private let lines = Mutex<[String]>([])
+        private let lines = Locked<[String]>([])
         var all: [String] { lines.withLock { $0 } }
         func append(_ line: String) { lines.withLock { $0.append(line) } }
         var logger: Logger {
@@ -161,8 +161,8 @@ enum CredentialFakes {
 
     /// Records the commands it is asked to run and answers with a fixed output.
     final class Processes: ProcessRunner, Sendable {
-        private let state: Mutex<(output: ProcessOutput, runs: [[String]])>
-        init(_ output: ProcessOutput) { state = Mutex((output, [])) }
+        private let state: Locked<(output: ProcessOutput, runs: [[String]])>
+        init(_ output: ProcessOutput) { state = Locked((output, [])) }
         func run(_ arguments: [String], environment: [String: String]) async throws(ProcessLaunchError) -> ProcessOutput
         {
             state.withLock {

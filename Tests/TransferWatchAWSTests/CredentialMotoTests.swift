@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchTestSupport
 
@@ -105,7 +105,7 @@ struct CredentialMotoTests {
 
 /// The shared libcurl transport, recording what it sent.
 final class RecordingTransport: HTTPTransport, Sendable {
-    private let requests = Mutex<[HTTPRequest]>([])
+    private let requests = Locked<[HTTPRequest]>([])
     func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
         requests.withLock { $0.append(request) }
         return try await TestContexts.sharedTransport.send(request, timeout: timeout)

@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchTestSupport
 
@@ -783,7 +783,7 @@ actor Counter {
 
 /// Lets a handler reach the server it belongs to.
 final class ServerHolder: Sendable {
-    let server = Mutex<LocalHTTPServer?>(nil)
+    let server = Locked<LocalHTTPServer?>(nil)
 }
 
 /// Why a raw client call failed.

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchTestSupport
@@ -385,7 +385,7 @@ import TransferWatchTestSupport
 
 /// Answers `{}` to everything and remembers each request's deadline.
 private final class TimeoutRecordingTransport: HTTPTransport {
-    private let recorded = Mutex<[Duration]>([])
+    private let recorded = Locked<[Duration]>([])
 
     func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
         recorded.withLock { $0.append(timeout) }

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchTestSupport
 
@@ -714,7 +714,7 @@ import TransferWatchTestSupport
 
 /// A clock for the waiter: sleeping moves its time forward by exactly the duration asked for.
 final class ManualWaitClock: Sleeper {
-    private let state = Mutex<(now: Date, sleeps: [Duration])>((Date(timeIntervalSince1970: 1_795_867_200), []))
+    private let state = Locked<(now: Date, sleeps: [Duration])>((Date(timeIntervalSince1970: 1_795_867_200), []))
 
     func sleep(for duration: Duration) async throws {
         state.withLock {
@@ -754,10 +754,10 @@ final class JSONServiceFakeTransport: HTTPTransport {
         }
     }
 
-    private let state: Mutex<(replies: [Reply], requests: [HTTPRequest])>
+    private let state: Locked<(replies: [Reply], requests: [HTTPRequest])>
 
     init(_ replies: [Reply]) {
-        state = Mutex((replies, []))
+        state = Locked((replies, []))
     }
 
     func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {

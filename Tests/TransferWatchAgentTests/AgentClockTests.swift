@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchAgent
@@ -40,9 +40,9 @@ import TransferWatchTestSupport
 
 /// A settable real clock.
 final class FakeRealClock: Sendable {
-    private let current: Mutex<Date>
+    private let current: Locked<Date>
 
-    init(_ start: Date) { current = Mutex(start) }
+    init(_ start: Date) { current = Locked(start) }
 
     var now: @Sendable () -> Date { { self.current.withLock { $0 } } }
 

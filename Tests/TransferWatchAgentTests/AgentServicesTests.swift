@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchAgent
@@ -68,7 +68,7 @@ import TransferWatchWorkflows
 
 /// An ``AgentComponent`` that records its life cycle.
 final class RecordingComponent: AgentComponent {
-    private let recorded = Mutex<[String]>([])
+    private let recorded = Locked<[String]>([])
     var name: String { "recording" }
     var events: [String] { recorded.withLock { $0 } }
 
@@ -81,7 +81,7 @@ final class RecordingComponent: AgentComponent {
 
 /// An ``AgentObserver`` that records the keys copied.
 final class RecordingObserver: AgentObserver {
-    private let recorded = Mutex<[String]>([])
+    private let recorded = Locked<[String]>([])
     var keys: [String] { recorded.withLock { $0 } }
 
     func copied(_ record: CopyStepRecord, origin: AgentEnvironment.CopyOrigin) async {

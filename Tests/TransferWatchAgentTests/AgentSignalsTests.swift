@@ -1,7 +1,7 @@
 import Foundation
 import TransferWatchTestSupport
 import Logging
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAgent
 
@@ -13,8 +13,8 @@ import TransferWatchAgent
 @Suite(.serialized) struct AgentSignalsTests {
     @Test func firstSignalShutsDownGracefullySecondExitsAtOnce() async throws {
         let trap = await AgentSignals.trap()  // from here on SIGTERM does not end the test process
-        let shutdowns = Mutex(0)
-        let exits = Mutex<[Int32]>([])
+        let shutdowns = Locked(0)
+        let exits = Locked<[Int32]>([])
         let watcher = Task {
             await AgentSignals.watch(
                 trap, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),

@@ -1,12 +1,12 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAgent
 
 /// The readiness probe with an injected clock: heartbeats go stale after tolerance × interval.
 @Suite struct StatusReadinessTests {
     @Test func heartbeatsGoStaleAfterTheirTolerance() async {
-        let clock = Mutex(StatusFixtures.now)
+        let clock = Locked(StatusFixtures.now)
         let probe = ReadinessProbe(now: { clock.withLock { $0 } })
         probe.addHeartbeat("scheduler", interval: .seconds(60))
         var report = await probe.evaluate()

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchAgent
@@ -57,7 +57,7 @@ import TransferWatchWorkflows
     @Test func aStalledCopyIsCancelledAtTheShutdownDeadlineAndItsMessageKept() async throws {
         let harness = try await Harness.start(maxReceiveCount: 5)
         defer { harness.moto.stop() }
-        let started = Mutex(false)
+        let started = Locked(false)
         let mover = ScriptedMover { _ in
             started.withLock { $0 = true }
             try await Task.sleep(for: .seconds(3600))  // outlasts the shutdown deadline by far
@@ -217,7 +217,7 @@ import TransferWatchWorkflows
 
 /// An ``UploadMover`` that records the keys it was asked to move and answers with a scripted result.
 final class ScriptedMover: UploadMover {
-    private let calls = Mutex<[String]>([])
+    private let calls = Locked<[String]>([])
     private let script: @Sendable (String) async throws -> CopyStepRecord.Result
 
     init(_ script: @escaping @Sendable (String) async throws -> CopyStepRecord.Result) {

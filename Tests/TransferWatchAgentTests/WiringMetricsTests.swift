@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchAgent
@@ -21,7 +21,7 @@ struct WiringMetricsTests {
                 tables: {employees: SFTPUsers, state: TransferWatchState}
                 metrics: {output: emf}
                 """, file: "transferwatch.yaml", environment: [:])
-        let lines = Mutex<[String]>([])
+        let lines = Locked<[String]>([])
         let publisher = try MetricsPublisher.make(
             configuration: configuration, cloudWatch: CloudWatchClient(context: TestContexts.make(endpoint: URL(string: "http://127.0.0.1:9")!)),
             writeLine: { line in lines.withLock { $0.append(line) } }, now: { Self.now },

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import TransferWatchLocking
 import TransferWatchAWS
 import TransferWatchAlerting
 import TransferWatchConfig
@@ -10,8 +10,8 @@ import TransferWatchWorkflows
 
 /// A time that only moves when a test says so.
 final class TestTime: Sendable {
-    private let current: Mutex<Date>
-    init(_ start: Date) { current = Mutex(start) }
+    private let current: Locked<Date>
+    init(_ start: Date) { current = Locked(start) }
     var now: Date { current.withLock { $0 } }
     func advance(by seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
     var closure: @Sendable () -> Date { { self.now } }

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchAgent
@@ -286,8 +286,8 @@ import TransferWatchWorkflows
 
 /// A time that moves only when the test says so.
 final class TimeBox: Sendable {
-    private let value: Mutex<Date>
-    init(_ start: Date) { value = Mutex(start) }
+    private let value: Locked<Date>
+    init(_ start: Date) { value = Locked(start) }
     var now: Date { value.withLock { $0 } }
     func advance(by seconds: TimeInterval) { value.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }

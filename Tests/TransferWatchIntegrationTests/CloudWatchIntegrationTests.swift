@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchTestSupport
@@ -272,7 +272,7 @@ struct CloudWatchIntegrationTests {
 
 /// Passes requests to the shared libcurl transport and remembers each one's `Content-Encoding`.
 final class HeaderRecordingTransport: HTTPTransport {
-    private let encodings = Mutex<[String?]>([])
+    private let encodings = Locked<[String?]>([])
 
     func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
         encodings.withLock { $0.append(request.headers["Content-Encoding"]) }

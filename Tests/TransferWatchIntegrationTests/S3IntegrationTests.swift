@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchTestSupport
@@ -647,7 +647,7 @@ extension Trait where Self == S3MotoScope {
 
 /// Records requests and answers each with a 500 (the differential test needs only what was sent).
 final class RecordingS3Transport: HTTPTransport {
-    private let sent = Mutex<[HTTPRequest]>([])
+    private let sent = Locked<[HTTPRequest]>([])
 
     func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
         sent.withLock { $0.append(request) }

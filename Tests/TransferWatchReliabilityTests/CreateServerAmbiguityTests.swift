@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchTestSupport
@@ -28,7 +28,7 @@ import TransferWatchWorkflows
                 item: ["username": .s(name), "sshPublicKey": .s("\(ReliabilityFixture.sshKey) \(name)@laptop")])
         }
         // The first CreateServer reaches Transfer (a server is created), and its answer is lost.
-        let lost = Mutex(false)
+        let lost = Locked(false)
         transport.intercept { request in
             guard request.target == "TransferService.CreateServer", lost.withLock({ done in defer { done = true }; return !done })
             else { return nil }

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchTelemetry
@@ -189,7 +189,7 @@ import TransferWatchTestSupport
 
 /// Remembers the operation (`X-Amz-Target` suffix) of every request sent.
 final class RequestRecorder: Sendable {
-    private let recorded = Mutex<[String]>([])
+    private let recorded = Locked<[String]>([])
 
     func record(_ target: String?) {
         let operation = target.map { String($0.split(separator: ".").last ?? "") } ?? "?"

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchTestSupport
@@ -35,7 +35,7 @@ import TransferWatchTestSupport
         #expect(batches.count > 1)
         #expect(batches.flatMap { $0 } == data)
 
-        let sizes = Mutex<[Int]>([])
+        let sizes = Locked<[Int]>([])
         let server = try LocalHTTPServer.start { request in
             sizes.withLock { $0.append(request.body.count) }
             return .json("{}")

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchTestSupport
@@ -149,7 +149,7 @@ struct MetricsPublisherIntegrationTests {
 
 /// Forwards to libcurl and remembers each PutMetricData's `Content-Encoding`.
 final class EncodingRecordingTransport: HTTPTransport {
-    private let seen = Mutex<[String]>([])
+    private let seen = Locked<[String]>([])
     var encodings: [String] { seen.withLock { $0 } }
 
     func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
@@ -164,11 +164,11 @@ final class EncodingRecordingTransport: HTTPTransport {
 /// pointing at a closed port or a server answering 503, and "comes back" by pointing at moto again.
 final class SwitchingSink: MetricSink {
     private let clients: [String: CloudWatchClient]
-    private let current: Mutex<String>
+    private let current: Locked<String>
 
     init(_ clients: [String: CloudWatchClient], current: String) {
         self.clients = clients
-        self.current = Mutex(current)
+        self.current = Locked(current)
     }
 
     func switchTo(_ name: String) { current.withLock { $0 = name } }

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 @testable import TransferWatchTelemetry
@@ -161,7 +161,7 @@ import TransferWatchAWS
     }
 
     @Test func emfOutputWritesLinesAndNeverCallsCloudWatch() async throws {
-        let lines = Mutex<[String]>([])
+        let lines = Locked<[String]>([])
         let clock = ManualNow(Self.start)
         let publisher = try MetricsPublisher(
             settings: .init(namespace: "TransferWatch", environment: "lambda"),

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchTestSupport
@@ -33,8 +33,8 @@ import Glibc
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        let collected = Mutex(Data())
-        let finished = Mutex(false)
+        let collected = Locked(Data())
+        let finished = Locked(false)
         try process.run()
         let reader = Thread {
             while true {

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import TransferWatchLocking
 import TransferWatchAWS
 @testable import TransferWatchTelemetry
 
@@ -17,7 +17,7 @@ let quietLogger = Logger(label: "test.telemetry", factory: { _ in SwiftLogNoOpLo
 
 /// A logger that keeps every message, for checking what was logged.
 final class LogRecorder: @unchecked Sendable {
-    private let lock = Mutex<[String]>([])
+    private let lock = Locked<[String]>([])
     /// The messages so far.
     var messages: [String] { lock.withLock { $0 } }
 
@@ -69,8 +69,8 @@ actor FakeMetricSink: MetricSink {
 
 /// A clock the test moves by hand.
 final class ManualNow: @unchecked Sendable {
-    private let lock: Mutex<Date>
-    init(_ start: Date) { lock = Mutex(start) }
+    private let lock: Locked<Date>
+    init(_ start: Date) { lock = Locked(start) }
     var now: Date { lock.withLock { $0 } }
     func advance(_ seconds: TimeInterval) { lock.withLock { $0 = $0.addingTimeInterval(seconds) } }
     var closure: @Sendable () -> Date { { [self] in self.now } }

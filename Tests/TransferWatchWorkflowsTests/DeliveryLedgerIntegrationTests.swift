@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchTestSupport
@@ -200,10 +200,10 @@ import TransferWatchWorkflows
 
 /// The work the counter test's workers share: each event is taken by exactly one worker.
 final class EventQueue: Sendable {
-    private let remaining: Mutex<ArraySlice<S3ObjectEvent>>
+    private let remaining: Locked<ArraySlice<S3ObjectEvent>>
 
     init(_ events: [S3ObjectEvent]) {
-        remaining = Mutex(events[...])
+        remaining = Locked(events[...])
     }
 
     /// The next event, or `nil` when all are taken.

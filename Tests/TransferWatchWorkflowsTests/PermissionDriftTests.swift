@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchConfig
@@ -155,7 +155,7 @@ import TransferWatchTestSupport
 /// The shared transport, but part copies fail (as a reset connection) once ``isFailing`` is set.
 final class PartCopyFailures: HTTPTransport {
     let base: any HTTPTransport
-    let isFailing = Mutex(false)
+    let isFailing = Locked(false)
 
     init(base: any HTTPTransport) { self.base = base }
 

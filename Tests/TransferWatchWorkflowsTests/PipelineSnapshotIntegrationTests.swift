@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchConfig
@@ -223,7 +223,7 @@ import TransferWatchWorkflows
 /// A step-rule evaluator for tests: one rule per workflow that fires on a failed step, and for copies an
 /// `unknown-uploader` rule; it records which workflows it was asked about.
 final class FakeStepRules: StepRuleEvaluating {
-    private let asked = Mutex<[String]>([])
+    private let asked = Locked<[String]>([])
 
     var calls: [String] { asked.withLock { $0 } }
 

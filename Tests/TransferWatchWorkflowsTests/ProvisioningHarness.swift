@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchTestSupport
@@ -116,7 +116,7 @@ struct ProvisioningHarness {
     /// Answers `CreateUser` for a name already created with AWS's `ResourceExistsException`, as AWS does;
     /// moto 5.2.1 instead adds a second user of the same name.
     func answerDuplicateUsersLikeAWS() {
-        let created = Mutex(Set<String>())
+        let created = Locked(Set<String>())
         transport.intercept { request in
             guard request.target == "TransferService.CreateUser" else { return nil }
             let key =
@@ -174,10 +174,10 @@ struct EmployeeRow: Sendable {
 
 /// A clock and sleeper in one: sleeping moves the clock by the duration, at once.
 final class SimulatedTime: Sleeper {
-    private let instant: Mutex<Date>
-    private let sleeps = Mutex<[Duration]>([])
+    private let instant: Locked<Date>
+    private let sleeps = Locked<[Duration]>([])
 
-    init(_ start: Date) { instant = Mutex(start) }
+    init(_ start: Date) { instant = Locked(start) }
 
     func sleep(for duration: Duration) async throws {
         sleeps.withLock { $0.append(duration) }
@@ -194,9 +194,9 @@ final class SimulatedTime: Sleeper {
 
 /// A business clock (`--now`) that stands still until a test moves it.
 final class ManualNow: Sendable {
-    private let instant: Mutex<Date>
+    private let instant: Locked<Date>
 
-    init(_ start: Date) { instant = Mutex(start) }
+    init(_ start: Date) { instant = Locked(start) }
 
     /// The current instant.
     func callAsFunction() -> Date { instant.withLock { $0 } }

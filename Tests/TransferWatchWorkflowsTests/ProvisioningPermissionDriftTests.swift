@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchTestSupport
@@ -22,7 +22,7 @@ struct ProvisioningPermissionDriftTests {
 
         // 2. A run that loses its intent while creating: another run records a server first, so this run deletes
         //    its own (DeleteServer) and uses the recorded one.
-        let other = Mutex<String?>(nil)
+        let other = Locked<String?>(nil)
         var losing = harness.provisioning(context: context)
         losing.checkpoint = { point in
             guard point == .afterCreateServer, let intent = try await harness.registry.server("2026-12") else { return }

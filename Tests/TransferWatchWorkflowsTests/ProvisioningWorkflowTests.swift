@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchTestSupport
@@ -19,7 +19,7 @@ import TransferWatchWorkflows
             employees: EmployeeRow.roster(valid: 22, extra: EmployeeRow.broken))
         let limiterSleeper = RecordingSleeper()
         var workflow = harness.provisioning(limiterSleeper: limiterSleeper)
-        let progress = Mutex<[ProvisioningWorkflow.Progress]>([])
+        let progress = Locked<[ProvisioningWorkflow.Progress]>([])
         workflow.progress = { update in progress.withLock { $0.append(update) } }
 
         let record = try await workflow.run(window: ProvisioningHarness.window)
@@ -241,7 +241,7 @@ import TransferWatchWorkflows
 
     @Test func throttlingBeyondTheClientsAttemptsIsRetriedNotFailed() async throws {
         let harness = try await ProvisioningHarness.make(employees: EmployeeRow.roster(valid: 4))
-        let throttled = Mutex(0)
+        let throttled = Locked(0)
         harness.transport.intercept { request in
             guard request.target == "TransferService.CreateUser" else { return nil }
             let isThrottled = throttled.withLock { count -> Bool in

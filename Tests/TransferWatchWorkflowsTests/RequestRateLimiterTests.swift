@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchTestSupport
@@ -18,7 +18,7 @@ import TransferWatchWorkflows
 
     @Test func letsABurstThroughAfterAQuietPeriod() async throws {
         let sleeper = RecordingSleeper()
-        let clock = Mutex(Duration.zero)
+        let clock = Locked(Duration.zero)
         let limiter = RequestRateLimiter(
             requestsPerSecond: 2, burst: 3, sleeper: sleeper, elapsed: { clock.withLock { $0 } })
         for _ in 0..<4 { try await limiter.acquire() }

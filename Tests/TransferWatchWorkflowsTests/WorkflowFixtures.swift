@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchConfig
@@ -230,7 +230,7 @@ struct SimulatedCrash: Error, Equatable {
 /// check the requests a step record claims against what went over the wire.
 final class CountingTransport: HTTPTransport {
     private let base: any HTTPTransport
-    private let sent = Mutex<[String]>([])
+    private let sent = Locked<[String]>([])
 
     init(base: any HTTPTransport) {
         self.base = base

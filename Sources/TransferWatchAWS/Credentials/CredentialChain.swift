@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import TransferWatchLocking
 
 /// Tries credential sources in order; the first that yields credentials wins and is remembered, so later calls
 /// (refreshes) ask only that source, as botocore's resolved credentials stay bound to their provider.
@@ -13,7 +13,7 @@ import Synchronization
 package final class CredentialChain: CredentialProvider, Sendable {
     /// The sources in the order they are tried.
     package let sources: [any CredentialSource]
-    private let winner = Mutex<Int?>(nil)
+    private let winner = Locked<Int?>(nil)
     private let logger: Logger?
 
     /// - Parameters:

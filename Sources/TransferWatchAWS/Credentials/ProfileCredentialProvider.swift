@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import TransferWatchLocking
 
 /// Credentials from a profile of the shared files, tried in botocore's order:
 ///
@@ -73,7 +73,7 @@ package struct ProfileCredentialProvider: CredentialSource {
 
 /// The provider a profile resolved to, kept after the first success.
 private final class PlanMemo: Sendable {
-    private let stored = Mutex<(any CredentialProvider)?>(nil)
+    private let stored = Locked<(any CredentialProvider)?>(nil)
     var value: (any CredentialProvider)? {
         get { stored.withLock { $0 } }
         set { stored.withLock { $0 = newValue } }

@@ -1,6 +1,6 @@
 import CTransferWatch
 import Foundation
-import Synchronization
+import TransferWatchLocking
 
 /// The production ``HTTPTransport``: libcurl's multi interface, driven by one dedicated thread.
 ///
@@ -79,7 +79,7 @@ private final class CurlLoop: @unchecked Sendable {
 
     private let configuration: Configuration
     private let multi: UnsafeMutableRawPointer
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let thread: Thread
     private let finished = DispatchSemaphore(value: 0)
 
@@ -322,8 +322,8 @@ private final class Exchange: @unchecked Sendable {
     var responseHeaders: [(String, String)] = []
     var responseBody = Data()
     let errorBuffer: UnsafeMutableRawPointer
-    private let cancelled = Mutex(false)
-    private let completed = Mutex(false)
+    private let cancelled = Locked(false)
+    private let completed = Locked(false)
 
     init(request: HTTPRequest, timeout: Duration) {
         self.request = request

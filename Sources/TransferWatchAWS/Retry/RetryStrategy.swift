@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 
 /// The AWS SDKs' *standard* retry mode: which failures are retried, full-jitter exponential backoff, and a
 /// client-side retry quota.
@@ -93,11 +93,11 @@ package final class RetryQuota: Sendable {
     package static let noRetryIncrement = 1
 
     private let capacity: Int
-    private let available: Mutex<Int>
+    private let available: Locked<Int>
 
     package init(capacity: Int = RetryQuota.defaultCapacity) {
         self.capacity = capacity
-        available = Mutex(capacity)
+        available = Locked(capacity)
     }
 
     /// Tokens left.
@@ -149,7 +149,7 @@ package struct SystemRandomSource: RandomSource {
 /// A seeded SplitMix64 generator: the same seed gives the same sequence.
 package final class SeededRandomSource: RandomSource, @unchecked Sendable {
     // @unchecked: the state is only touched under `lock`.
-    private let lock = Mutex<UInt64>(0)
+    private let lock = Locked<UInt64>(0)
 
     package init(seed: UInt64) { lock.withLock { $0 = seed } }
 

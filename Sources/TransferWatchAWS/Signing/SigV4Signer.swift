@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -243,9 +243,9 @@ final class SigningKeyCache: Sendable {
         var key: PreparedHMACKey
     }
 
-    // Mutex-protected: signers are shared across tasks.
-    private let entry = Mutex<Entry?>(nil)
-    private let lastDate = Mutex<(second: Int, text: String)>((Int.min, ""))
+    // Locked: signers are shared across tasks.
+    private let entry = Locked<Entry?>(nil)
+    private let lastDate = Locked<(second: Int, text: String)>((Int.min, ""))
 
     /// `X-Amz-Date` for `date`, formatted once per second.
     func amzDate(_ date: Date) -> String {

@@ -1,17 +1,17 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 import TransferWatchWorkflows
 
 /// The last copies this replica made, newest first, for the status page: a ring of at most ``capacity``.
 package final class RecentCopies: Sendable {
     /// How many copies are kept.
     package let capacity: Int
-    private let ring: Mutex<[RecentCopy]>
+    private let ring: Locked<[RecentCopy]>
 
     /// An empty buffer of `capacity` entries (50 by default).
     package init(capacity: Int = 50) {
         self.capacity = max(1, capacity)
-        self.ring = Mutex([])
+        self.ring = Locked([])
     }
 
     /// Adds a copy; the oldest falls out when full.

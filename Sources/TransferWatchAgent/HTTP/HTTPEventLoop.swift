@@ -1,6 +1,6 @@
 import Glibc
 import Logging
-import Synchronization
+import TransferWatchLocking
 
 /// The server thread's `poll` loop; it alone touches the sockets and the connections.
 ///

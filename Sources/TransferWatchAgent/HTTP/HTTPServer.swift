@@ -1,6 +1,6 @@
 import Glibc
 import Logging
-import Synchronization
+import TransferWatchLocking
 import TransferWatchConfig
 
 /// A small HTTP/1.1 server over POSIX sockets: one thread, one `poll` loop, no request bodies.
@@ -35,7 +35,7 @@ package final class HTTPServer: Sendable {
     let logger: Logger
     let listenerFD: Int32
     let wakePipe: (read: Int32, write: Int32)
-    let shared = Mutex(Shared())
+    let shared = Locked(Shared())
 
     /// State shared between the loop thread and everyone else.
     struct Shared {

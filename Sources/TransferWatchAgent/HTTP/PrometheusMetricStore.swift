@@ -1,4 +1,4 @@
-import Synchronization
+import TransferWatchLocking
 import TransferWatchTelemetry
 
 /// The metrics CloudWatch gets, kept in memory for `/metrics`: whatever publishes a datum to CloudWatch
@@ -22,7 +22,7 @@ package final class PrometheusMetricStore: MetricsExposition {
     }
 
     private let environment: String
-    private let series: Mutex<[String: [[String: String]: Series]]>
+    private let series: Locked<[String: [[String: String]: Series]]>
 
     /// Creates a store with every metric of ``MetricName/all`` at zero for `environment`.
     ///
@@ -33,7 +33,7 @@ package final class PrometheusMetricStore: MetricsExposition {
         for metric in MetricName.all where metric.extraDimensions.isEmpty {
             initial[metric.name] = [["environment": environment]: Self.emptySeries(for: metric)]
         }
-        self.series = Mutex(initial)
+        self.series = Locked(initial)
     }
 
     /// Records one datum as CloudWatch would receive it.

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 
 /// The named checks behind `/readyz`: the agent is ready when every one passes.
 ///
@@ -60,7 +60,7 @@ package final class ReadinessProbe: Sendable {
     }
 
     private let now: @Sendable () -> Date
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Creates a probe with no checks.
     ///

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import TransferWatchLocking
 import TransferWatchAWS
 import TransferWatchConfig
 import TransferWatchRules
@@ -83,7 +83,7 @@ package actor AlertDispatcher {
     private var activeSilences: [Silence] = []
     private var silencesReadAt: Date?
     private var unsaved: Set<String> = []
-    private let statusSnapshot = Mutex<[PipelineStatus.Alert]>([])
+    private let statusSnapshot = Locked<[PipelineStatus.Alert]>([])
 
     /// Creates a dispatcher; nothing is read until the first call.
     package init(

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import TransferWatchLocking
 import TransferWatchAWS
 import TransferWatchConfig
 import TransferWatchRules
@@ -391,7 +391,7 @@ extension DeliveryLedger.Outcome {
 
 /// Counts the AWS requests one move makes (parts are copied concurrently, hence the lock).
 final class RequestTally: Sendable {
-    private let count = Mutex(0)
+    private let count = Locked(0)
     func add() { count.withLock { $0 += 1 } }
     var value: Int { count.withLock { $0 } }
 }

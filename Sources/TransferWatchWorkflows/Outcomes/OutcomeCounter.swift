@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 import TransferWatchAWS
 
 /// Counts successful copies in memory, by UTC hour, until they are flushed to the state table: the agent
@@ -16,7 +16,7 @@ import TransferWatchAWS
 /// counted while a flush is in flight is kept for the next one.
 package final class OutcomeCounter: Sendable {
     /// Pending counts by the start of their hour.
-    private let pending = Mutex<[Date: Int]>([:])
+    private let pending = Locked<[Date: Int]>([:])
 
     /// An empty counter.
     package init() {}

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 import TransferWatchAWS
 
 /// The Transfer servers TransferWatch manages, found by their tags.
@@ -78,7 +78,7 @@ package struct ManagedServers: Sendable {
 
 /// Counts AWS requests by operation for a step record (calls run concurrently, hence the lock).
 package final class OperationTally: Sendable {
-    private let counts = Mutex<[String: Int]>([:])
+    private let counts = Locked<[String: Int]>([:])
 
     /// An empty tally.
     package init() {}

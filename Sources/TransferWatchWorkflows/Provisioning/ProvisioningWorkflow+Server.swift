@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TransferWatchLocking
 import TransferWatchAWS
 
 extension ProvisioningWorkflow {
@@ -272,7 +272,7 @@ extension ProvisioningWorkflow {
 /// Wraps a sleeper and counts its sleeps (the waiter polls once more than it sleeps).
 final class CountingSleeper: Sleeper {
     private let base: any Sleeper
-    private let sleeps = Mutex(0)
+    private let sleeps = Locked(0)
 
     init(base: any Sleeper) { self.base = base }
 
