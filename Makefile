@@ -112,9 +112,11 @@ fuzz: deps
 # The unit tests (no emulator: the suites that need moto are skipped when it is not required) under ASan, then
 # TSan, each in its own build folder.
 SANITIZE_FILTER ?= TransferWatch(Rules|Config|Fuzz|Telemetry|Alerting|Agent)Tests|TransferWatchAWSTests\.(SigV4|Retry|Crypto|SharedConfig|DynamoDBAttributeValue|CurlTransport|LocalHTTPServer)
-sanitize: deps
-	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --scratch-path .build-asan --sanitize=address --filter '$(SANITIZE_FILTER)'
-	$(SWIFT) test --scratch-path .build-tsan --sanitize=thread --filter '$(SANITIZE_FILTER)'
+sanitize: deps venv
+	ASAN_OPTIONS=detect_leaks=0 TRANSFERWATCH_REQUIRE_EMULATOR=1 TRANSFERWATCH_PYTHON=$(VENV_PYTHON) \
+		$(SWIFT) test --scratch-path .build-asan --sanitize=address --filter '$(SANITIZE_FILTER)'
+	TRANSFERWATCH_REQUIRE_EMULATOR=1 TRANSFERWATCH_PYTHON=$(VENV_PYTHON) \
+		$(SWIFT) test --scratch-path .build-tsan --sanitize=thread --filter '$(SANITIZE_FILTER)'
 
 clean:
 	$(SWIFT) package clean

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import TransferWatchLocking
 import TransferWatchAWS
+import TransferWatchLocking
 import TransferWatchWorkflows
 
 /// Consumes upload events from SQS and moves each upload, on every replica.

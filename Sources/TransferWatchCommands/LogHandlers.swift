@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import TransferWatchLocking
 import TransferWatchAWS
+import TransferWatchLocking
 
 /// Writes log lines to standard error, as text (`2026-11-29T10:00:00Z info s3.key=... message`) or as JSON lines.
 ///

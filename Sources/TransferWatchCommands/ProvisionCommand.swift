@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import Logging
-import TransferWatchLocking
 import TransferWatchAWS
 import TransferWatchConfig
+import TransferWatchLocking
 import TransferWatchWorkflows
 
 /// `transferwatch provision`: the SFTP server and users for the delivery window of `--now` (idempotent).

@@ -24,8 +24,18 @@ package enum CLIProcess {
 
     /// Runs `transferwatch arguments…` with `environment` (added to a minimal PATH/HOME environment, never the
     /// test process's own AWS variables), feeding `input` on stdin, and waits at most `timeout`.
+    ///
+    /// The waiting happens on a thread of its own (``onDedicatedThread(_:)``), never on the cooperative pool.
     package static func run(_ arguments: [String], environment: [String: String] = [:], input: Data? = nil,
-                            currentDirectory: URL? = nil, timeout: Duration = .seconds(60)) throws -> Result {
+                            currentDirectory: URL? = nil, timeout: Duration = .seconds(60)) async throws -> Result {
+        try await onDedicatedThread {
+            try runBlocking(arguments, environment: environment, input: input, currentDirectory: currentDirectory,
+                            timeout: timeout)
+        }
+    }
+
+    private static func runBlocking(_ arguments: [String], environment: [String: String], input: Data?,
+                                    currentDirectory: URL?, timeout: Duration) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments

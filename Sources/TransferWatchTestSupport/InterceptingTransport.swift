@@ -1,6 +1,6 @@
 import Foundation
-import TransferWatchLocking
 import TransferWatchAWS
+import TransferWatchLocking
 
 /// An ``HTTPTransport`` that forwards every request to a real one (moto, over libcurl) unless a handler
 /// answers it first: for what the emulator cannot do, such as a server stuck in `STARTING` or reaching

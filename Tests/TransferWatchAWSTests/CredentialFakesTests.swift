@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import TransferWatchLocking
 import Testing
+import TransferWatchLocking
 import TransferWatchTestSupport
 
 @testable import TransferWatchAWS

@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
-import TransferWatchLocking
 import Testing
+import TransferWatchLocking
 import TransferWatchTestSupport
 
 /// Every action of ``LocalHTTPServer`` against real clients: the `curl` tool, and raw sockets for what curl
@@ -73,7 +73,7 @@ struct LocalHTTPServerTests {
         }
         defer { server.stop() }
 
-        let (given, noContent, head, afterHead) = try await onThread {
+        let (given, noContent, head, afterHead) = try await onDedicatedThread {
             let client = try RawHTTPClient(port: server.port)
             try client.send("GET /given HTTP/1.1\r\nHost: t\r\n\r\n")
             let given = try client.readResponse()
@@ -99,7 +99,7 @@ struct LocalHTTPServerTests {
         let server = try LocalHTTPServer.start { _ in .text("ok") }
         defer { server.stop() }
 
-        let response = try await onThread {
+        let response = try await onDedicatedThread {
             let client = try RawHTTPClient(port: server.port)
             try client.send(
                 "GET /a%2Fb/../c?x=1&y=%20&x=2 HTTP/1.1\r\nHost: t\r\nX-B: 1\r\nx-a:2\r\nX-B:  3 \r\n\r\n"
@@ -145,7 +145,7 @@ struct LocalHTTPServerTests {
         let server = try LocalHTTPServer.start { request in .text(request.bodyText) }
         defer { server.stop() }
 
-        let response = try await onThread {
+        let response = try await onDedicatedThread {
             let client = try RawHTTPClient(port: server.port)
             let wire =
                 "POST /c HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -167,7 +167,7 @@ struct LocalHTTPServerTests {
         let server = try LocalHTTPServer.start { request in .text("got \(request.bodyText)") }
         defer { server.stop() }
 
-        let (interim, recordedBeforeBody, final) = try await onThread {
+        let (interim, recordedBeforeBody, final) = try await onDedicatedThread {
             let client = try RawHTTPClient(port: server.port)
             try client.send("PUT /k HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
             let interim = try client.readResponse(bodyExpected: false)
@@ -207,7 +207,7 @@ struct LocalHTTPServerTests {
         let server = try LocalHTTPServer.start { request in .text(request.target) }
         defer { server.stop() }
 
-        let bodies = try await onThread {
+        let bodies = try await onDedicatedThread {
             let client = try RawHTTPClient(port: server.port)
             try client.send("GET /one HTTP/1.1\r\nHost: t\r\n\r\n")
             let first = try client.readResponse().bodyText
@@ -215,7 +215,7 @@ struct LocalHTTPServerTests {
             let second = try client.readResponse().bodyText
             return [first, second]
         }
-        let second = try await onThread {
+        let second = try await onDedicatedThread {
             let client = try RawHTTPClient(port: server.port)
             try client.send("GET /three HTTP/1.1\r\nHost: t\r\n\r\n")
             return try client.readResponse().bodyText
@@ -248,7 +248,7 @@ struct LocalHTTPServerTests {
         let server = try LocalHTTPServer.start { request in .text(request.target) }
         defer { server.stop() }
 
-        let bodies = try await onThread {
+        let bodies = try await onDedicatedThread {
             let client = try RawHTTPClient(port: server.port)
             try client.send(
                 "GET /first HTTP/1.1\r\nHost: t\r\n\r\n"
@@ -267,7 +267,7 @@ struct LocalHTTPServerTests {
         let server = try LocalHTTPServer.start { _ in .text("bye") }
         defer { server.stop() }
 
-        let (response, rest) = try await onThread {
+        let (response, rest) = try await onDedicatedThread {
             let client = try RawHTTPClient(port: server.port)
             try client.send("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
             return (try client.readResponse(), try client.readUntilClosed())
@@ -283,7 +283,7 @@ struct LocalHTTPServerTests {
         let server = try LocalHTTPServer.start { _ in .text("old") }
         defer { server.stop() }
 
-        let (plain, plainRest, kept, keptAgain) = try await onThread {
+        let (plain, plainRest, kept, keptAgain) = try await onDedicatedThread {
             let plainClient = try RawHTTPClient(port: server.port)
             try plainClient.send("GET / HTTP/1.0\r\n\r\n")
             let plain = try plainClient.readResponse()
@@ -335,7 +335,7 @@ struct LocalHTTPServerTests {
         let server = try LocalHTTPServer.start { _ in .text("should not be reached") }
         defer { server.stop() }
 
-        let (response, rest) = try await onThread {
+        let (response, rest) = try await onDedicatedThread {
             let client = try RawHTTPClient(port: server.port)
             try client.send(malformed.wire)
             return (try client.readResponse(), try client.readUntilClosed())
@@ -354,7 +354,7 @@ struct LocalHTTPServerTests {
         defer { server.stop() }
 
         let result = try await curl([server.url("/reset")])
-        let raw = try await onThread {
+        let raw = try await onDedicatedThread {
             let client = try RawHTTPClient(port: server.port)
             try client.send("GET /reset HTTP/1.1\r\nHost: t\r\n\r\n")
             return try client.readUntilClosed()
@@ -372,7 +372,7 @@ struct LocalHTTPServerTests {
         defer { server.stop() }
 
         let result = try await curl([server.url("/empty")])
-        let raw = try await onThread {
+        let raw = try await onDedicatedThread {
             let client = try RawHTTPClient(port: server.port)
             try client.send("GET /empty HTTP/1.1\r\nHost: t\r\n\r\n")
             return try client.readUntilClosed()
@@ -392,7 +392,7 @@ struct LocalHTTPServerTests {
         defer { server.stop() }
 
         let result = try await curl([server.url("/object")])
-        let raw = try await onThread {
+        let raw = try await onDedicatedThread {
             let client = try RawHTTPClient(port: server.port)
             try client.send("GET /object HTTP/1.1\r\nHost: t\r\n\r\n")
             return try client.readUntilClosed()
@@ -429,7 +429,7 @@ struct LocalHTTPServerTests {
             request.path == "/stall" ? .stall(seconds: 60) : .text("idle now")
         }
         let port = server.port
-        let readers = try await onThread {
+        let readers = try await onDedicatedThread {
             let idle = try RawHTTPClient(port: port)
             try idle.send("GET /idle HTTP/1.1\r\nHost: t\r\n\r\n")
             _ = try idle.readResponse()
@@ -540,7 +540,7 @@ struct LocalHTTPServerTests {
         let server = try LocalHTTPServer.start { _ in .text("fine") }
         defer { server.stop() }
 
-        let response = try await onThread {
+        let response = try await onDedicatedThread {
             let partials = [
                 "GET /partial-head HTTP/1.1\r\nHost: t\r\nX-Half",
                 "POST /partial-body HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n0123456789",
@@ -574,7 +574,7 @@ struct LocalHTTPServerTests {
         }
         defer { server.stop() }
 
-        try await onThread {
+        try await onDedicatedThread {
             for reset in [false, true] {
                 let client = try RawHTTPClient(port: server.port)
                 try client.send("GET /large HTTP/1.1\r\nHost: t\r\n\r\n")
@@ -604,7 +604,7 @@ struct LocalHTTPServerTests {
         }
         let port = server.port
 
-        try await onThread {
+        try await onDedicatedThread {
             for index in 0..<200 {
                 let client = try RawHTTPClient(port: port)
                 switch index % 5 {
@@ -709,23 +709,6 @@ final class TemporaryFile: Sendable {
     }
 }
 
-/// Runs blocking socket code on its own thread, so it never occupies one of the few cooperative threads
-/// (an async handler needs those to make progress).
-func onThread<T>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    let box: UncheckedBox<T> = try await withCheckedThrowingContinuation { continuation in
-        Thread {
-            continuation.resume(with: Result { UncheckedBox(value: try body()) })
-        }.start()
-    }
-    return box.value
-}
-
-/// Carries a non-`Sendable` value (a raw client) from the thread that made it back to the test.
-///
-/// Safe here because the producing thread has finished with the value before handing it over.
-struct UncheckedBox<T>: @unchecked Sendable {
-    var value: T
-}
 
 /// Polls `condition` every 10 ms for up to `timeout`; records an issue if it never holds.
 ///

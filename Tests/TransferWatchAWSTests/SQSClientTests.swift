@@ -1,7 +1,7 @@
 import Foundation
-import TransferWatchLocking
 import Testing
 import TransferWatchAWS
+import TransferWatchLocking
 import TransferWatchTestSupport
 
 /// The SQS client over a scripted transport: the query-compatible JSON requests, error codes from

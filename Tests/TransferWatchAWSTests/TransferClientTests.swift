@@ -1,6 +1,6 @@
 import Foundation
-import TransferWatchLocking
 import Testing
+import TransferWatchLocking
 import TransferWatchTestSupport
 
 @testable import TransferWatchAWS

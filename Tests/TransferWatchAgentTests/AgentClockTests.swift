@@ -1,8 +1,8 @@
 import Foundation
-import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchAgent
+import TransferWatchLocking
 import TransferWatchTestSupport
 
 /// The business clock: `--now` sets its start, `--clock-rate` its speed; waits shrink by the rate.

@@ -62,14 +62,14 @@ struct AgentFixture {
     }
 
     /// Runs the CLI to completion.
-    func cli(_ arguments: [String]) throws -> CLIProcess.Result {
-        try CLIProcess.run(
+    func cli(_ arguments: [String]) async throws -> CLIProcess.Result {
+        try await CLIProcess.run(
             ["--config", config.path] + arguments, environment: Self.environment, timeout: .seconds(120))
     }
 
     /// `transferwatch bootstrap`, which must succeed, then the employees.
     func bootstrap(employees: [String]) async throws {
-        let result = try cli(["bootstrap"])
+        let result = try await cli(["bootstrap"])
         guard result.status == 0 else { throw FixtureError("bootstrap failed: \(result.standardError)") }
         for name in employees {
             try await dynamo.putItem(

@@ -1,11 +1,11 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchAgent
 import TransferWatchConfig
+import TransferWatchLocking
 import TransferWatchTestSupport
 import TransferWatchWorkflows
 

@@ -1,9 +1,9 @@
 import Foundation
-import TransferWatchTestSupport
 import Logging
-import TransferWatchLocking
 import Testing
 import TransferWatchAgent
+import TransferWatchLocking
+import TransferWatchTestSupport
 
 #if canImport(Glibc)
     import Glibc

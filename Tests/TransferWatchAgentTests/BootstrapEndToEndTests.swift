@@ -12,7 +12,7 @@ import TransferWatchWorkflows
         let fixture = try await AgentFixture.start(agent: "  maxReceiveCount: 3")
         defer { fixture.stop() }
 
-        let first = try fixture.cli(["bootstrap"])
+        let first = try await fixture.cli(["bootstrap"])
         #expect(first.status == 0, "\(first.standardError)")
         let created = first.standardOutput.split(separator: "\n").map(String.init)
         #expect(created.contains("created bucket invoices-incoming"), "\(first.standardOutput)")
@@ -36,7 +36,7 @@ import TransferWatchWorkflows
         #expect(redrive.deadLetterTargetARN.hasSuffix(":invoice-uploads-dlq"))
 
         // Again: nothing is created.
-        let second = try fixture.cli(["bootstrap", "--json"])
+        let second = try await fixture.cli(["bootstrap", "--json"])
         #expect(second.status == 0, "\(second.standardError)")
         let steps = try #require(
             try JSONSerialization.jsonObject(with: Data(second.standardOutput.utf8)) as? [[String: Any]])
@@ -66,18 +66,18 @@ import TransferWatchWorkflows
         #expect(ignored == ["s3:TestEvent"])
     }
 
-    @Test func agentOptionsAreValidated() throws {
-        let rate = try CLIProcess.run(["agent", "--clock-rate", "0"])
+    @Test func agentOptionsAreValidated() async throws {
+        let rate = try await CLIProcess.run(["agent", "--clock-rate", "0"])
         #expect(rate.status == 2)
         #expect(
             rate.errorLines.first?.contains("--clock-rate must be a positive number") == true, "\(rate.standardError)")
-        let missing = try CLIProcess.run(["--config", "/nonexistent/transferwatch.yaml", "agent"])
+        let missing = try await CLIProcess.run(["--config", "/nonexistent/transferwatch.yaml", "agent"])
         #expect(missing.status == 2)
         #expect(missing.standardError.contains("/nonexistent/transferwatch.yaml"), "\(missing.standardError)")
     }
 
-    @Test func aMissingConfigurationIsAUsageError() throws {
-        let result = try CLIProcess.run(["--config", "/nonexistent/transferwatch.yaml", "bootstrap"])
+    @Test func aMissingConfigurationIsAUsageError() async throws {
+        let result = try await CLIProcess.run(["--config", "/nonexistent/transferwatch.yaml", "bootstrap"])
         #expect(result.status == 2)
         #expect(result.standardError.contains("/nonexistent/transferwatch.yaml"), "\(result.standardError)")
     }
@@ -93,7 +93,7 @@ import TransferWatchWorkflows
         tables: {employees: SFTPUsers, state: TransferWatchState}
         aws: {maxAttempts: 1}
         """.write(to: config, atomically: true, encoding: .utf8)
-        let result = try CLIProcess.run(["--config", config.path, "bootstrap"], environment: AgentFixture.environment)
+        let result = try await CLIProcess.run(["--config", config.path, "bootstrap"], environment: AgentFixture.environment)
         #expect(result.status == 1, "\(result.standardError)")
         #expect(
             result.errorLines.last?.hasPrefix("error: bootstrap stopped at bucket invoices-incoming:") == true,

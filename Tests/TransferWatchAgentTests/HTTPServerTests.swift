@@ -3,6 +3,7 @@ import Glibc
 import Testing
 import TransferWatchAgent
 import TransferWatchConfig
+import TransferWatchTestSupport
 import TransferWatchWorkflows
 
 /// The HTTP server over real sockets: every route, HEAD, errors, limits, keep-alive, slow clients.
@@ -74,7 +75,7 @@ import TransferWatchWorkflows
         let server = try StatusFixtures.startServer()
         defer { server.server.stop() }
         let get = try await fetch("/status", port: server.port)
-        let (head, next) = try await onThread {
+        let (head, next) = try await onDedicatedThread {
             let connection = try HTTPTestConnection(port: server.port)
             connection.send("HEAD /status HTTP/1.1\r\nHost: t\r\n\r\n")
             let head = try connection.readResponse(isHead: true)
@@ -134,7 +135,7 @@ import TransferWatchWorkflows
     func refusesWithTheRightStatus(_ refusal: RefusalCase) async throws {
         let server = try StatusFixtures.startServer()
         defer { server.server.stop() }
-        let (response, closed) = try await onThread {
+        let (response, closed) = try await onDedicatedThread {
             let connection = try HTTPTestConnection(port: server.port)
             connection.send(refusal.request)
             let response = try connection.readResponse()
@@ -150,7 +151,7 @@ import TransferWatchWorkflows
     @Test func keepAliveServesPipelinedRequestsAndHonoursConnectionClose() async throws {
         let server = try StatusFixtures.startServer()
         defer { server.server.stop() }
-        let (first, second, third, closed) = try await onThread {
+        let (first, second, third, closed) = try await onDedicatedThread {
             let connection = try HTTPTestConnection(port: server.port)
             connection.send(
                 "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\nGET /status.json HTTP/1.1\r\nHost: t\r\n\r\n"
@@ -171,7 +172,7 @@ import TransferWatchWorkflows
     @Test func http10ClosesUnlessKeepAliveIsAsked() async throws {
         let server = try StatusFixtures.startServer()
         defer { server.server.stop() }
-        let (response, closed) = try await onThread {
+        let (response, closed) = try await onDedicatedThread {
             let connection = try HTTPTestConnection(port: server.port)
             connection.send("GET /healthz HTTP/1.0\r\n\r\n")
             return (try connection.readResponse(), connection.waitForClose())
@@ -187,7 +188,7 @@ import TransferWatchWorkflows
         let configuration = HTTPServerConfiguration(headTimeout: .milliseconds(500))
         let server = try StatusFixtures.startServer(configuration: configuration)
         defer { server.server.stop() }
-        async let slow: (Int, [UInt8]) = onThread {
+        async let slow: (Int, [UInt8]) = onDedicatedThread {
             let connection = try HTTPTestConnection(port: server.port)
             var sent = 0
             for byte in Array("GET /status HTTP/1.1\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 400)
@@ -211,7 +212,7 @@ import TransferWatchWorkflows
         let server = try StatusFixtures.startServer(
             configuration: HTTPServerConfiguration(idleTimeout: .milliseconds(200)))
         defer { server.server.stop() }
-        let (closed, data) = try await onThread {
+        let (closed, data) = try await onDedicatedThread {
             let connection = try HTTPTestConnection(port: server.port)
             let data = try connection.readUntilClose()
             return (true, data)
@@ -223,7 +224,7 @@ import TransferWatchWorkflows
     @Test func connectionsBeyondTheLimitGet503() async throws {
         let server = try StatusFixtures.startServer(configuration: HTTPServerConfiguration(maxConnections: 2))
         defer { server.server.stop() }
-        let (rejected, afterwards) = try await onThread {
+        let (rejected, afterwards) = try await onDedicatedThread {
             var first: HTTPTestConnection? = try HTTPTestConnection(port: server.port)
             let second = try HTTPTestConnection(port: server.port)
             // Both are served (so counted) before the third arrives.
@@ -272,7 +273,7 @@ import TransferWatchWorkflows
     @Test func closesAfterTheRequestCapPerConnection() async throws {
         let server = try StatusFixtures.startServer(configuration: HTTPServerConfiguration(maxRequestsPerConnection: 2))
         defer { server.server.stop() }
-        let (first, second, closed) = try await onThread {
+        let (first, second, closed) = try await onDedicatedThread {
             let connection = try HTTPTestConnection(port: server.port)
             connection.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
             let first = try connection.readResponse()
@@ -289,7 +290,7 @@ import TransferWatchWorkflows
     @Test func survivesClientsThatVanish() async throws {
         let server = try StatusFixtures.startServer(statusDelay: .milliseconds(200))
         defer { server.server.stop() }
-        try await onThread {
+        try await onDedicatedThread {
             let reset = try HTTPTestConnection(port: server.port)
             reset.send("GET /status HTTP/1.1\r\nHost: t\r\n\r\n")
             var option = linger(l_onoff: 1, l_linger: 0)
@@ -311,7 +312,7 @@ import TransferWatchWorkflows
         let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
             for _ in 0..<20 {
                 group.addTask {
-                    try await onThread {
+                    try await onDedicatedThread {
                         let connection = try HTTPTestConnection(port: server.port)
                         var statuses: [Int] = []
                         for path in ["/status", "/metrics", "/status.json", "/healthz", "/readyz"] {

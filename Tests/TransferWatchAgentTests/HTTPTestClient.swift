@@ -1,10 +1,11 @@
 import Foundation
 import Glibc
+import TransferWatchTestSupport
 
 /// A blocking raw-socket HTTP client for the server tests: it sends exactly the bytes a test writes
 /// (malformed ones included) and reads responses by hand.
 ///
-/// Every blocking call runs on a thread of its own through ``onThread(_:)``, never on the cooperative pool,
+/// Every blocking call runs on a thread of its own through ``onDedicatedThread(_:)``, never on the cooperative pool,
 /// so a test waiting for a response cannot starve the server's handler tasks. Reads give up after
 /// `SO_RCVTIMEO` (20 s), so a broken server fails a test instead of hanging it.
 /// `@unchecked Sendable`: a test hands a connection between threads but only ever uses it from one at a time.
@@ -157,24 +158,13 @@ struct HTTPTestResponse: Sendable {
     var text: String { String(decoding: body, as: UTF8.self) }
 }
 
-/// Runs blocking work on a new thread and awaits its result, keeping the cooperative pool free.
-func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread {
-            continuation.resume(with: Result { try body() })
-        }
-        thread.stackSize = 1 << 20
-        thread.start()
-    }
-}
-
 /// One request on a fresh connection: `GET path` (or `method`), answered and read.
 func fetch(
     _ path: String, method: String = "GET", port: Int, host: String = "127.0.0.1"
 ) async throws
     -> HTTPTestResponse
 {
-    try await onThread {
+    try await onDedicatedThread {
         let connection = try HTTPTestConnection(host: host, port: port)
         connection.send("\(method) \(path) HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
         return try connection.readResponse(isHead: method == "HEAD")

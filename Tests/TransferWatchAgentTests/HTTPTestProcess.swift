@@ -1,4 +1,5 @@
 import Foundation
+import TransferWatchTestSupport
 
 /// Runs a helper program (Python's exposition parser, headless Chromium) for the HTTP tests.
 enum HTTPTestProcess {
@@ -15,7 +16,7 @@ enum HTTPTestProcess {
     static func run(
         _ executable: URL, _ arguments: [String], input: Data = Data(), timeoutSeconds: Double = 120
     ) async throws -> Result {
-        try await onThread {
+        try await onDedicatedThread {
             let process = Process()
             process.executableURL = executable
             process.arguments = arguments

@@ -5,6 +5,7 @@ import ServiceLifecycleTestKit
 import Testing
 import TransferWatchAgent
 import TransferWatchConfig
+import TransferWatchTestSupport
 
 /// ``StatusHTTPServer`` as a ServiceLifecycle service: it serves while running and stops cleanly.
 @Suite struct StatusHTTPServerTests {
@@ -14,20 +15,20 @@ import TransferWatchConfig
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await server.run() }
                 // An idle keep-alive connection, and a request whose answer is still being prepared.
-                let idle = try await onThread {
+                let idle = try await onDedicatedThread {
                     let connection = try HTTPTestConnection(port: server.port)
                     connection.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
                     _ = try connection.readResponse()
                     return connection
                 }
-                let slow = try await onThread {
+                let slow = try await onDedicatedThread {
                     let connection = try HTTPTestConnection(port: server.port)
                     connection.send("GET /status.json HTTP/1.1\r\nHost: t\r\n\r\n")
                     return connection
                 }
                 while server.server.statistics.requests < 2 { await Task.yield() }
                 trigger.triggerGracefulShutdown()
-                let (idleClosed, answer, slowClosed) = try await onThread {
+                let (idleClosed, answer, slowClosed) = try await onDedicatedThread {
                     (idle.waitForClose(), try slow.readResponse(), slow.waitForClose())
                 }
                 #expect(idleClosed)

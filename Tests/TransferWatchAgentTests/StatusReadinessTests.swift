@@ -1,7 +1,7 @@
 import Foundation
-import TransferWatchLocking
 import Testing
 import TransferWatchAgent
+import TransferWatchLocking
 
 /// The readiness probe with an injected clock: heartbeats go stale after tolerance × interval.
 @Suite struct StatusReadinessTests {

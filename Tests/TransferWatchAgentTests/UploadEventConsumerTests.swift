@@ -1,10 +1,10 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchAgent
+import TransferWatchLocking
 import TransferWatchTestSupport
 import TransferWatchWorkflows
 

@@ -160,7 +160,7 @@ import TransferWatchTestSupport
     /// `--listen` must be `host:port`, and an address that cannot be bound is exit 2 naming it (a configured
     /// `listen` that is taken only leaves that replica without HTTP, logged).
     @Test func aBadOrBusyListenOverrideIsExitTwo() async throws {
-        let malformed = try CLIProcess.run(["agent", "--listen", "nowhere"], environment: AgentFixture.environment)
+        let malformed = try await CLIProcess.run(["agent", "--listen", "nowhere"], environment: AgentFixture.environment)
         #expect(malformed.status == 2, "\(malformed.standardError)")
         #expect(malformed.standardError.contains("--listen nowhere"), "\(malformed.standardError)")
 
@@ -168,7 +168,7 @@ import TransferWatchTestSupport
         defer { busy.stop() }
         let fixture = try await WiringFixture.start(agent: Self.agentSection)
         defer { fixture.stop() }
-        let result = try CLIProcess.run(
+        let result = try await CLIProcess.run(
             ["--config", fixture.base.config.path, "agent", "--no-lease", "--listen", "127.0.0.1:\(busy.port)"],
             environment: AgentFixture.environment, timeout: .seconds(60))
         #expect(result.status == 2, "\(result.standardError)")
@@ -194,7 +194,7 @@ import TransferWatchTestSupport
         spool: \(directory.appendingPathComponent("spool").path)
         listen: 127.0.0.1:0
         """.write(to: config, atomically: true, encoding: .utf8)
-        let result = try CLIProcess.run(
+        let result = try await CLIProcess.run(
             ["--config", config.path, "agent", "--no-lease"], environment: AgentFixture.environment,
             timeout: .seconds(60))
         #expect(result.status == 2, "\(result.standardError)")

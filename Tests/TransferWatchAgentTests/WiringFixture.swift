@@ -95,7 +95,7 @@ extension AgentProcess {
 
 /// `GET path` from the agent's status server.
 func httpGet(port: Int, _ path: String) async throws -> HTTPTestResponse {
-    try await onThread {
+    try await onDedicatedThread {
         let connection = try HTTPTestConnection(port: port)
         _ = connection.send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         return try connection.readResponse()

@@ -1,10 +1,10 @@
 import Foundation
 import Logging
-import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchAgent
 import TransferWatchConfig
+import TransferWatchLocking
 import TransferWatchTelemetry
 import TransferWatchTestSupport
 import TransferWatchWorkflows

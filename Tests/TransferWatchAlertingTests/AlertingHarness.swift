@@ -1,9 +1,9 @@
 import Foundation
 import Logging
-import TransferWatchLocking
 import TransferWatchAWS
 import TransferWatchAlerting
 import TransferWatchConfig
+import TransferWatchLocking
 import TransferWatchRules
 import TransferWatchTestSupport
 import TransferWatchWorkflows

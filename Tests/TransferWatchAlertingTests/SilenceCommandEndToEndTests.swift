@@ -24,8 +24,8 @@ import TransferWatchWorkflows
         let slack = try LocalHTTPServer.start { _ in .text("ok") }
         defer { slack.stop() }
         let config = try Self.writeConfig(endpoint: harness.moto.endpoint, slack: slack.url("/services/T0/B0/SECRET"))
-        func transferwatch(_ arguments: [String], now: String = "2026-11-29T10:00:00Z") throws -> CLIProcess.Result {
-            try CLIProcess.run(["--config", config.path, "--now", now] + arguments, environment: Self.environment)
+        func transferwatch(_ arguments: [String], now: String = "2026-11-29T10:00:00Z") async throws -> CLIProcess.Result {
+            try await CLIProcess.run(["--config", config.path, "--now", now] + arguments, environment: Self.environment)
         }
 
         // An alert fired earlier that day (the agent's dispatcher, in-process).
@@ -35,7 +35,7 @@ import TransferWatchWorkflows
         await dispatcher.receive(
             [makeAlert("copy-failed", state: .firing, at: AlertingHarness.start)], at: AlertingHarness.start)
 
-        let add = try transferwatch([
+        let add = try await transferwatch([
             "silence", "add", "--alert", "stalled-counter", "--label", "window=2026-11", "--for", "2h", "--comment",
             "holiday: nobody uploads until Monday",
         ])
@@ -51,38 +51,38 @@ import TransferWatchWorkflows
         #expect((announcement["text"] as? String)?.hasPrefix("Silence created: {alertname=\"stalled-counter\"") == true)
         #expect(!add.standardError.contains("SECRET"), "the webhook URL is a secret")
 
-        let list = try transferwatch(["silence", "list"])
+        let list = try await transferwatch(["silence", "list"])
         #expect(list.status == 0, "\(list.standardError)")
         let row = try #require(list.standardOutput.split(separator: "\n").first { $0.hasPrefix(id) })
         #expect(row.contains("active"))
         #expect(row.contains("oncall-alice"))
         #expect(row.contains("holiday: nobody uploads until Monday"))
-        let listJSON = try transferwatch(["silence", "list", "--json"])
+        let listJSON = try await transferwatch(["silence", "list", "--json"])
         let silence = try #require(
             try JSONSerialization.jsonObject(with: Data(listJSON.standardOutput.utf8)) as? [String: Any])
         #expect(silence["id"] as? String == id)
         #expect(silence["endsAt"] as? String == "2026-11-29T12:00:00Z")
 
-        let expire = try transferwatch(["silence", "expire", id], now: "2026-11-29T11:00:00Z")
+        let expire = try await transferwatch(["silence", "expire", id], now: "2026-11-29T11:00:00Z")
         #expect(expire.status == 0, "\(expire.standardError)")
         #expect(expire.standardOutput == "silence \(id) expired: {alertname=\"stalled-counter\", window=\"2026-11\"}\n")
         #expect(slack.requests().count == 2)
-        #expect(
+        await #expect(
             try transferwatch(["silence", "list"], now: "2026-11-29T11:00:01Z").standardOutput == "no active silences\n"
         )
-        let all = try transferwatch(["silence", "list", "--all"], now: "2026-11-29T11:00:01Z")
+        let all = try await transferwatch(["silence", "list", "--all"], now: "2026-11-29T11:00:01Z")
         #expect(all.standardOutput.contains("\(id)  expired"))
 
         // Expiring twice, or something that does not exist: one line, exit 1.
-        let again = try transferwatch(["silence", "expire", id], now: "2026-11-29T11:30:00Z")
+        let again = try await transferwatch(["silence", "expire", id], now: "2026-11-29T11:30:00Z")
         #expect(again.status == 1)
         #expect(again.errorLines == ["error: silence \(id) has already expired"])
-        let missing = try transferwatch(["silence", "expire", "no-such-id"])
+        let missing = try await transferwatch(["silence", "expire", "no-such-id"])
         #expect(missing.status == 1)
         #expect(missing.errorLines == ["error: no silence with ID no-such-id"])
 
         // The audit trail.
-        let history = try transferwatch(["alerts", "history", "--json"], now: "2026-11-29T12:00:00Z")
+        let history = try await transferwatch(["alerts", "history", "--json"], now: "2026-11-29T12:00:00Z")
         #expect(history.status == 0, "\(history.standardError)")
         let events = try history.standardOutput.split(separator: "\n").map {
             try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
@@ -93,27 +93,27 @@ import TransferWatchWorkflows
                 "silence-expired stalled-counter", "notified stalled-counter",
             ])
         #expect((events[1]["detail"] as? String)?.contains("by oncall-alice: holiday") == true)
-        let onlyCopy = try transferwatch(["alerts", "history", "--alert", "copy-failed"], now: "2026-11-29T12:00:00Z")
+        let onlyCopy = try await transferwatch(["alerts", "history", "--alert", "copy-failed"], now: "2026-11-29T12:00:00Z")
         #expect(onlyCopy.standardOutput.split(separator: "\n").count == 1)
         #expect(onlyCopy.standardOutput.hasPrefix("2026-11-29T00:00:00Z  firing  copy-failed  "))
-        let recent = try transferwatch(["alerts", "history", "--since", "90m"], now: "2026-11-29T12:00:00Z")
+        let recent = try await transferwatch(["alerts", "history", "--since", "90m"], now: "2026-11-29T12:00:00Z")
         #expect(recent.standardOutput.split(separator: "\n").count == 2, "\(recent.standardOutput)")
     }
 
     @Test func badInputIsAOneLineUsageError() async throws {
         let config = try Self.writeConfig(endpoint: URL(string: "http://127.0.0.1:9")!, slack: "http://127.0.0.1:9/x")
-        func run(_ arguments: [String]) throws -> CLIProcess.Result {
-            try CLIProcess.run(["--config", config.path] + arguments, environment: Self.environment)
+        func run(_ arguments: [String]) async throws -> CLIProcess.Result {
+            try await CLIProcess.run(["--config", config.path] + arguments, environment: Self.environment)
         }
-        let badLabel = try run(["silence", "add", "--alert", "x", "--label", "window", "--for", "2h", "--comment", "c"])
+        let badLabel = try await run(["silence", "add", "--alert", "x", "--label", "window", "--for", "2h", "--comment", "c"])
         #expect(badLabel.status == 2)
         #expect(
             badLabel.errorLines.first?.contains("invalid matcher 'window': expected name=value or name!=value") == true,
             "\(badLabel.standardError)")
-        let badDuration = try run(["silence", "add", "--alert", "x", "--for", "soon", "--comment", "c"])
+        let badDuration = try await run(["silence", "add", "--alert", "x", "--for", "soon", "--comment", "c"])
         #expect(badDuration.status == 2)
         #expect(badDuration.errorLines.first?.contains("--for 'soon' is not a duration") == true)
-        let badSince = try run(["alerts", "history", "--since", "yesterday"])
+        let badSince = try await run(["alerts", "history", "--since", "yesterday"])
         #expect(badSince.status == 2)
         #expect(badSince.errorLines.first?.contains("--since 'yesterday'") == true)
     }
@@ -131,7 +131,7 @@ import TransferWatchWorkflows
         try await DynamoDBClient(context: harness.context).putItem(
             table: AlertingHarness.table,
             item: ["pk": .s("silences#prod"), "sk": .s("silence#broken"), "body": .s("{\"id\": 3}")])
-        let list = try CLIProcess.run(
+        let list = try await CLIProcess.run(
             ["--config", config.path, "--now", "2026-11-29T10:00:00Z", "silence", "list"], environment: Self.environment
         )
         #expect(list.status == 0)

@@ -22,20 +22,20 @@ import TransferWatchWorkflows
         let pipeline = try await makePipeline(rulesFolder: try Self.shippedRules())
         defer { pipeline.moto.stop() }
 
-        let provision = try pipeline.run(["provision"], now: "2026-11-28T00:00:05Z")
+        let provision = try await pipeline.run(["provision"], now: "2026-11-28T00:00:05Z")
         #expect(provision.status == 0, "\(provision.standardError)")
         _ = try await pipeline.s3.putObject(bucket: "invoices-incoming", key: "alice/a.pdf", body: Data("%PDF".utf8))
-        let copy = try pipeline.run(
+        let copy = try await pipeline.run(
             ["copy", "--bucket", "invoices-incoming", "--key", "alice/a.pdf"], now: "2026-11-28T10:00:00Z")
         #expect(copy.status == 0, "\(copy.standardError)")
 
         // Right after the copy: nothing is wrong yet.
-        let quiet = try pipeline.run(["check"], now: "2026-11-28T11:00:00Z")
+        let quiet = try await pipeline.run(["check"], now: "2026-11-28T11:00:00Z")
         #expect(quiet.status == 0, "\(quiet.standardOutput)\(quiet.standardError)")
         #expect(quiet.standardOutput.hasPrefix("OK: "), "\(quiet.standardOutput)")
 
         // A day later nobody else has delivered: stalled-counter names bob and carol.
-        let stalled = try pipeline.run(["check", "--json"], now: "2026-11-29T10:00:00Z")
+        let stalled = try await pipeline.run(["check", "--json"], now: "2026-11-29T10:00:00Z")
         #expect(stalled.status == 1, "\(stalled.standardError)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(stalled.standardOutput.utf8)) as? [String: Any])
         let firing = try #require(report["firing"] as? [[String: Any]])
@@ -45,7 +45,7 @@ import TransferWatchWorkflows
         #expect(firing.first?["severity"] as? String == "warning")
 
         // Three days after provisioning the server is still online: stale-server, with its ID, age and cost.
-        let stale = try pipeline.run(["check"], now: "2026-12-01T00:00:05Z")
+        let stale = try await pipeline.run(["check"], now: "2026-12-01T00:00:05Z")
         #expect(stale.status == 1, "\(stale.standardError)")
         let lines = stale.standardOutput.split(separator: "\n").map(String.init)
         let header = try #require(lines.first { $0.hasPrefix("FIRING stale-server [warning] ") }, "\(lines)")
@@ -69,7 +69,7 @@ import TransferWatchWorkflows
         """.write(to: folder.appendingPathComponent("server.yaml"), atomically: true, encoding: .utf8)
         let pipeline = try await makePipeline(rulesFolder: folder.path)
         defer { pipeline.moto.stop() }
-        let result = try pipeline.run(["check"], now: "2026-11-29T10:00:00Z")
+        let result = try await pipeline.run(["check"], now: "2026-11-29T10:00:00Z")
         #expect(result.status == 2)
         #expect(result.errorLines.first?.hasPrefix("\(folder.path)/server.yaml:7:") == true, "\(result.standardError)")
     }

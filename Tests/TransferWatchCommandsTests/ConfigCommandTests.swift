@@ -22,16 +22,16 @@ import TransferWatchTestSupport
         return file
     }
 
-    @Test func helpListsTheCommandsAndExitsZero() throws {
-        let result = try CLIProcess.run(["--help"])
+    @Test func helpListsTheCommandsAndExitsZero() async throws {
+        let result = try await CLIProcess.run(["--help"])
         #expect(result.status == 0)
         #expect(result.standardOutput.contains("USAGE: transferwatch"))
         #expect(result.standardOutput.contains("config"))
     }
 
-    @Test func configCheckResolvesEndpointsAndSchedules() throws {
+    @Test func configCheckResolvesEndpointsAndSchedules() async throws {
         let file = try write(Self.validConfig)
-        let result = try CLIProcess.run(["--config", file.path, "--now", "2026-11-20T12:00:00Z", "config", "check"],
+        let result = try await CLIProcess.run(["--config", file.path, "--now", "2026-11-20T12:00:00Z", "config", "check"],
                                         environment: ["AWS_ENDPOINT_URL_S3": "http://127.0.0.1:9000"])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("region: eu-west-1"))
@@ -41,9 +41,9 @@ import TransferWatchTestSupport
         #expect(result.standardOutput.contains("DynamoDB: https://dynamodb.eu-west-1.amazonaws.com"))
     }
 
-    @Test func configCheckJSONIsMachineReadable() throws {
+    @Test func configCheckJSONIsMachineReadable() async throws {
         let file = try write(Self.validConfig)
-        let result = try CLIProcess.run(["config", "check", "--json", "--now", "2026-11-28T00:00:00Z"], environment: ["TRANSFERWATCH_CONFIG": file.path])
+        let result = try await CLIProcess.run(["config", "check", "--json", "--now", "2026-11-28T00:00:00Z"], environment: ["TRANSFERWATCH_CONFIG": file.path])
         #expect(result.status == 0, "\(result.standardError)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         #expect(object["region"] as? String == "eu-west-1")
@@ -51,7 +51,7 @@ import TransferWatchTestSupport
         #expect((object["endpoints"] as? [String: String])?["CloudWatch"] == "https://monitoring.eu-west-1.amazonaws.com")
     }
 
-    @Test func everyConfigurationMistakeIsOneLineWithFileLineAndColumnAndExitTwo() throws {
+    @Test func everyConfigurationMistakeIsOneLineWithFileLineAndColumnAndExitTwo() async throws {
         let file = try write("""
             region: us-east-1
             buckets: {source: invoices-incoming, destination: invoices-archive}
@@ -60,7 +60,7 @@ import TransferWatchTestSupport
               maxLifespan: 2 days
               provison: "cron(0 0 28 * ? *)"
             """)
-        let result = try CLIProcess.run(["--config", file.path, "config", "check"])
+        let result = try await CLIProcess.run(["--config", file.path, "config", "check"])
         #expect(result.status == 2)
         #expect(result.standardOutput.isEmpty)
         #expect(result.errorLines.count == 2, "\(result.standardError)")
@@ -69,8 +69,8 @@ import TransferWatchTestSupport
         #expect(result.errorLines.contains { $0.hasPrefix("\(file.path):6:") && $0.contains("provison") && $0.contains("provision") })
     }
 
-    @Test func aMissingConfigFileIsAUsageError() throws {
-        let result = try CLIProcess.run(["--config", "/nonexistent/transferwatch.yaml", "config", "check"])
+    @Test func aMissingConfigFileIsAUsageError() async throws {
+        let result = try await CLIProcess.run(["--config", "/nonexistent/transferwatch.yaml", "config", "check"])
         #expect(result.status == 2)
         #expect(result.errorLines.count == 1)
         #expect(result.standardError.contains("/nonexistent/transferwatch.yaml"))
@@ -81,25 +81,25 @@ import TransferWatchTestSupport
         (["no-such-command"], "no-such-command"),
         (["config", "check", "--bogus"], "--bogus"),
     ])
-    func usageErrorsAreOneLineAndExitTwo(arguments: [String], mentions: String) throws {
-        let result = try CLIProcess.run(arguments)
+    func usageErrorsAreOneLineAndExitTwo(arguments: [String], mentions: String) async throws {
+        let result = try await CLIProcess.run(arguments)
         #expect(result.status == 2)
         #expect(result.errorLines.first?.contains(mentions) == true, "\(result.standardError)")
         #expect(result.errorLines.count <= 2)
     }
 
-    @Test func configCheckNamesTheCredentialSourceWithoutTheSecret() throws {
+    @Test func configCheckNamesTheCredentialSourceWithoutTheSecret() async throws {
         let file = try write(Self.validConfig)
-        let result = try CLIProcess.run(["--config", file.path, "config", "check", "--credentials"],
+        let result = try await CLIProcess.run(["--config", file.path, "config", "check", "--credentials"],
                                         environment: ["AWS_ACCESS_KEY_ID": "AKIAEXAMPLEKEY000001", "AWS_SECRET_ACCESS_KEY": "verysecretvalue/abc"])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("credentials: environment (AKIA…)"))
         #expect(!result.standardOutput.contains("verysecretvalue") && !result.standardError.contains("verysecretvalue"))
     }
 
-    @Test func configCheckWithoutCredentialsListsEverySourceTriedAndExitsOne() throws {
+    @Test func configCheckWithoutCredentialsListsEverySourceTriedAndExitsOne() async throws {
         let file = try write(Self.validConfig)
-        let result = try CLIProcess.run(["--config", file.path, "config", "check", "--credentials"],
+        let result = try await CLIProcess.run(["--config", file.path, "config", "check", "--credentials"],
                                         environment: ["AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": "/nonexistent/config",
                                                       "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials"])
         #expect(result.status == 1)

@@ -50,7 +50,7 @@ import TransferWatchWorkflows
         defer { pipeline.moto.stop() }
         _ = try await pipeline.s3.putObject(bucket: "invoices-incoming", key: "alice/invoice 2026-11.pdf", body: Data("%PDF-1.7 alice".utf8),
                                            contentType: "application/pdf", metadata: ["employee-id": "42"])
-        let result = try CLIProcess.run(["--config", pipeline.configFile.path, "--now", "2026-11-29T10:00:00Z", "copy",
+        let result = try await CLIProcess.run(["--config", pipeline.configFile.path, "--now", "2026-11-29T10:00:00Z", "copy",
                                          "--bucket", "invoices-incoming", "--key", "alice/invoice 2026-11.pdf", "--json"],
                                         environment: pipeline.environment)
         #expect(result.status == 0, "\(result.standardError)")
@@ -77,7 +77,7 @@ import TransferWatchWorkflows
         let s3Event = #"{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","eventTime":"2026-11-29T09:00:00.000Z","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"invoices-incoming"},"object":{"key":"bob/a%2Bb+c.pdf","size":3,"eTag":"\#(etag.normalized)"}}},{"eventVersion":"2.1","eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"invoices-incoming"},"object":{"size":1}}}]}"#
         let body = String(decoding: try JSONSerialization.data(withJSONObject: s3Event, options: [.fragmentsAllowed]), as: UTF8.self)
         let sqsMessage = #"{"MessageId":"m-1","ReceiptHandle":"r","Body":"# + body + "}"
-        let result = try CLIProcess.run(["--config", pipeline.configFile.path, "copy", "--event", "-"],
+        let result = try await CLIProcess.run(["--config", pipeline.configFile.path, "copy", "--event", "-"],
                                         environment: pipeline.environment, input: Data(sqsMessage.utf8))
         #expect(result.status == 1)
         #expect(result.standardOutput.contains("moved invoices-incoming/bob/a+b c.pdf -> invoices-archive/bob/a+b c.pdf (3 bytes, counted, 3 requests)"),
@@ -89,7 +89,7 @@ import TransferWatchWorkflows
     @Test func aMissingSourceFailsClearlyAndExitsOne() async throws {
         let pipeline = try await makePipeline()
         defer { pipeline.moto.stop() }
-        let result = try CLIProcess.run(["--config", pipeline.configFile.path, "copy", "--bucket", "invoices-incoming", "--key", "alice/nothing.pdf"],
+        let result = try await CLIProcess.run(["--config", pipeline.configFile.path, "copy", "--bucket", "invoices-incoming", "--key", "alice/nothing.pdf"],
                                         environment: pipeline.environment)
         #expect(result.status == 1)
         #expect(result.errorLines.count == 1)
@@ -100,14 +100,14 @@ import TransferWatchWorkflows
     @Test func anUnreadableEventIsAUsageErrorButAnEmptyValidOneIsNot() async throws {
         let pipeline = try await makePipeline()
         defer { pipeline.moto.stop() }
-        let broken = try CLIProcess.run(["--config", pipeline.configFile.path, "copy", "--event", "-"], environment: pipeline.environment,
+        let broken = try await CLIProcess.run(["--config", pipeline.configFile.path, "copy", "--event", "-"], environment: pipeline.environment,
                                         input: Data("this is not json".utf8))
         #expect(broken.status == 2)
         #expect(broken.errorLines.first?.hasPrefix("error: stdin: $: not valid JSON") == true, "\(broken.standardError)")
-        let testEvent = try CLIProcess.run(["--config", pipeline.configFile.path, "copy", "--event", "-"], environment: pipeline.environment,
+        let testEvent = try await CLIProcess.run(["--config", pipeline.configFile.path, "copy", "--event", "-"], environment: pipeline.environment,
                                            input: Data(#"{"Service":"Amazon S3","Event":"s3:TestEvent"}"#.utf8))
         #expect(testEvent.status == 0, "\(testEvent.standardError)")
-        let missingFile = try CLIProcess.run(["--config", pipeline.configFile.path, "copy", "--event", "/nonexistent/event.json"], environment: pipeline.environment)
+        let missingFile = try await CLIProcess.run(["--config", pipeline.configFile.path, "copy", "--event", "/nonexistent/event.json"], environment: pipeline.environment)
         #expect(missingFile.status == 2)
         #expect(missingFile.errorLines.count == 1)
     }
@@ -117,8 +117,8 @@ import TransferWatchWorkflows
         (["copy", "--bucket", "b"], "--bucket and --key go together"),
         (["copy", "--bucket", "b", "--key", "k", "--event", "-"], "not both"),
     ])
-    func argumentMistakesAreUsageErrors(arguments: [String], message: String) throws {
-        let result = try CLIProcess.run(arguments)
+    func argumentMistakesAreUsageErrors(arguments: [String], message: String) async throws {
+        let result = try await CLIProcess.run(arguments)
         #expect(result.status == 2)
         #expect(result.standardError.contains(message), "\(result.standardError)")
     }

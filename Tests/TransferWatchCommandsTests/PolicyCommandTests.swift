@@ -23,9 +23,9 @@ import TransferWatchWorkflows
         tables: {employees: SFTPUsers, state: TransferWatchState}
         """
 
-    @Test func printsTheAgentPolicyAsJSONAndNotesOnStandardError() throws {
+    @Test func printsTheAgentPolicyAsJSONAndNotesOnStandardError() async throws {
         let config = try Self.write(Self.readme)
-        let result = try CLIProcess.run(["--config", config, "policy"])
+        let result = try await CLIProcess.run(["--config", config, "policy"])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.errorLines == ["note: sftp.loggingRole is not configured: iam:PassRole left out"])
         let configuration = try Configuration.load(contentsOf: config, environment: [:])
@@ -42,8 +42,8 @@ import TransferWatchWorkflows
         ("--user-session", ["ListOwnPrefix", "OwnObjects"]),
         ("--user-role-trust", ["TransferAssumesRoleForUsers"]),
     ])
-    func printsTheSFTPUserPolicies(flag: String, sids: [String]) throws {
-        let result = try CLIProcess.run(["--config", try Self.write(Self.readme), "policy", flag])
+    func printsTheSFTPUserPolicies(flag: String, sids: [String]) async throws {
+        let result = try await CLIProcess.run(["--config", try Self.write(Self.readme), "policy", flag])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardError.isEmpty)
         let parsed = try #require(
@@ -51,9 +51,9 @@ import TransferWatchWorkflows
         #expect((parsed["Statement"] as? [[String: Any]])?.compactMap { $0["Sid"] as? String } == sids)
     }
 
-    @Test func needsAnAccountWhenTheConfigurationNamesNone() throws {
+    @Test func needsAnAccountWhenTheConfigurationNamesNone() async throws {
         let config = try Self.write(Self.bare)
-        let refused = try CLIProcess.run(["--config", config, "policy"])
+        let refused = try await CLIProcess.run(["--config", config, "policy"])
         #expect(refused.status == 2)
         #expect(refused.standardOutput.isEmpty)
         #expect(
@@ -61,7 +61,7 @@ import TransferWatchWorkflows
                 "error: no AWS account ID in the configuration (sftp.userRole, sftp.loggingRole, alerts.snsTopicArn or queue would give one); pass --account ACCOUNT_ID"
             ])
 
-        let given = try CLIProcess.run(["--config", config, "policy", "--account", "111122223333"])
+        let given = try await CLIProcess.run(["--config", config, "policy", "--account", "111122223333"])
         #expect(given.status == 0, "\(given.standardError)")
         #expect(given.standardOutput.contains(#""arn:aws:dynamodb:eu-west-1:111122223333:table/TransferWatchState""#))
         #expect(
@@ -73,18 +73,18 @@ import TransferWatchWorkflows
                 "note: sftp.loggingRole is not configured: iam:PassRole left out",
             ])
 
-        let invalid = try CLIProcess.run(["--config", config, "policy", "--user-role-trust", "--account", "12-34"])
+        let invalid = try await CLIProcess.run(["--config", config, "policy", "--user-role-trust", "--account", "12-34"])
         #expect(invalid.status == 2)
         #expect(invalid.errorLines == ["error: --account '12-34' is not a 12-digit AWS account ID"])
     }
 
-    @Test func usageAndConfigurationMistakesExitTwo() throws {
+    @Test func usageAndConfigurationMistakesExitTwo() async throws {
         let config = try Self.write(Self.readme)
-        let both = try CLIProcess.run(["--config", config, "policy", "--user-role", "--user-session"])
+        let both = try await CLIProcess.run(["--config", config, "policy", "--user-role", "--user-session"])
         #expect(both.status == 2)
         #expect(both.standardError.contains("give at most one of --user-role, --user-session, --user-role-trust"))
 
-        let missing = try CLIProcess.run(["--config", "/nonexistent/transferwatch.yaml", "policy"])
+        let missing = try await CLIProcess.run(["--config", "/nonexistent/transferwatch.yaml", "policy"])
         #expect(missing.status == 2)
         #expect(missing.standardOutput.isEmpty)
         #expect(

@@ -1,11 +1,11 @@
 import Foundation
 import Logging
-import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchAgent
 import TransferWatchAlerting
 import TransferWatchConfig
+import TransferWatchLocking
 import TransferWatchRules
 import TransferWatchTelemetry
 import TransferWatchTestSupport

@@ -39,7 +39,7 @@ import TransferWatchWorkflows
             bucket: "invoices-incoming", key: "alice/invoice 2026-11.pdf", body: Data("%PDF alice".utf8))
 
         // It runs the copy workflow, as a process, the way the agent would.
-        let copy = try CLIProcess.run(
+        let copy = try await CLIProcess.run(
             [
                 "--config", config, "--now", "2026-11-29T10:00:00Z", "copy", "--bucket", "invoices-incoming",
                 "--key", "alice/invoice 2026-11.pdf", "--json",
@@ -53,7 +53,7 @@ import TransferWatchWorkflows
         #expect(try await adminS3.headObject(bucket: "invoices-archive", key: "alice/invoice 2026-11.pdf") != nil)
         #expect(try await adminS3.headObject(bucket: "invoices-incoming", key: "alice/invoice 2026-11.pdf") == nil)
         // Again: the source is gone and the archive has it (a HeadObject of the destination).
-        let again = try CLIProcess.run(
+        let again = try await CLIProcess.run(
             [
                 "--config", config, "--now", "2026-11-29T10:00:00Z", "copy", "--bucket", "invoices-incoming",
                 "--key", "alice/invoice 2026-11.pdf",
@@ -62,7 +62,7 @@ import TransferWatchWorkflows
         #expect(again.standardOutput.hasPrefix("alreadyMoved "), "\(again.standardOutput)")
         // Above the multipart threshold (5 MiB here): CreateMultipartUpload, UploadPartCopy, CompleteMultipartUpload.
         _ = try await adminS3.putObject(bucket: "invoices-incoming", key: "bob/scan.pdf", body: Data(count: 6 << 20))
-        let large = try CLIProcess.run(
+        let large = try await CLIProcess.run(
             [
                 "--config", config, "--now", "2026-11-29T10:00:00Z", "copy", "--bucket", "invoices-incoming",
                 "--key", "bob/scan.pdf", "--json",
@@ -130,13 +130,13 @@ import TransferWatchWorkflows
         let ledger = DeliveryLedger(
             dynamo: fixture.adminDynamo, stateTable: "TransferWatchState", employeesTable: "SFTPUsers",
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-        func transferwatch(_ now: String, _ arguments: [String]) throws -> CLIProcess.Result {
-            try CLIProcess.run(
+        func transferwatch(_ now: String, _ arguments: [String]) async throws -> CLIProcess.Result {
+            try await CLIProcess.run(
                 ["--config", fixture.config, "--now", now] + arguments, environment: fixture.agentEnvironment)
         }
 
         // The 28th: the agent provisions the window (the employees alice and bob are seeded by the fixture).
-        let provision = try transferwatch("2026-11-28T00:05:00Z", ["provision"])
+        let provision = try await transferwatch("2026-11-28T00:05:00Z", ["provision"])
         #expect(provision.status == 0, "\(provision.standardError)")
         #expect(
             provision.standardOutput.hasPrefix("provisioned window 2026-11: server s-"), "\(provision.standardOutput)")
@@ -161,7 +161,7 @@ import TransferWatchWorkflows
         // Both employees deliver: the copy workflow counts the window down to zero.
         for key in ["alice/invoice 2026-11.pdf", "bob/invoice 2026-11.pdf"] {
             _ = try await fixture.adminS3.putObject(bucket: "invoices-incoming", key: key, body: Data("%PDF".utf8))
-            let copy = try transferwatch(
+            let copy = try await transferwatch(
                 "2026-11-29T10:00:00Z", ["copy", "--bucket", "invoices-incoming", "--key", key, "--json"])
             #expect(copy.status == 0, "\(key): \(copy.standardError)")
             let report = try #require(
@@ -173,7 +173,7 @@ import TransferWatchWorkflows
         #expect(try await ledger.window("2026-11")?.remaining == 0)
 
         // The counter reached zero: the agent tears the window down.
-        let teardown = try transferwatch("2026-11-29T10:05:00Z", ["teardown", "--reason", "counter"])
+        let teardown = try await transferwatch("2026-11-29T10:05:00Z", ["teardown", "--reason", "counter"])
         #expect(teardown.status == 0, "\(teardown.standardError)")
         #expect(
             teardown.standardOutput.contains(
@@ -332,7 +332,7 @@ import TransferWatchWorkflows
 
             // The policy, as `transferwatch policy` prints it for this configuration.
             let config = try writeConfiguration(endpoint: moto.endpoint, queueURL: queueURL, topicARN: topicARN)
-            let printed = try CLIProcess.run(["--config", config, "policy"])
+            let printed = try await CLIProcess.run(["--config", config, "policy"])
             #expect(printed.status == 0, "\(printed.standardError)")
             let dialect = try MotoPolicyDialect.translate(printed.standardOutput)
             // The S3, SQS and PassRole statements keep their printed resources (SQS gains moto's batch names).

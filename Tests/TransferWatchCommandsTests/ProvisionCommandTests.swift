@@ -29,13 +29,13 @@ import TransferWatchWorkflows
         }
         try await dynamo.putItem(table: "SFTPUsers", item: ["username": .s("dave")])
         let config = try Self.writeConfig(endpoint: moto.endpoint, userRole: true)
-        func transferwatch(_ arguments: [String]) throws -> CLIProcess.Result {
-            try CLIProcess.run(
+        func transferwatch(_ arguments: [String]) async throws -> CLIProcess.Result {
+            try await CLIProcess.run(
                 ["--config", config.path, "--now", "2026-11-28T00:05:00Z"] + arguments, environment: Self.environment)
         }
 
         // The 28th: one server, three users, dave skipped with his reason, progress logged.
-        let provision = try transferwatch(["provision"])
+        let provision = try await transferwatch(["provision"])
         #expect(provision.status == 0, "\(provision.standardError)")
         #expect(
             provision.standardOutput.hasPrefix("provisioned window 2026-11: server s-"), "\(provision.standardOutput)")
@@ -48,7 +48,7 @@ import TransferWatchWorkflows
         #expect(try await transfer.describeUser(serverID: serverID, userName: "bob").userName == "bob")
 
         // Again: nothing to create.
-        let rerun = try transferwatch(["provision", "--json"])
+        let rerun = try await transferwatch(["provision", "--json"])
         #expect(rerun.status == 0, "\(rerun.standardError)")
         let record = try #require(
             try JSONSerialization.jsonObject(with: Data(rerun.standardOutput.utf8)) as? [String: Any])
@@ -57,7 +57,7 @@ import TransferWatchWorkflows
         #expect((record["server"] as? [String: Any])?["serverID"] as? String == serverID)
 
         // A dry run prints the plan and deletes nothing.
-        let dryRun = try transferwatch(["teardown", "--reason", "counter", "--dry-run"])
+        let dryRun = try await transferwatch(["teardown", "--reason", "counter", "--dry-run"])
         #expect(dryRun.status == 0, "\(dryRun.standardError)")
         #expect(dryRun.standardOutput.contains("would tear down window 2026-11 (counter):"), "\(dryRun.standardOutput)")
         #expect(dryRun.standardOutput.contains("  delete 3 users: alice, bob, carol"))
@@ -66,7 +66,7 @@ import TransferWatchWorkflows
         #expect(try await transfer.listServers().count == 1)
 
         // Teardown by the counter.
-        let teardown = try transferwatch(["teardown", "--reason", "counter"])
+        let teardown = try await transferwatch(["teardown", "--reason", "counter"])
         #expect(teardown.status == 0, "\(teardown.standardError)")
         #expect(
             teardown.standardOutput.contains(
@@ -79,22 +79,22 @@ import TransferWatchWorkflows
         #expect(try await ledger.window("2026-11")?.closedReason == "counter")
 
         // And again: already done, still success.
-        let again = try transferwatch(["teardown", "--json"])
+        let again = try await transferwatch(["teardown", "--json"])
         #expect(again.status == 0, "\(again.standardError)")
         let second = try #require(
             try JSONSerialization.jsonObject(with: Data(again.standardOutput.utf8)) as? [String: Any])
         #expect(second["result"] as? String == "alreadyTornDown")
     }
 
-    @Test func anUnknownReasonIsAUsageError() throws {
-        let result = try CLIProcess.run(["teardown", "--reason", "bored"])
+    @Test func anUnknownReasonIsAUsageError() async throws {
+        let result = try await CLIProcess.run(["teardown", "--reason", "bored"])
         #expect(result.status == 2)
         #expect(result.standardError.contains("bored"), "\(result.standardError)")
     }
 
-    @Test func provisioningWithoutAUserRoleIsAConfigurationError() throws {
+    @Test func provisioningWithoutAUserRoleIsAConfigurationError() async throws {
         let config = try Self.writeConfig(endpoint: URL(string: "http://127.0.0.1:9")!, userRole: false)
-        let result = try CLIProcess.run(["--config", config.path, "provision"], environment: Self.environment)
+        let result = try await CLIProcess.run(["--config", config.path, "provision"], environment: Self.environment)
         #expect(result.status == 2)
         #expect(result.errorLines == ["error: \(config.path): sftp.userRole is required to provision SFTP users"])
     }

@@ -13,16 +13,16 @@ import TransferWatchTestSupport
         try #require(RepositoryPaths.root()).appendingPathComponent("rules")
     }
 
-    @Test func theShippedRulesLintClean() throws {
+    @Test func theShippedRulesLintClean() async throws {
         let rules = try shippedRules()
-        let result = try CLIProcess.run(["rules", "lint", rules.path])
+        let result = try await CLIProcess.run(["rules", "lint", rules.path])
         #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
         #expect(result.standardOutput.hasSuffix("rules: OK\n"))
     }
 
-    @Test func theShippedRulesPassTheirTests() throws {
+    @Test func theShippedRulesPassTheirTests() async throws {
         let tests = try shippedRules().appendingPathComponent("tests")
-        let result = try CLIProcess.run(["rules", "test", tests.path])
+        let result = try await CLIProcess.run(["rules", "test", tests.path])
         #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
         let summary = try #require(result.standardOutput.split(separator: "\n").last)
         #expect(summary.hasSuffix(" passed, 0 failed"))
@@ -60,7 +60,7 @@ import TransferWatchTestSupport
         #expect(AlarmSpecification.metrics == MetricName.all.map(\.name))
     }
 
-    @Test func aFailingExpectationExitsOneWithADiff() throws {
+    @Test func aFailingExpectationExitsOneWithADiff() async throws {
         let folder = try makeFolder([
             "rules.yaml": Self.rules,
             "tests/wrong.yaml": """
@@ -82,7 +82,7 @@ import TransferWatchTestSupport
             """,
         ])
         let file = folder.appendingPathComponent("tests/wrong.yaml").path
-        let result = try CLIProcess.run(["rules", "test", file])
+        let result = try await CLIProcess.run(["rules", "test", file])
         #expect(result.status == 1)
         #expect(
             result.standardOutput.split(separator: "\n").map(String.init) == [
@@ -97,7 +97,7 @@ import TransferWatchTestSupport
             ])
     }
 
-    @Test func aMalformedTestFileExitsTwoWithPositions() throws {
+    @Test func aMalformedTestFileExitsTwoWithPositions() async throws {
         let folder = try makeFolder([
             "rules/copy.yaml": Self.rules,
             "tests/broken.yaml": """
@@ -118,7 +118,7 @@ import TransferWatchTestSupport
             """,
         ])
         let tests = folder.appendingPathComponent("tests")
-        let result = try CLIProcess.run(["rules", "test", tests.path])
+        let result = try await CLIProcess.run(["rules", "test", tests.path])
         let broken = tests.appendingPathComponent("broken.yaml").path
         #expect(result.status == 2)
         #expect(
@@ -129,18 +129,18 @@ import TransferWatchTestSupport
         #expect(result.standardOutput.contains("PASS \(tests.appendingPathComponent("good.yaml").path): 1 test"))
     }
 
-    @Test func brokenRuleFilesExitTwoAndAMissingPathIsAUsageError() throws {
+    @Test func brokenRuleFilesExitTwoAndAMissingPathIsAUsageError() async throws {
         let folder = try makeFolder([
             "rules.yaml": Self.rules.replacingOccurrences(of: "result == \"failed\"", with: "result = \"failed\""),
             "t.yaml": "rule_files: [rules.yaml]\ntests: []\n",
         ])
-        let result = try CLIProcess.run(["rules", "test", folder.appendingPathComponent("t.yaml").path])
+        let result = try await CLIProcess.run(["rules", "test", folder.appendingPathComponent("t.yaml").path])
         #expect(result.status == 2)
         #expect(
             result.errorLines.first?.hasSuffix("rules.yaml:7:22: error: unexpected '=' (use '==' to compare)") == true,
             "\(result.errorLines)")
 
-        let missing = try CLIProcess.run(["rules", "test", "/nonexistent/tests"])
+        let missing = try await CLIProcess.run(["rules", "test", "/nonexistent/tests"])
         #expect(missing.status == 2)
         #expect(missing.errorLines == ["error: /nonexistent/tests: no such file or folder"])
     }

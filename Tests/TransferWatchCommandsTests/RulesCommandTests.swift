@@ -47,16 +47,16 @@ import TransferWatchTestSupport
                 severity: critical
         """
 
-    @Test func lintPrintsASummaryAndExitsZeroForGoodFiles() throws {
+    @Test func lintPrintsASummaryAndExitsZeroForGoodFiles() async throws {
         let folder = try makeFolder(["copy.yaml": Self.goodCopyRules, "state.yml": Self.goodStateRules])
-        let result = try CLIProcess.run(["rules", "lint", folder.path])
+        let result = try await CLIProcess.run(["rules", "lint", folder.path])
         #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
         #expect(result.standardOutput == "2 rule files, 3 rules: OK\n")
     }
 
-    @Test func lintPrintsEveryProblemSortedAndExitsTwo() throws {
+    @Test func lintPrintsEveryProblemSortedAndExitsTwo() async throws {
         let folder = try makeFolder(["copy.yaml": Self.goodCopyRules, "broken.yaml": Self.brokenRules])
-        let result = try CLIProcess.run(["rules", "lint", folder.path])
+        let result = try await CLIProcess.run(["rules", "lint", folder.path])
         #expect(result.status == 2)
         let broken = folder.appendingPathComponent("broken.yaml").path
         let copy = folder.appendingPathComponent("copy.yaml").path
@@ -69,26 +69,26 @@ import TransferWatchTestSupport
             ])
     }
 
-    @Test func lintSkipsTestsFoldersAndOtherFiles() throws {
+    @Test func lintSkipsTestsFoldersAndOtherFiles() async throws {
         let folder = try makeFolder([
             "copy.yaml": Self.goodCopyRules,
             "README.md": "not a rule file",
             "tests/copy-test.yaml": "tests: [not, rules]",
         ])
-        let result = try CLIProcess.run(["rules", "lint", folder.path])
+        let result = try await CLIProcess.run(["rules", "lint", folder.path])
         #expect(result.status == 0, "\(result.standardOutput)")
         #expect(result.standardOutput == "1 rule file, 1 rule: OK\n")
     }
 
-    @Test func lintAcceptsSingleFilesAndReportsYAMLSyntax() throws {
+    @Test func lintAcceptsSingleFilesAndReportsYAMLSyntax() async throws {
         let folder = try makeFolder(["bad.yaml": "groups:\n  - name: [copy\n"])
         let file = folder.appendingPathComponent("bad.yaml").path
-        let result = try CLIProcess.run(["rules", "lint", file])
+        let result = try await CLIProcess.run(["rules", "lint", file])
         #expect(result.status == 2)
         #expect(result.standardOutput.hasPrefix("\(file):3:1: error: YAML syntax: "))
     }
 
-    @Test func lintDefaultsToTheConfiguredRulesFolder() throws {
+    @Test func lintDefaultsToTheConfiguredRulesFolder() async throws {
         let folder = try makeFolder([
             "transferwatch.yaml": """
             region: eu-west-1
@@ -101,14 +101,14 @@ import TransferWatchTestSupport
             """,
             "alerting/state.yaml": Self.goodStateRules,
         ])
-        let result = try CLIProcess.run(
+        let result = try await CLIProcess.run(
             ["--config", folder.appendingPathComponent("transferwatch.yaml").path, "rules", "lint"])
         #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
         #expect(result.standardOutput == "1 rule file, 2 rules: OK\n")
     }
 
-    @Test func lintOfAMissingPathIsAUsageError() throws {
-        let result = try CLIProcess.run(["rules", "lint", "/nonexistent/rules"])
+    @Test func lintOfAMissingPathIsAUsageError() async throws {
+        let result = try await CLIProcess.run(["rules", "lint", "/nonexistent/rules"])
         #expect(result.status == 2)
         #expect(result.errorLines == ["error: /nonexistent/rules: no such file or folder"])
     }

@@ -16,8 +16,8 @@ import TransferWatchWorkflows
         var s3: S3Client
         var environment: [String: String]
 
-        func run(_ arguments: [String], now: String) throws -> CLIProcess.Result {
-            try CLIProcess.run(["--config", configFile.path, "--now", now] + arguments, environment: environment)
+        func run(_ arguments: [String], now: String) async throws -> CLIProcess.Result {
+            try await CLIProcess.run(["--config", configFile.path, "--now", now] + arguments, environment: environment)
         }
     }
 
@@ -73,7 +73,7 @@ import TransferWatchWorkflows
         defer { pipeline.moto.stop() }
 
         // Before November's provisioning: October's window, never recorded here.
-        let before = try pipeline.run(["status", "--json"], now: "2026-11-27T10:00:00Z")
+        let before = try await pipeline.run(["status", "--json"], now: "2026-11-27T10:00:00Z")
         #expect(before.status == 0, "\(before.standardError)")
         let early = try Self.object(before.standardOutput)
         #expect(early["window"] as? String == "2026-10")
@@ -87,15 +87,15 @@ import TransferWatchWorkflows
                 $0.hasPrefix("warning: employee record skipped: ") && $0.contains("broken.bart")
             })
 
-        let provision = try pipeline.run(["provision"], now: "2026-11-28T00:00:05Z")
+        let provision = try await pipeline.run(["provision"], now: "2026-11-28T00:00:05Z")
         #expect(provision.status == 0, "\(provision.standardError)")
         _ = try await pipeline.s3.putObject(
             bucket: "invoices-incoming", key: "alice/a.pdf", body: Data("%PDF alice".utf8))
-        let copy = try pipeline.run(
+        let copy = try await pipeline.run(
             ["copy", "--bucket", "invoices-incoming", "--key", "alice/a.pdf"], now: "2026-11-29T10:00:00Z")
         #expect(copy.status == 0, "\(copy.standardError)")
 
-        let result = try pipeline.run(["status", "--json"], now: "2026-11-29T10:30:00Z")
+        let result = try await pipeline.run(["status", "--json"], now: "2026-11-29T10:30:00Z")
         #expect(result.status == 0, "\(result.standardError)")
         let status = try Self.object(result.standardOutput)
         #expect(Set(status.keys) == ["now", "window", "server", "counter", "alerts"])
@@ -116,7 +116,7 @@ import TransferWatchWorkflows
         #expect(counter["lastDeliveryAt"] as? String == "2026-11-29T10:00:00Z")
         #expect((status["alerts"] as? [Any])?.isEmpty == true)
 
-        let text = try pipeline.run(["status"], now: "2026-11-29T10:30:00Z")
+        let text = try await pipeline.run(["status"], now: "2026-11-29T10:30:00Z")
         #expect(text.status == 0)
         let lines = text.standardOutput.split(separator: "\n").map(String.init)
         #expect(lines.first == "window 2026-11: 1/3 delivered, last delivery 2026-11-29T10:00:00Z")
@@ -152,7 +152,7 @@ import TransferWatchWorkflows
     @Test func firingStepRulesArePrintedAndExitOne() async throws {
         let pipeline = try await Self.makePipeline(rules: Self.rules)
         defer { pipeline.moto.stop() }
-        let provision = try pipeline.run(["provision"], now: "2026-11-28T00:00:05Z")
+        let provision = try await pipeline.run(["provision"], now: "2026-11-28T00:00:05Z")
         #expect(provision.status == 1, "\(provision.standardError)")
         #expect(
             provision.standardOutput.contains(
@@ -160,7 +160,7 @@ import TransferWatchWorkflows
             "\(provision.standardOutput)")
 
         _ = try await pipeline.s3.putObject(bucket: "invoices-incoming", key: "mallory/x.pdf", body: Data("x".utf8))
-        let copy = try pipeline.run(
+        let copy = try await pipeline.run(
             ["copy", "--bucket", "invoices-incoming", "--key", "mallory/x.pdf", "--json"], now: "2026-11-29T10:00:00Z")
         #expect(copy.status == 1, "\(copy.standardError)")
         let report = try Self.object(copy.standardOutput)
@@ -172,7 +172,7 @@ import TransferWatchWorkflows
         #expect((verdicts.first?["labels"] as? [String: String])?["alertname"] == "unknown-uploader")
 
         _ = try await pipeline.s3.putObject(bucket: "invoices-incoming", key: "alice/a.pdf", body: Data("a".utf8))
-        let quiet = try pipeline.run(
+        let quiet = try await pipeline.run(
             ["copy", "--bucket", "invoices-incoming", "--key", "alice/a.pdf"], now: "2026-11-29T10:05:00Z")
         #expect(quiet.status == 0, "\(quiet.standardError)")
         #expect(!quiet.standardOutput.contains("FIRING"))
@@ -186,7 +186,7 @@ import TransferWatchWorkflows
         )
         defer { pipeline.moto.stop() }
         _ = try await pipeline.s3.putObject(bucket: "invoices-incoming", key: "alice/a.pdf", body: Data("a".utf8))
-        let copy = try pipeline.run(
+        let copy = try await pipeline.run(
             ["copy", "--bucket", "invoices-incoming", "--key", "alice/a.pdf"], now: "2026-11-29T10:00:00Z")
         #expect(copy.status == 2)
         #expect(copy.errorLines.first?.contains("rules/steps.yaml:7:") == true, "\(copy.standardError)")
@@ -196,7 +196,7 @@ import TransferWatchWorkflows
     }
 
     /// A schedule with no provisioning time before `--now` is a configuration problem: exit 2, naming the file.
-    @Test func noProvisioningTimeBeforeNowIsExitTwo() throws {
+    @Test func noProvisioningTimeBeforeNowIsExitTwo() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tw-status-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let configFile = directory.appendingPathComponent("transferwatch.yaml")
@@ -208,7 +208,7 @@ import TransferWatchWorkflows
         sftp:
           provision: "cron(0 0 28 11 ? 2030)"
         """.write(to: configFile, atomically: true, encoding: .utf8)
-        let result = try CLIProcess.run(
+        let result = try await CLIProcess.run(
             ["--config", configFile.path, "--now", "2026-11-29T10:00:00Z", "status"],
             environment: ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"])
         #expect(result.status == 2)

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
-import TransferWatchLocking
 import Testing
 import TransferWatchAWS
+import TransferWatchLocking
 import TransferWatchTestSupport
 
 /// ``CloudWatchClient`` against moto 5.2.1's CloudWatch backend over the JSON 1.0 protocol

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
-import TransferWatchLocking
 import Testing
 import TransferWatchAWS
+import TransferWatchLocking
 import TransferWatchTestSupport
 
 /// ``S3Client`` against moto: every call on the wire, with awkward keys, multipart copies, pagination,

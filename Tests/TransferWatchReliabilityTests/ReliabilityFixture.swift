@@ -91,7 +91,7 @@ struct ReliabilityFixture {
 
     /// `transferwatch bootstrap` (through the proxy, before any fault), then the employees (direct).
     func bootstrap() async throws {
-        let result = try CLIProcess.run(
+        let result = try await CLIProcess.run(
             ["--config", config.path, "bootstrap"], environment: Self.environment, timeout: .seconds(120))
         guard result.status == 0 else { throw SoakError("bootstrap failed: \(result.standardError)") }
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -28,7 +28,7 @@ import TransferWatchTestSupport
         func names() async throws -> [String] { try await cloudWatch.describeAlarms().names.sorted() }
 
         // --dry-run: the plan, and nothing written.
-        let dryRun = try workspace.run(["alarms", "sync", "--dry-run"])
+        let dryRun = try await workspace.run(["alarms", "sync", "--dry-run"])
         #expect(dryRun.status == 0, "\(dryRun.standardError)")
         #expect(
             dryRun.standardOutput == """
@@ -42,7 +42,7 @@ import TransferWatchTestSupport
         #expect(try await names() == ["TransferWatch-e2e-copy-failed-old"])
 
         // The first real run creates the metric alarms.
-        let first = try workspace.run(["alarms", "sync"])
+        let first = try await workspace.run(["alarms", "sync"])
         #expect(
             first.standardOutput.contains(
                 "created TransferWatch-e2e-bytes-low\ncreated TransferWatch-e2e-copy-failed\n"),
@@ -66,7 +66,7 @@ import TransferWatchTestSupport
         let before = try await cloudWatch.describeAlarms(prefix: "TransferWatch-e2e-")
 
         // The second run finds every metric alarm unchanged and writes none of them.
-        let second = try workspace.run(["alarms", "sync"])
+        let second = try await workspace.run(["alarms", "sync"])
         #expect(
             second.standardOutput.contains(
                 "= unchanged TransferWatch-e2e-bytes-low\n= unchanged TransferWatch-e2e-copy-failed\n"),
@@ -82,7 +82,7 @@ import TransferWatchTestSupport
 
         // A changed threshold is an update with its diff; a removed rule is deleted; the foreign alarm stays.
         try workspace.writeRules([.init(alert: "copy-failed", threshold: "3")])
-        let third = try workspace.run(["alarms", "sync"])
+        let third = try await workspace.run(["alarms", "sync"])
         #expect(
             third.standardOutput.contains(
                 """
@@ -102,7 +102,7 @@ import TransferWatchTestSupport
     @Test func aRuleOnAnUnpublishedMetricIsARuleFileError() async throws {
         let workspace = try Workspace(endpoint: URL(string: "http://127.0.0.1:9")!)
         try workspace.writeRules([.init(alert: "copy-failed", metric: "CopyFailures")])
-        let result = try workspace.run(["alarms", "sync", "--dry-run"])
+        let result = try await workspace.run(["alarms", "sync", "--dry-run"])
         #expect(result.status == 2)
         #expect(result.errorLines.count == 1)
         #expect(
@@ -118,7 +118,7 @@ import TransferWatchTestSupport
         try
             "groups:\n  - name: copy\n    kind: step\n    workflow: copy\n    rules:\n      - alert: x\n        expr: result ==\n        severity: critical\n"
             .write(to: workspace.rulesFile, atomically: true, encoding: .utf8)
-        let result = try workspace.run(["alarms", "sync"])
+        let result = try await workspace.run(["alarms", "sync"])
         #expect(result.status == 2)
         #expect(result.errorLines.first?.hasPrefix("\(workspace.rulesFile.path):7:") == true, "\(result.standardError)")
     }
@@ -126,7 +126,7 @@ import TransferWatchTestSupport
     @Test func anUnreachableCloudWatchIsAFailureNotACrash() async throws {
         let workspace = try Workspace(endpoint: URL(string: "http://127.0.0.1:9")!)
         try workspace.writeRules([.init(alert: "copy-failed")])
-        let result = try workspace.run(["alarms", "sync"])
+        let result = try await workspace.run(["alarms", "sync"])
         #expect(result.status == 1)
         #expect(result.errorLines.last?.hasPrefix("error: ") == true, "\(result.standardError)")
         #expect(!result.standardError.contains(TestContexts.motoCredentials.secretAccessKey))
@@ -166,8 +166,8 @@ import TransferWatchTestSupport
             try AlarmFixtures.ruleFile(rules).write(to: rulesFile, atomically: true, encoding: .utf8)
         }
 
-        func run(_ arguments: [String]) throws -> CLIProcess.Result {
-            try CLIProcess.run(
+        func run(_ arguments: [String]) async throws -> CLIProcess.Result {
+            try await CLIProcess.run(
                 ["--config", config.path, "--now", "2026-11-28T00:05:00Z"] + arguments,
                 environment: AlarmCommandEndToEndTests.environment)
         }

@@ -6,14 +6,14 @@ import TransferWatchTestSupport
 
 /// `transferwatch dashboards lint` and `dashboards publish` as processes.
 @Suite struct DashboardCommandEndToEndTests {
-    @Test func lintAcceptsTheShippedDashboard() throws {
+    @Test func lintAcceptsTheShippedDashboard() async throws {
         let folder = DashboardLinterTests.repository.appendingPathComponent("dashboards").path
-        let result = try CLIProcess.run(["dashboards", "lint", folder])
+        let result = try await CLIProcess.run(["dashboards", "lint", folder])
         #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
         #expect(result.standardOutput == "1 dashboard file: OK\n")
     }
 
-    @Test func lintPrintsEveryProblemWithItsPositionAndExits2() throws {
+    @Test func lintPrintsEveryProblemWithItsPositionAndExits2() async throws {
         let workspace = try AlarmCommandEndToEndTests.Workspace(endpoint: URL(string: "http://127.0.0.1:9")!)
         let bad = workspace.dashboards.appendingPathComponent("bad.json")
         try """
@@ -26,7 +26,7 @@ import TransferWatchTestSupport
         """.write(to: bad, atomically: true, encoding: .utf8)
         let broken = workspace.dashboards.appendingPathComponent("broken.json")
         try #"{"widgets": [}"#.write(to: broken, atomically: true, encoding: .utf8)
-        let result = try workspace.run(["dashboards", "lint"])
+        let result = try await workspace.run(["dashboards", "lint"])
         #expect(result.status == 2)
         let lines = result.standardOutput.split(separator: "\n").map(String.init)
         #expect(lines.count == 5, "\(result.standardOutput)")
@@ -48,13 +48,13 @@ import TransferWatchTestSupport
         #expect(lines.last == "\(broken.path):1:14: error: invalid JSON: expected a value, found '}'")
 
         // publish lints first and sends nothing.
-        let publish = try workspace.run(["dashboards", "publish"])
+        let publish = try await workspace.run(["dashboards", "publish"])
         #expect(publish.status == 2)
         #expect(publish.standardOutput.contains("unknown metric 'CopyFailures'"))
     }
 
-    @Test func aMissingPathIsAUsageError() throws {
-        let result = try CLIProcess.run(["dashboards", "lint", "/nonexistent/dashboards"])
+    @Test func aMissingPathIsAUsageError() async throws {
+        let result = try await CLIProcess.run(["dashboards", "lint", "/nonexistent/dashboards"])
         #expect(result.status == 2)
         #expect(result.errorLines == ["error: /nonexistent/dashboards: no such file or folder"])
     }
@@ -71,7 +71,7 @@ import TransferWatchTestSupport
         let copy = workspace.dashboards.appendingPathComponent("transferwatch.json")
         try FileManager.default.copyItem(at: shipped, to: copy)
 
-        let dryRun = try workspace.run(["dashboards", "publish", "--dry-run"])
+        let dryRun = try await workspace.run(["dashboards", "publish", "--dry-run"])
         #expect(dryRun.status == 0, "\(dryRun.standardError)")
         #expect(
             dryRun.standardOutput.hasPrefix("would publish transferwatch-e2e from \(copy.path) ("),
@@ -79,7 +79,7 @@ import TransferWatchTestSupport
         #expect(dryRun.standardOutput.hasSuffix("Dry run: nothing was published.\n"))
         #expect(try await cloudWatch.listDashboards().isEmpty)
 
-        let publish = try workspace.run(["dashboards", "publish"])
+        let publish = try await workspace.run(["dashboards", "publish"])
         #expect(publish.status == 0, "\(publish.standardError)")
         #expect(
             publish.standardOutput.hasPrefix("published transferwatch-e2e from \(copy.path) ("),

@@ -52,13 +52,13 @@ import TransferWatchWorkflows
 
         // CloudWatch unreachable: exit 1, everything stays.
         let closed = try writeConfigForClosedPort(spool: spoolRoot)
-        let failed = try CLIProcess.run(["--config", closed, "metrics", "flush"], environment: Self.environment)
+        let failed = try await CLIProcess.run(["--config", closed, "metrics", "flush"], environment: Self.environment)
         #expect(failed.status == 1, "\(failed.standardError)")
         #expect(failed.standardOutput.hasPrefix("delivered 0 of \(samples) spooled data points; \(samples) pending"))
         #expect(failed.errorLines.last?.hasPrefix("error: CloudWatch did not accept every batch; \(samples) data points stay in") == true)
 
         let config = try Self.writeConfig(endpoint: moto.endpoint, spool: spoolRoot)
-        let flushed = try CLIProcess.run(["--config", config, "metrics", "flush"], environment: Self.environment)
+        let flushed = try await CLIProcess.run(["--config", config, "metrics", "flush"], environment: Self.environment)
         #expect(flushed.status == 0, "\(flushed.standardError)")
         #expect(flushed.standardOutput.hasPrefix("delivered \(samples) of \(samples) spooled data points; 0 pending; 0 dropped"))
         let client = CloudWatchClient(context: TestContexts.make(endpoint: moto.endpoint))
@@ -67,7 +67,7 @@ import TransferWatchWorkflows
                 == MetricsPublisherIntegrationTests.Expected(records))
 
         // Again: nothing left, nothing sent twice.
-        let again = try CLIProcess.run(["--config", config, "metrics", "flush"], environment: Self.environment)
+        let again = try await CLIProcess.run(["--config", config, "metrics", "flush"], environment: Self.environment)
         #expect(again.status == 0)
         #expect(again.standardOutput.hasPrefix("delivered 0 of 0 spooled data points"))
         #expect(
@@ -82,7 +82,7 @@ import TransferWatchWorkflows
         return try Self.writeConfig(endpoint: endpoint, spool: spool)
     }
 
-    @Test func emfPrintsLinesForGoodRecordsAndNamesTheBadOnes() throws {
+    @Test func emfPrintsLinesForGoodRecordsAndNamesTheBadOnes() async throws {
         let config = try Self.writeConfig(endpoint: URL(string: "http://127.0.0.1:9")!, spool: makeTemporaryDirectory("spool"))
         let records = MetricsPublisherIntegrationTests.copyRecords(3, base: Date(timeIntervalSince1970: 1_795_000_000), seed: 1)
         let encoder = JSONEncoder()
@@ -93,7 +93,7 @@ import TransferWatchWorkflows
         let input = makeTemporaryDirectory("records") + "/records.jsonl"
         try lines.joined(separator: "\n").write(toFile: input, atomically: true, encoding: .utf8)
 
-        let result = try CLIProcess.run(["--config", config, "metrics", "emf", input], environment: Self.environment)
+        let result = try await CLIProcess.run(["--config", config, "metrics", "emf", input], environment: Self.environment)
         #expect(result.status == 1)
         #expect(result.errorLines == [
             "error: \(input):2: missing field 'key'",
@@ -107,11 +107,11 @@ import TransferWatchWorkflows
         #expect(events.allSatisfy { $0.contains(#""Namespace":"TransferWatch/CLI""#) && $0.contains(#""Environment":"integration""#) })
     }
 
-    @Test func aBadMetricsKeyIsAConfigurationErrorWithItsLine() throws {
+    @Test func aBadMetricsKeyIsAConfigurationErrorWithItsLine() async throws {
         let config = try Self.writeConfig(
             endpoint: URL(string: "http://127.0.0.1:9")!, spool: makeTemporaryDirectory("spool"),
             extra: "metrics: {output: prometheus}")
-        let result = try CLIProcess.run(["--config", config, "metrics", "flush"], environment: Self.environment)
+        let result = try await CLIProcess.run(["--config", config, "metrics", "flush"], environment: Self.environment)
         #expect(result.status == 2)
         #expect(result.errorLines.first?.hasPrefix("\(config):9:19: error: metrics.output: unknown metrics output 'prometheus'") == true, "\(result.standardError)")
     }

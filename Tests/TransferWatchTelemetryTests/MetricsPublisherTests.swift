@@ -1,7 +1,7 @@
 import Foundation
-import TransferWatchLocking
 import Testing
 import TransferWatchAWS
+import TransferWatchLocking
 @testable import TransferWatchTelemetry
 
 /// The publisher against a scripted sink: write-ahead spooling, outage and recovery, rejection, ageing out,

@@ -1,7 +1,7 @@
 import Foundation
-import TransferWatchLocking
 import Testing
 import TransferWatchAWS
+import TransferWatchLocking
 import TransferWatchTestSupport
 @testable import TransferWatchTelemetry
 
@@ -68,7 +68,7 @@ import Glibc
         return run
     }
 
-    @Test func killNineAtRandomPointsNeverCorruptsOrLosesAcknowledgedRecords() throws {
+    @Test func killNineAtRandomPointsNeverCorruptsOrLosesAcknowledgedRecords() async throws {
         #expect(FileManager.default.isExecutableFile(atPath: Self.probe.path), "SpoolProbe not built at \(Self.probe.path)")
         let directory = makeTemporaryDirectory()
         let random = SeededRandomSource(seed: 20_261_128)
@@ -80,7 +80,7 @@ import Glibc
         for cycle in 1...6 {
             let first = cycle * 1_000_000
             let lines = 10 + Int(random.nextUnitInterval() * 600)
-            let run = try Self.runAndKill(directory: directory, first: first, afterLines: lines)
+            let run = try await onDedicatedThread { try Self.runAndKill(directory: directory, first: first, afterLines: lines) }
             #expect(!run.appended.isEmpty, "cycle \(cycle): the probe acknowledged nothing")
             everAppended.formUnion(run.appended)
             everCommitted.formUnion(run.committed)

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import TransferWatchLocking
 import TransferWatchAWS
+import TransferWatchLocking
 @testable import TransferWatchTelemetry
 
 /// A fresh temporary folder for one test.

@@ -1,7 +1,7 @@
 import Foundation
-import TransferWatchLocking
 import Testing
 import TransferWatchAWS
+import TransferWatchLocking
 import TransferWatchTestSupport
 import TransferWatchWorkflows
 

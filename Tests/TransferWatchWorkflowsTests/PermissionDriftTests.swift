@@ -1,9 +1,9 @@
 import Foundation
 import Logging
-import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchConfig
+import TransferWatchLocking
 import TransferWatchTestSupport
 
 @testable import TransferWatchWorkflows

@@ -1,8 +1,8 @@
 import Foundation
-import TransferWatchLocking
 import Testing
 import TransferWatchAWS
 import TransferWatchConfig
+import TransferWatchLocking
 import TransferWatchRules
 import TransferWatchTestSupport
 import TransferWatchWorkflows

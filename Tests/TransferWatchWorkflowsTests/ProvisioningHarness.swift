@@ -1,8 +1,8 @@
 import Foundation
 import Logging
-import TransferWatchLocking
 import Testing
 import TransferWatchAWS
+import TransferWatchLocking
 import TransferWatchTestSupport
 import TransferWatchWorkflows
 

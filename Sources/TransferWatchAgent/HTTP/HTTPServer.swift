@@ -1,7 +1,7 @@
 import Glibc
 import Logging
-import TransferWatchLocking
 import TransferWatchConfig
+import TransferWatchLocking
 
 /// A small HTTP/1.1 server over POSIX sockets: one thread, one `poll` loop, no request bodies.
 ///

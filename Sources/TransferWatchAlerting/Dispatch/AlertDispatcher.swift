@@ -1,8 +1,8 @@
 import Foundation
 import Logging
-import TransferWatchLocking
 import TransferWatchAWS
 import TransferWatchConfig
+import TransferWatchLocking
 import TransferWatchRules
 import TransferWatchWorkflows
 

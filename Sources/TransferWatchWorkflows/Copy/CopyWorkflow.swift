@@ -1,8 +1,8 @@
 import Foundation
 import Logging
-import TransferWatchLocking
 import TransferWatchAWS
 import TransferWatchConfig
+import TransferWatchLocking
 import TransferWatchRules
 
 /// Moves one uploaded invoice from the source bucket to the destination bucket, exactly once, and counts the

@@ -1,6 +1,6 @@
 import Foundation
-import TransferWatchLocking
 import TransferWatchAWS
+import TransferWatchLocking
 
 /// Counts successful copies in memory, by UTC hour, until they are flushed to the state table: the agent
 /// flushes at an interval, the CLI at exit. One `UpdateItem` per hour with counts per flush, never one per copy.

@@ -1,6 +1,6 @@
 import Foundation
-import TransferWatchLocking
 import TransferWatchAWS
+import TransferWatchLocking
 
 /// The Transfer servers TransferWatch manages, found by their tags.
 ///

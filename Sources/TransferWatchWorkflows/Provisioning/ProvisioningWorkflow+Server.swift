@@ -1,6 +1,6 @@
 import Foundation
-import TransferWatchLocking
 import TransferWatchAWS
+import TransferWatchLocking
 
 extension ProvisioningWorkflow {
     /// The server a run ends up with.
