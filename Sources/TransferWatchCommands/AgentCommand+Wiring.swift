@@ -19,11 +19,13 @@ import TransferWatchWorkflows
 enum AgentWiring {
     /// The components, in start order; sets `environment.observer` and `environment.heartbeat`.
     ///
+    /// - Parameter replica: this replica's lease identity; `nil` without a lease (the only replica, so no
+    ///   follower passes step verdicts to it).
     /// - Throws: ``CommandFailure`` (exit 2) when `--listen` cannot be bound.
     static func make(
         context: CommandContext, rules: RuleSet?, listen: ListenAddress?,
-        outcomes: (counter: OutcomeCounter, log: CopyOutcomeLog), environment: inout AgentEnvironment,
-        logger: Logger
+        outcomes: (counter: OutcomeCounter, log: CopyOutcomeLog), replica: String?,
+        environment: inout AgentEnvironment, logger: Logger
     ) throws -> [any AgentComponent] {
         let configuration = context.configuration
         let clock = environment.clock
@@ -62,7 +64,13 @@ enum AgentWiring {
             store: TrackerStore(
                 dynamo: DynamoDBClient(context: context.aws), table: configuration.tables.state,
                 environment: configuration.environment),
-            environment: environment, logger: logger.with("agent.service", "rules"))
+            environment: environment,
+            inbox: replica.map {
+                StepVerdictInbox(
+                    dynamo: DynamoDBClient(context: context.aws), table: configuration.tables.state,
+                    environment: configuration.environment, sender: $0)
+            },
+            logger: logger.with("agent.service", "rules"))
 
         // Readiness: credentials resolve, and every loop beats (intervals in real time).
         let readiness = ReadinessProbe(now: clock.realNow)

@@ -107,13 +107,14 @@ struct AgentCommand: AsyncParsableCommand {
             registry: ServerRegistry(dynamo: dynamo, table: configuration.tables.state))
         var environment = AgentEnvironment(
             clock: clock, leadership: Leadership(), environmentName: configuration.environment)
+        let replica = noLease ? nil : (replicaID ?? LeaderLease.defaultOwner())
         let components = try AgentWiring.make(
             context: context, rules: rules, listen: listen.map { try ListenAddress(parsing: $0) },
-            outcomes: (outcomeCounter, outcomeLog), environment: &environment, logger: logger)
+            outcomes: (outcomeCounter, outcomeLog), replica: replica, environment: &environment, logger: logger)
         var services = AgentServices.make(
             configuration: configuration, workflows: workflows, sqs: SQSClient(context: context.aws),
             s3: S3Client(context: context.aws), dynamo: dynamo, environment: environment,
-            leaseOwner: noLease ? nil : (replicaID ?? LeaderLease.defaultOwner()), logger: logger)
+            leaseOwner: replica, logger: logger)
         for component in components { services.add(component) }
         if configuration.queue == nil {
             logger.warning("no queue configured: uploads are moved by reconciliation only")

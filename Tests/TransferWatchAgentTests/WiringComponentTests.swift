@@ -132,3 +132,96 @@ struct WiringComponentTests {
         #expect(try await store.load()?.firing.isEmpty == true)
     }
 }
+
+/// Against moto: a follower's step verdicts reach the leader's dispatcher through the state table.
+@Suite(.requiresMoto) struct StepVerdictInboxTests {
+    static let logger = WiringStateTests.logger
+
+    /// One replica's evaluator over the shared state table, with its own dispatcher and inbox.
+    struct Replica {
+        var evaluator: AlertEvaluator
+        var dispatcher: AlertDispatcher
+        var leadership: Leadership
+    }
+
+    static func replica(
+        _ name: String, moto: MotoServer, clock: AgentClock, store: TrackerStore, leads: Bool
+    ) throws -> Replica {
+        let aws = TestContexts.make(endpoint: moto.endpoint)
+        let configuration = try Configuration(
+            yaml: """
+                region: us-east-1
+                endpoint: \(moto.endpoint.absoluteString)
+                buckets: {source: invoices-incoming, destination: invoices-archive}
+                tables: {employees: SFTPUsers, state: TransferWatchState}
+                """, file: "transferwatch.yaml", environment: [:])
+        let dispatcher = AlertingComponents.make(configuration: configuration, context: aws, logger: logger)
+            .makeDispatcher(now: clock.now, sleeper: RecordingSleeper())
+        let leadership = Leadership()
+        if leads { leadership.held(until: .distantFuture) }
+        let inbox = StepVerdictInbox(
+            dynamo: DynamoDBClient(context: aws), table: "TransferWatchState", environment: "prod", sender: name)
+        let evaluator = AlertEvaluator(
+            rules: nil,
+            snapshot: { throw PipelineSnapshotError.noWindow(provision: "cron(0 0 28 * ? *)", at: $0) },
+            dispatcher: dispatcher, metrics: nil, store: store,
+            environment: AgentEnvironment(clock: clock, leadership: leadership, environmentName: "prod"),
+            inbox: inbox, logger: logger)
+        return Replica(evaluator: evaluator, dispatcher: dispatcher, leadership: leadership)
+    }
+
+    /// The items waiting in the inbox.
+    static func pending(_ dynamo: DynamoDBClient) async throws -> [DynamoDBClient.Item] {
+        try await dynamo.queryAll(
+            table: "TransferWatchState", keyCondition: "pk = :pk", values: [":pk": .s("verdicts#prod")],
+            consistentRead: true)
+    }
+
+    /// A copy failing on a follower pages through the leader, and its later success on the follower resolves
+    /// it; a failure the leader saw is resolved by the follower's success; quiet verdicts nobody needs are not
+    /// written; an unreadable item is dropped without holding up the rest.
+    @Test func aFollowersFailedCopyPagesThroughTheLeaderAndItsSuccessResolvesIt() async throws {
+        let moto = try await MotoServer.start(logger: Self.logger)
+        defer { moto.stop() }
+        let dynamo = DynamoDBClient(context: TestContexts.make(endpoint: moto.endpoint))
+        try await StateTable.create(named: "TransferWatchState", using: dynamo)
+        let store = TrackerStore(dynamo: dynamo, table: "TransferWatchState", environment: "prod")
+        let clock = AgentClock(start: WiringComponentTests.start)
+        let leader = try Self.replica("replica-a", moto: moto, clock: clock, store: store, leads: true)
+        let follower = try Self.replica("replica-b", moto: moto, clock: clock, store: store, leads: false)
+        let failed = WiringStateTests.failedCopy
+
+        // A quiet verdict for an alert nobody fires: nothing written.
+        await follower.evaluator.observe(step: [failed("carol/1.pdf", false)])
+        #expect(try await Self.pending(dynamo).isEmpty)
+
+        // The follower's failed copy: posted, not dispatched by the follower.
+        await follower.evaluator.observe(step: [failed("alice/1.pdf", true)])
+        #expect(try await Self.pending(dynamo).count == 1)
+        #expect(await follower.dispatcher.records().isEmpty)
+
+        // The leader's round: dispatched, saved, and the inbox emptied.
+        await leader.evaluator.evaluate()
+        #expect(await leader.dispatcher.records().values.map(\.alert.rule) == ["copy-failed"])
+        #expect(try await store.load()?.firing.map { $0.labels["key"] } == ["alice/1.pdf"])
+        #expect(try await Self.pending(dynamo).isEmpty)
+
+        // The leader sees bob's copy fail; the follower learns it at its next round and passes on bob's success.
+        await leader.evaluator.observe(step: [failed("bob/1.pdf", true)])
+        await follower.evaluator.evaluate()
+        await follower.evaluator.observe(step: [failed("bob/1.pdf", false)])
+        // The follower moves alice's file after all: its success is passed on too.
+        await follower.evaluator.observe(step: [failed("alice/1.pdf", false)])
+        #expect(try await Self.pending(dynamo).count == 2)
+
+        // An unreadable item among them is dropped; the rest are observed.
+        try await dynamo.putItem(
+            table: "TransferWatchState",
+            item: ["pk": .s("verdicts#prod"), "sk": .s("0000000000000#broken#1"), "body": .s("{nope")])
+        await leader.evaluator.evaluate()
+        #expect(try await Self.pending(dynamo).isEmpty)
+        #expect(try await store.load()?.firing.isEmpty == true)
+        let states = await leader.dispatcher.records().values.map { "\($0.alert.labels["key"] ?? "?") \($0.alert.state)" }
+        #expect(states.sorted() == ["alice/1.pdf resolved", "bob/1.pdf resolved"])
+    }
+}

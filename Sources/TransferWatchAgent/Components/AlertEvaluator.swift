@@ -12,11 +12,12 @@ import TransferWatchWorkflows
 /// The tracker is persisted (``TrackerStore``) after every evaluation and restored at start, and again when
 /// this replica becomes the leader, so a restart neither re-pages nor forgets `for` progress.
 ///
-/// Replicas: only the leader evaluates state rules and hands alerts to the dispatcher. The dispatcher keeps
-/// its state cached in memory after its first read, so a second replica writing alerts into the same
-/// partition would be overwritten by, and invisible to, the leader's; step verdicts seen on a follower
-/// therefore stay in the follower's own tracker and are not dispatched (the failed copy's event is left for
-/// redelivery and its failure is in the outcome log that `status` and the state snapshot read).
+/// Replicas: only the leader evaluates state rules and hands alerts to the dispatcher (the dispatcher caches its
+/// state, so two replicas dispatching would overwrite each other). A follower passes its step verdicts to the
+/// leader through the ``StepVerdictInbox``: every fired verdict, and a quiet one when it may resolve an alert
+/// (one this follower passed on as fired, or one firing in the leader's saved tracker, read each round). The
+/// leader drains the inbox at each evaluation, observes the verdicts at the time their step ran, dispatches,
+/// saves, and only then deletes what it drained.
 package actor AlertEvaluator {
     /// The rules (`nil`: no rules folder; snapshots are still built for `/status.json` and the gauges).
     package let rules: RuleSet?
@@ -30,7 +31,13 @@ package actor AlertEvaluator {
     package let store: TrackerStore
     /// Clock and leadership.
     package let environment: AgentEnvironment
+    /// Where a follower's step verdicts go to the leader; `nil`: a follower keeps them to itself.
+    package let inbox: StepVerdictInbox?
     private let logger: Logger
+    /// Fingerprints of the step alerts this follower passed on as firing (so their resolution is passed too).
+    private var forwardedFiring: Set<String> = []
+    /// Fingerprints of the alerts firing in the leader's saved tracker at this follower's last round.
+    private var leaderFiring: Set<String> = []
 
     private var tracker = AlertTracker()
     private var restoredAsLeader = false
@@ -42,8 +49,9 @@ package actor AlertEvaluator {
     package init(
         rules: RuleSet?, snapshot: @escaping @Sendable (Date) async throws -> PipelineSnapshot,
         dispatcher: AlertDispatcher, metrics: AgentMetrics?, store: TrackerStore, environment: AgentEnvironment,
-        logger: Logger
+        inbox: StepVerdictInbox? = nil, logger: Logger
     ) {
+        self.inbox = inbox
         self.rules = rules
         self.snapshot = snapshot
         self.dispatcher = dispatcher
@@ -90,6 +98,12 @@ package actor AlertEvaluator {
     package func evaluate() async {
         let now = environment.clock.now()
         let leader = await leading()
+        var drained: [StepVerdictInbox.Drained] = []
+        if leader {
+            drained = await receiveForwarded(at: now)
+        } else {
+            await refreshLeaderFiring()
+        }
         let snapshot: PipelineSnapshot
         do {
             snapshot = try await self.snapshot(now)
@@ -97,9 +111,16 @@ package actor AlertEvaluator {
         } catch let error as PipelineSnapshotError {
             last = nil
             logger.debug("no delivery window: no state rule to evaluate", metadata: ["reason": "\(error)"])
-            if leader { await expireAndDispatch(at: now) }
+            if leader {
+                await expireAndDispatch(at: now)
+                await removeForwarded(drained)
+            }
             return
         } catch {
+            if !drained.isEmpty {
+                await expireAndDispatch(at: now)
+                await removeForwarded(drained)
+            }
             let text = "\(error)"
             if text != lastFailure {
                 logger.warning("cannot read the pipeline's state; evaluating again later", metadata: ["error": "\(text)"])
@@ -124,6 +145,7 @@ package actor AlertEvaluator {
             }
         }
         await expireAndDispatch(at: now)
+        await removeForwarded(drained)
         if let metrics {
             let status = snapshot.status(alerts: [])
             let gauges = PipelineGauges(
@@ -136,15 +158,82 @@ package actor AlertEvaluator {
     }
 
     /// A step's verdicts (a copy, a provisioning or teardown run): tracked on every replica, dispatched and
-    /// saved on the leader.
+    /// saved on the leader, passed to the leader through the inbox on a follower.
     package func observe(step verdicts: [RuleVerdict]) async {
         guard !verdicts.isEmpty else { return }
         let leader = await leading()
         let now = environment.clock.now()
         let transitions = tracker.observe(step: verdicts, at: now)
         log(transitions, logger: logger)
-        guard leader, !transitions.isEmpty else { return }
+        if !leader {
+            await forward(verdicts, at: now)
+            return
+        }
+        guard !transitions.isEmpty else { return }
         await handOver(at: now)
+    }
+
+    /// On a follower: posts the verdicts the leader needs (fired ones; quiet ones that may resolve an alert).
+    private func forward(_ verdicts: [RuleVerdict], at now: Date) async {
+        guard let inbox else { return }
+        var needed: [RuleVerdict] = []
+        for verdict in verdicts {
+            let fingerprint = AlertFingerprint.of(verdict.labels)
+            if verdict.fired {
+                forwardedFiring.insert(fingerprint)
+                needed.append(verdict)
+            } else if forwardedFiring.remove(fingerprint) != nil || leaderFiring.contains(fingerprint) {
+                needed.append(verdict)
+            }
+        }
+        guard !needed.isEmpty else { return }
+        do {
+            try await inbox.post(needed, observedAt: now)
+        } catch {
+            logger.error(
+                "cannot pass step verdicts to the leader; the step's alert is not sent from this replica",
+                metadata: ["error": "\(error)", "alert.names": "\(Set(needed.map(\.rule)).sorted())"])
+        }
+    }
+
+    /// On the leader: observes what followers posted (oldest first, at the time each step ran).
+    private func receiveForwarded(at now: Date) async -> [StepVerdictInbox.Drained] {
+        guard let inbox else { return [] }
+        let drained: [StepVerdictInbox.Drained]
+        do {
+            drained = try await inbox.drain(logger: logger)
+        } catch {
+            logger.warning("cannot read the followers' step verdicts; reading again next round", metadata: ["error": "\(error)"])
+            return []
+        }
+        for posting in drained.compactMap(\.posting) {
+            var logger = self.logger
+            logger[metadataKey: "agent.replica"] = "\(posting.sender)"
+            log(tracker.observe(step: posting.verdicts, at: min(posting.observedAt, now)), logger: logger)
+        }
+        return drained
+    }
+
+    /// On the leader, after the drained verdicts were dispatched and saved: deletes them from the inbox.
+    private func removeForwarded(_ drained: [StepVerdictInbox.Drained]) async {
+        guard let inbox, !drained.isEmpty else { return }
+        await handingOver?.value
+        do {
+            try await inbox.remove(drained)
+        } catch {
+            // Read again next round: observing a verdict twice changes nothing.
+            logger.warning("cannot delete the followers' step verdicts already observed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// On a follower: which alerts fire in the leader's saved tracker (their quiet verdicts are passed on).
+    private func refreshLeaderFiring() async {
+        guard inbox != nil else { return }
+        do {
+            leaderFiring = Set((try await store.load()?.firing ?? []).map(\.fingerprint))
+        } catch {
+            logger.debug("cannot read the leader's alert tracker", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Saves the tracker (the leader's only: a follower's would overwrite the leader's).
