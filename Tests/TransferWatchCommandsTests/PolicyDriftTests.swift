@@ -156,7 +156,7 @@ import TransferWatchWorkflows
         #expect(policy.statement("StateTable")?.actions.contains("dynamodb:DeleteItem") == false)
         #expect(
             policy.statement("AlertItems")?.conditions == [
-                .init("ForAllValues:StringEquals", "dynamodb:LeadingKeys", ["alerts#prod"])
+                .init("ForAllValues:StringEquals", "dynamodb:LeadingKeys", ["alerts#prod", "verdicts#prod"])
             ])
         #expect(alerting.store.partition == "alerts#prod")
     }
@@ -217,12 +217,36 @@ import TransferWatchWorkflows
             ])
     }
 
+    @Test func theStepVerdictInboxSendsExactlyWhatItDeclares() async throws {
+        let moto = try await MotoServer.start(logger: Self.quiet)
+        defer { moto.stop() }
+        try await StateTable.create(
+            named: "TransferWatchState", using: DynamoDBClient(context: TestContexts.make(endpoint: moto.endpoint)))
+        let context = TestContexts.make(endpoint: moto.endpoint, maxAttempts: 1)
+        let inbox = StepVerdictInbox(
+            dynamo: DynamoDBClient(context: context), table: "TransferWatchState", environment: "prod",
+            sender: "replica-2")
+        let verdict = RuleVerdict(
+            rule: "copy-failed", severity: .critical, fired: true, labels: ["alertname": "copy-failed"],
+            annotations: [:])
+        try await inbox.post([verdict], observedAt: Self.now)
+        let drained = try await inbox.drain(logger: Self.quiet)
+        #expect(drained.compactMap(\.posting?.verdicts) == [[verdict]])
+        try await inbox.remove(drained)
+        #expect(try await inbox.drain(logger: Self.quiet).isEmpty)
+        let sent = Set(context.requestCounter.snapshot.keys)
+        #expect(sent == ServicePermissions.stepVerdicts.operationNames)
+        Self.expectPolicyCovers(sent)
+        #expect(inbox.partitionKey == "verdicts#prod", "deletes stay inside the policy's LeadingKeys")
+    }
+
     @Test func everyDeclaredSetIsInTheAgentPolicy() {
         let listed = Set(AgentPolicy.components.map(\.component))
         for set in [
             ServicePermissions.uploadEvents, ServicePermissions.deadLetters, ServicePermissions.leaderLease,
             ServicePermissions.reconciliation, ServicePermissions.alertState, ServicePermissions.alertNotifications,
-            ServicePermissions.alertTracker, ServicePermissions.metrics, ServicePermissions.alarms,
+            ServicePermissions.alertTracker, ServicePermissions.stepVerdicts, ServicePermissions.metrics,
+            ServicePermissions.alarms,
             ServicePermissions.dashboards, PipelineSnapshotBuilder.permissions, CopyOutcomeLog.permissions,
             ProvisioningRunLog.permissions,
         ] {

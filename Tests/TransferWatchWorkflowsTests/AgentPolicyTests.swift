@@ -98,7 +98,10 @@ import TransferWatchConfig
               ],
               "Condition": {
                 "ForAllValues:StringEquals": {
-                  "dynamodb:LeadingKeys": "alerts#prod"
+                  "dynamodb:LeadingKeys": [
+                    "alerts#prod",
+                    "verdicts#prod"
+                  ]
                 }
               }
             },

@@ -87,13 +87,14 @@ package struct StepVerdictInbox: Sendable {
         }
     }
 
-    /// Deletes drained postings (25 per call).
-    /// - Throws: ``AWSError``.
+    /// Deletes drained postings, one `DeleteItem` each: the agent's policy allows deletes only in the alerting
+    /// partitions (`dynamodb:LeadingKeys`), which `BatchWriteItem` would not respect as narrowly. Postings are
+    /// few (fired verdicts and the quiet ones that resolve them).
+    /// - Throws: ``AWSError`` (what was deleted before it stays deleted; the rest is drained again).
     package func remove(_ drained: [Drained]) async throws {
-        guard !drained.isEmpty else { return }
-        try await dynamo.batchWriteItem(
-            table: table,
-            requests: drained.map { .delete(key: ["pk": .s(partitionKey), "sk": .s($0.sortKey)]) })
+        for posting in drained {
+            try await dynamo.deleteItem(table: table, key: ["pk": .s(partitionKey), "sk": .s(posting.sortKey)])
+        }
     }
 
     private static let encoder: JSONEncoder = {

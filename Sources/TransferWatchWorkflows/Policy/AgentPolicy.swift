@@ -41,6 +41,7 @@ package enum AgentPolicy {
         ServicePermissions.alertState,
         ServicePermissions.alertNotifications,
         ServicePermissions.alertTracker,
+        ServicePermissions.stepVerdicts,
         ServicePermissions.metrics,
         ServicePermissions.alarms,
         ServicePermissions.dashboards,
@@ -119,7 +120,8 @@ package enum AgentPolicy {
                 [table(configuration.tables.state)],
                 [
                     .init(
-                        "ForAllValues:StringEquals", "dynamodb:LeadingKeys", ["alerts#\(configuration.environment)"])
+                        "ForAllValues:StringEquals", "dynamodb:LeadingKeys",
+                        ["alerts#\(configuration.environment)", "verdicts#\(configuration.environment)"])
                 ])
         case .uploadQueue:
             guard let url = configuration.queue, let queue = QueueAddress(url) else { return .notConfigured("queue") }

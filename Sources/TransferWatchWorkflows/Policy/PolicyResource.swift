@@ -16,8 +16,9 @@ package enum PolicyResource: String, Sendable, Hashable, CaseIterable {
     case employeesTable
     /// The agent's state table.
     case stateTable
-    /// The state table's alerting items only (partition `alerts#<environment>`, through `dynamodb:LeadingKeys`):
-    /// where alerting deletes resolved alerts and groups. Nothing else in the table may be deleted.
+    /// The state table's alerting items only (partitions `alerts#<environment>` and `verdicts#<environment>`,
+    /// through `dynamodb:LeadingKeys`): where alerting deletes resolved alerts and groups, and the leader the step
+    /// verdicts it drained. Nothing else in the table may be deleted.
     case alertItems
     /// The queue of upload notifications (`queue`); left out when none is configured.
     case uploadQueue

@@ -101,6 +101,16 @@ package enum ServicePermissions {
             OperationUse(CloudWatchClient.Operations.putDashboard, on: .environmentDashboards)
         ])
 
+    /// The step-verdict inbox (`StepVerdictInbox`): followers put their step verdicts into the state table, the
+    /// leader queries and deletes them (deletes only in the alerting partitions, ``PolicyResource/alertItems``).
+    package static let stepVerdicts = PermissionSet(
+        "step verdicts",
+        [
+            OperationUse(DynamoDBClient.Operations.putItem, on: .stateTable),
+            OperationUse(DynamoDBClient.Operations.query, on: .stateTable),
+            OperationUse(DynamoDBClient.Operations.deleteItem, on: .alertItems),
+        ])
+
     /// The rule evaluator's alert tracker, persisted after each evaluation as one state-table item (read back at
     /// start). Not built yet: this is the contract it must stay within, and it moves under a drift test when it
     /// lands.
