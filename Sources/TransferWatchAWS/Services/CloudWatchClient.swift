@@ -91,7 +91,7 @@ package struct CloudWatchClient: Sendable {
         try problems.check(client.service, Operations.putMetricData)
 
         let body = MetricDataBody.encode(namespace: namespace, data: data)
-        let response = try await client.jsonCall(Operations.putMetricData, body: body, compressible: true)
+        let response = try await sendMetricData(body)
         // No output members; an answer that is not JSON at all is still a malformed response.
         guard response.isEmpty || (try? JSONSerialization.jsonObject(with: response)) is [String: Any] else {
             throw AWSError(
