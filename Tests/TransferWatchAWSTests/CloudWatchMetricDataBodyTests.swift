@@ -61,7 +61,8 @@ import TransferWatchTestSupport
                     .init(name: "e\u{301}\u{2028}\u{2029}\u{FEFF}", value: .single(2)),
                 ]),
             // The encoder escapes control characters however it gets them (validation refuses them first).
-            Case("control characters", [.init(name: "a\u{1}\u{8}\u{9}\u{A}\u{C}\u{D}\u{1F}\u{7F}b", value: .single(1))]),
+            Case(
+                "control characters", [.init(name: "a\u{1}\u{8}\u{9}\u{A}\u{C}\u{D}\u{1F}\u{7F}b", value: .single(1))]),
             Case(
                 "whole numbers, both signs and zeros",
                 [0, -0.0, 1, -1, 9, 10, 99, 100, 999_999_999_999_999, -999_999_999_999_999].map(single)),
@@ -74,9 +75,14 @@ import TransferWatchTestSupport
                 [0.1, 0.2, 0.3, 1.0 / 3, 2.0 / 3, 1e-7, 1.5e-7, 5e-324, 0.000_1, 12.5, -0.5, 1e-5, 0.001].map(single)),
             Case(
                 "limits",
-                [0x1p360, -0x1p360, Double.greatestFiniteMagnitude, -Double.leastNonzeroMagnitude, 0x1p53, 0x1p63, 0x1p64]
-                    .map(single)),
-            Case("empty strings", namespace: "", [.init(name: "", value: .single(1), dimensions: [.init(name: "", value: "")])]),
+                [
+                    0x1p360, -0x1p360, Double.greatestFiniteMagnitude, -Double.leastNonzeroMagnitude, 0x1p53, 0x1p63,
+                    0x1p64,
+                ]
+                .map(single)),
+            Case(
+                "empty strings", namespace: "",
+                [.init(name: "", value: .single(1), dimensions: [.init(name: "", value: "")])]),
         ]
     }()
 
@@ -166,7 +172,8 @@ import TransferWatchTestSupport
             Timestamp = datum.timestamp
             switch datum.value {
             case .single(let value): (Value, Values, Counts, StatisticValues) = (value, nil, nil, nil)
-            case .distribution(let values, let counts): (Value, Values, Counts, StatisticValues) = (nil, values, counts, nil)
+            case .distribution(let values, let counts):
+                (Value, Values, Counts, StatisticValues) = (nil, values, counts, nil)
             case .statistics(let set): (Value, Values, Counts, StatisticValues) = (nil, nil, nil, set)
             }
             Unit = datum.unit

@@ -51,8 +51,10 @@ struct MetricsBenchmarkIntegrationTests {
         // dimensions (models.py filters on name and dimensions only).
         let start = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60 - 3660)
         let end = now.addingTimeInterval(120)
-        let rawRead = try await Self.readBack(client, namespace: "Bench/Raw", environment: "raw", start: start, end: end)
-        let agentRead = try await Self.readBack(client, namespace: "Bench/Agent", environment: "agent", start: start, end: end)
+        let rawRead = try await Self.readBack(
+            client, namespace: "Bench/Raw", environment: "raw", start: start, end: end)
+        let agentRead = try await Self.readBack(
+            client, namespace: "Bench/Agent", environment: "agent", start: start, end: end)
         for key in expected.keys.sorted() {
             #expect(rawRead[key] == expected[key], "raw \(key)")
             #expect(agentRead[key] == expected[key], "agent \(key)")

@@ -38,7 +38,9 @@ struct Options {
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
         func integer(_ name: String) -> Int {
-            guard let value = iterator.next().flatMap(Int.init), value > 0 else { usage("\(name) needs a positive integer") }
+            guard let value = iterator.next().flatMap(Int.init), value > 0 else {
+                usage("\(name) needs a positive integer")
+            }
             return value
         }
         while let argument = iterator.next() {
@@ -216,7 +218,9 @@ if options.raw {
     figures["raw"] = ["cpuSeconds": rawRun.cpu, "perCPUSecond": rawRun.perCPUSecond, "requests": rawRun.requests]
 }
 if options.agent {
-    figures["agent"] = ["cpuSeconds": agentRun.cpu, "perCPUSecond": agentRun.perCPUSecond, "requests": agentRun.requests]
+    figures["agent"] = [
+        "cpuSeconds": agentRun.cpu, "perCPUSecond": agentRun.perCPUSecond, "requests": agentRun.requests,
+    ]
 }
 let json = try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys, .prettyPrinted])
 print(String(decoding: json, as: UTF8.self))

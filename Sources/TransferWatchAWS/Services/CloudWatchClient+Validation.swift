@@ -99,7 +99,9 @@ extension CloudWatchClient {
         }
 
         /// Finite and within ±2^360.
-        static func checkNumber(_ value: Double, at path: @autoclosure () -> String, into problems: inout ParameterProblems) {
+        static func checkNumber(
+            _ value: Double, at path: @autoclosure () -> String, into problems: inout ParameterProblems
+        ) {
             if value.isNaN {
                 problems.add("\(path()) is NaN, which CloudWatch rejects")
             } else if value.isInfinite {
