@@ -284,6 +284,17 @@ var package = Package(
             ],
             path: "bench/PipelineBench"
         ),
+        // The metrics part of PipelineBench on its own (raw and agent paths against boto3), to iterate and profile.
+        .executableTarget(
+            name: "MetricsBench",
+            dependencies: [
+                "TransferWatchAWS",
+                "TransferWatchTelemetry",
+                "TransferWatchTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "bench/MetricsBench"
+        ),
     ]
 )
 

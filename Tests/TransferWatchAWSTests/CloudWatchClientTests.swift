@@ -222,6 +222,31 @@ import TransferWatchTestSupport
             InvalidData(
                 "empty metric name", [.init(name: "", value: .single(1))],
                 "MetricData[0].MetricName '' must be 1 to 255 characters"),
+            // The ASCII fast paths of the validators refuse what the Unicode checks refuse.
+            InvalidData(
+                "tab in dimension value", [dimensions([.init(name: "Env", value: "a\tb")])],
+                "MetricData[0].Dimensions[0].Value 'a\tb' must be printable ASCII"),
+            InvalidData(
+                "DEL in dimension name", [dimensions([.init(name: "En\u{7F}v", value: "x")])],
+                "MetricData[0].Dimensions[0].Name 'En\u{7F}v' must be printable ASCII"),
+            InvalidData(
+                "blank dimension name", [dimensions([.init(name: " ", value: "x")])],
+                "MetricData[0].Dimensions[0].Name must contain a non-whitespace character"),
+            InvalidData(
+                "blank metric name", [.init(name: "   ", value: .single(1))],
+                "MetricData[0].MetricName must contain a non-whitespace character"),
+            InvalidData(
+                "non-ASCII blank metric name", [.init(name: "\u{A0}\u{2003}", value: .single(1))],
+                "MetricData[0].MetricName must contain a non-whitespace character"),
+            InvalidData(
+                "DEL in metric name", [.init(name: "Copy\u{7F}", value: .single(1))],
+                "MetricData[0].MetricName 'Copy\u{7F}' must not contain control characters"),
+            InvalidData(
+                "C1 control in metric name", [.init(name: "Copy\u{85}Latency", value: .single(1))],
+                "MetricData[0].MetricName 'Copy\u{85}Latency' must not contain control characters"),
+            InvalidData(
+                "NaN count in the 3rd data point", [ok, ok, datum(.distribution(values: [1], counts: [.nan]))],
+                "MetricData[2].Counts[0] is NaN, which CloudWatch rejects"),
             InvalidData(
                 "AWS namespace", namespace: "AWS/EC2", [ok],
                 "Namespace 'AWS/EC2' is reserved for AWS (it starts with 'AWS/')"),
@@ -254,6 +279,21 @@ import TransferWatchTestSupport
         #expect(error?.operation == "PutMetricData")
         #expect(error?.message == invalid.message)
         #expect(transport.requests.isEmpty)
+    }
+
+    @Test func nonASCIIMetricNamesAndPrintableSpecialsAreAccepted() async throws {
+        let transport = JSONServiceFakeTransport([.json("{}")])
+        try await makeClient(transport).putMetricData(
+            namespace: "TransferWatch",
+            data: [
+                .init(
+                    name: "Latência ✓", value: .single(1),
+                    dimensions: [.init(name: "k\"\\/", value: #" {"a": "b\c/d"} "#)])
+            ])
+        #expect(
+            transport.bodyText(0)
+                == #"{"MetricData":[{"Dimensions":[{"Name":"k\"\\/","Value":" {\"a\": \"b\\c/d\"} "}],"#
+                + #""MetricName":"Latência ✓","Value":1}],"Namespace":"TransferWatch"}"#)
     }
 
     @Test func theLimitsThemselvesAreAccepted() async throws {

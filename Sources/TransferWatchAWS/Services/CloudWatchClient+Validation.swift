@@ -34,28 +34,47 @@ extension CloudWatchClient {
         }
 
         /// 1–255 characters, no control characters.
-        static func checkMetricName(_ name: String, at path: String, into problems: inout ParameterProblems) {
+        static func checkMetricName(
+            _ name: String, at path: @autoclosure () -> String, into problems: inout ParameterProblems
+        ) {
             guard (1...255).contains(name.utf8.count) else {
-                problems.add("\(path).MetricName \(ParameterText.quoted(name)) must be 1 to 255 characters")
+                problems.add("\(path()).MetricName \(ParameterText.quoted(name)) must be 1 to 255 characters")
+                return
+            }
+            // Printable ASCII has no control character and, being one scalar per character, is blank only when
+            // every byte is; anything else takes the Unicode way.
+            if FastText.isPrintableASCII(name) {
+                problems.require(
+                    FastText.hasNonBlankASCII(name), "\(path()).MetricName must contain a non-whitespace character")
                 return
             }
             problems.require(
                 !name.unicodeScalars.contains { $0.properties.generalCategory == .control },
-                "\(path).MetricName \(ParameterText.quoted(name)) must not contain control characters")
+                "\(path()).MetricName \(ParameterText.quoted(name)) must not contain control characters")
             problems.require(
-                ParameterText.hasNonWhitespace(name), "\(path).MetricName must contain a non-whitespace character")
+                ParameterText.hasNonWhitespace(name), "\(path()).MetricName must contain a non-whitespace character")
         }
 
         /// At most 30; names 1–255 and values 1–1024 printable ASCII with a non-whitespace character, names not
         /// starting with `:`.
-        static func checkDimensions(_ dimensions: [Dimension], at path: String, into problems: inout ParameterProblems)
-        {
+        static func checkDimensions(
+            _ dimensions: [Dimension], at path: @autoclosure () -> String, into problems: inout ParameterProblems
+        ) {
             problems.require(
                 dimensions.count <= maxDimensions,
-                "\(path).Dimensions has \(dimensions.count) entries; at most \(maxDimensions) are allowed")
+                "\(path()).Dimensions has \(dimensions.count) entries; at most \(maxDimensions) are allowed")
             for (index, dimension) in dimensions.enumerated() {
-                let here = "\(path).Dimensions[\(index)]"
                 let name = dimension.name
+                let value = dimension.value
+                // The common case, checked without building a message: both printable ASCII of allowed
+                // lengths, the name not starting with ':', each with a non-blank character.
+                if (1...255).contains(name.utf8.count), (1...1024).contains(value.utf8.count),
+                    name.utf8.first != UInt8(ascii: ":"), FastText.isPrintableASCII(name),
+                    FastText.isPrintableASCII(value), FastText.hasNonBlankASCII(name), FastText.hasNonBlankASCII(value)
+                {
+                    continue
+                }
+                let here = "\(path()).Dimensions[\(index)]"
                 problems.require(
                     (1...255).contains(name.utf8.count),
                     "\(here).Name \(ParameterText.quoted(name)) must be 1 to 255 characters")
@@ -67,7 +86,6 @@ extension CloudWatchClient {
                 problems.require(
                     name.isEmpty || ParameterText.hasNonWhitespace(name),
                     "\(here).Name must contain a non-whitespace character")
-                let value = dimension.value
                 problems.require(
                     (1...1024).contains(value.utf8.count),
                     "\(here).Value \(ParameterText.quoted(value)) must be 1 to 1024 characters")
@@ -81,21 +99,24 @@ extension CloudWatchClient {
         }
 
         /// Finite and within ±2^360.
-        static func checkNumber(_ value: Double, at path: String, into problems: inout ParameterProblems) {
+        static func checkNumber(
+            _ value: Double, at path: @autoclosure () -> String, into problems: inout ParameterProblems
+        ) {
             if value.isNaN {
-                problems.add("\(path) is NaN, which CloudWatch rejects")
+                problems.add("\(path()) is NaN, which CloudWatch rejects")
             } else if value.isInfinite {
-                problems.add("\(path) is \(value < 0 ? "-" : "+")Infinity, which CloudWatch rejects")
+                problems.add("\(path()) is \(value < 0 ? "-" : "+")Infinity, which CloudWatch rejects")
             } else {
-                problems.require(abs(value) <= maxMagnitude, "\(path) \(value) is outside -2^360…2^360")
+                problems.require(abs(value) <= maxMagnitude, "\(path()) \(value) is outside -2^360…2^360")
             }
         }
 
         /// One `MetricData` entry.
         static func checkDatum(_ datum: MetricDatum, index: Int, now: Date, into problems: inout ParameterProblems) {
-            let path = "MetricData[\(index)]"
-            checkMetricName(datum.name, at: path, into: &problems)
-            checkDimensions(datum.dimensions, at: path, into: &problems)
+            // Built only for a message: most data points have none.
+            let path = DatumPath(index: index)
+            checkMetricName(datum.name, at: path.description, into: &problems)
+            checkDimensions(datum.dimensions, at: path.description, into: &problems)
             switch datum.value {
             case .single(let value):
                 checkNumber(value, at: "\(path).Value", into: &problems)
@@ -297,6 +318,34 @@ extension CloudWatchClient {
                     && bytes.allSatisfy { ParameterText.isWordCharacter($0) || $0 == UInt8(ascii: "-") },
                 "DashboardName \(ParameterText.quoted(name)) must be 1 to 255 characters of letters, digits, '-' and '_'"
             )
+        }
+    }
+}
+
+/// `MetricData[i]`, turned into text only when a message needs it.
+private struct DatumPath: CustomStringConvertible {
+    let index: Int
+    var description: String { "MetricData[\(index)]" }
+}
+
+/// Byte-level text checks for the common, all-ASCII case of the validators (the Unicode checks stay for the rest).
+enum FastText {
+    /// Every byte is printable ASCII (0x20–0x7E).
+    static func isPrintableASCII(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            for byte in bytes where byte < 0x20 || byte > 0x7E { return false }
+            return true
+        }
+    }
+
+    /// Some byte is ASCII and neither a space nor one of `\t \n \v \f \r`: for printable ASCII text, exactly
+    /// "contains a non-whitespace character".
+    static func hasNonBlankASCII(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            for byte in bytes where byte < 0x80 && byte != 0x20 && !(0x09...0x0D).contains(byte) { return true }
+            return false
         }
     }
 }

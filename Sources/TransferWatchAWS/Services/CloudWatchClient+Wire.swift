@@ -5,39 +5,6 @@ import Foundation
 enum CloudWatchWire {
     typealias Tag = TransferWire.Tag
 
-    struct PutMetricDataRequest: Encodable {
-        let Namespace: String
-        let MetricData: [Datum]
-    }
-
-    struct Datum: Encodable {
-        let MetricName: String
-        let Dimensions: [CloudWatchClient.Dimension]?
-        let Timestamp: Date?
-        let Value: Double?
-        let Values: [Double]?
-        let Counts: [Double]?
-        let StatisticValues: CloudWatchClient.StatisticSet?
-        let Unit: CloudWatchClient.StandardUnit?
-        let StorageResolution: Int?
-
-        init(_ datum: CloudWatchClient.MetricDatum) {
-            MetricName = datum.name
-            Dimensions = datum.dimensions.isEmpty ? nil : datum.dimensions
-            Timestamp = datum.timestamp
-            switch datum.value {
-            case .single(let value):
-                (Value, Values, Counts, StatisticValues) = (value, nil, nil, nil)
-            case .distribution(let values, let counts):
-                (Value, Values, Counts, StatisticValues) = (nil, values, counts, nil)
-            case .statistics(let set):
-                (Value, Values, Counts, StatisticValues) = (nil, nil, nil, set)
-            }
-            Unit = datum.unit
-            StorageResolution = datum.storageResolution?.rawValue
-        }
-    }
-
     struct GetMetricDataRequest: Encodable {
         let MetricDataQueries: [CloudWatchClient.MetricDataQuery]
         let StartTime: Date

@@ -90,9 +90,14 @@ package struct CloudWatchClient: Sendable {
         }
         try problems.check(client.service, Operations.putMetricData)
 
-        let request = CloudWatchWire.PutMetricDataRequest(
-            Namespace: namespace, MetricData: data.map(CloudWatchWire.Datum.init))
-        _ = try await client.json(Operations.putMetricData, request, as: CloudWatchWire.Empty.self, compressible: true)
+        let body = MetricDataBody.encode(namespace: namespace, data: data)
+        let response = try await sendMetricData(body)
+        // No output members; an answer that is not JSON at all is still a malformed response.
+        guard response.isEmpty || (try? JSONSerialization.jsonObject(with: response)) is [String: Any] else {
+            throw AWSError(
+                kind: .malformedResponse, service: client.service.id, operation: Operations.putMetricData.name,
+                code: "MalformedResponse", message: "the PutMetricData response is not a JSON object")
+        }
     }
 
     /// Runs metric queries over `[start, end)` (`GetMetricData`), following `NextToken` and merging every page's

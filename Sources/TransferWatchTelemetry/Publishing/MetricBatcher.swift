@@ -57,10 +57,11 @@ package enum MetricBatcher {
 
     /// The bytes `text` (printable ASCII) takes as a JSON string's content.
     static func jsonLength(_ text: String) -> Int {
-        var length = 0
-        for byte in text.utf8 {
-            length += (byte == 0x22 || byte == 0x5C || byte == 0x2F || byte < 0x20) ? 6 : 1
+        var text = text
+        return text.withUTF8 { bytes in
+            var length = bytes.count
+            for byte in bytes where byte == 0x22 || byte == 0x5C || byte == 0x2F || byte < 0x20 { length += 5 }
+            return length
         }
-        return length
     }
 }
