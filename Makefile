@@ -88,6 +88,7 @@ bench: deps venv
 	TRANSFERWATCH_PYTHON=$(VENV_PYTHON) $(SWIFT) run -c release SigV4Bench --json bench/results/sigv4.json
 	$(SWIFT) run -c release RulesBench --json bench/results/rules.json
 	TRANSFERWATCH_PYTHON=$(VENV_PYTHON) $(SWIFT) run -c release ProvisionBench --json bench/results/provision.json
+	TRANSFERWATCH_PYTHON=$(VENV_PYTHON) $(SWIFT) run -c release MetricsBench --repeat 5 --json bench/results/metrics.json
 	$(SWIFT) build -c release --product transferwatch
 	TRANSFERWATCH_PYTHON=$(VENV_PYTHON) $(SWIFT) run -c release PipelineBench --json bench/results/pipeline.json
 
