@@ -19,6 +19,54 @@ import TransferWatchTestSupport
           maxReceiveCount: 50
         """
 
+    /// A copy that fails on a follower pages through the leader, and its later success there resolves it. The
+    /// leader has no queue (it moves nothing, so every copy runs on the follower) and holds the lease, the
+    /// schedules and the dispatcher; the follower passes its step verdicts on through the state table.
+    @Test func aCopyFailingOnAFollowerPagesThroughTheLeader() async throws {
+        let fixture = try await WiringFixture.start(agent: Self.agentSection)
+        defer { fixture.stop() }
+        try await fixture.base.bootstrap(employees: ["alice", "bob"])
+        try await fixture.base.s3.deleteBucket(AgentFixture.destination)
+        // The leader's configuration: no queue, its own spool.
+        let leaderConfig = fixture.base.directory.appendingPathComponent("leader.yaml")
+        try String(contentsOf: fixture.base.config, encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("queue:") }
+            .map { $0.hasPrefix("spool:") ? "spool: \(fixture.base.directory.appendingPathComponent("leader-spool").path)" : String($0) }
+            .joined(separator: "\n")
+            .write(to: leaderConfig, atomically: true, encoding: .utf8)
+        let leader = try AgentProcess(
+            name: "leader",
+            arguments: [
+                "--config", leaderConfig.path, "--now", "2026-11-28T01:00:00Z", "--log-format", "json", "--log-level",
+                "info", "agent", "--clock-rate", "60", "--replica-id", "leader",
+            ],
+            environment: AgentFixture.environment, directory: fixture.base.directory)
+        #expect(await leader.waitForLog("provisioning finished"), "\(leader.log)")
+        let follower = try fixture.base.startAgent(
+            name: "follower", now: "2026-11-28T01:00:00Z", clockRate: 60, extra: ["--replica-id", "follower"],
+            logFormat: "json")
+        try await fixture.base.upload("alice/2026-11/invoice-1.pdf")
+
+        #expect(
+            await eventually(timeout: .seconds(60)) { !fixture.notifications("copy-failed", status: "firing").isEmpty },
+            "\(follower.log)\n\(leader.log)")
+        let firing = try #require(fixture.notifications("copy-failed", status: "firing").first)
+        #expect(firing.raw.contains("\"key\":\"alice/2026-11/invoice-1.pdf\""), "\(firing.raw)")
+        #expect(!follower.lines(containing: "copy failed; the event is left for redelivery").isEmpty)
+        #expect(leader.lines(containing: "copy failed").isEmpty, "the leader moves nothing")
+
+        try await fixture.base.s3.createBucket(AgentFixture.destination)
+        #expect(
+            await eventually(timeout: .seconds(60)) { !fixture.notifications("copy-failed", status: "resolved").isEmpty },
+            "\(follower.log)\n\(leader.log)")
+        #expect(try await fixture.base.keys(in: AgentFixture.destination) == ["alice/2026-11/invoice-1.pdf"])
+        #expect(fixture.notifications("copy-failed", status: "firing").count == 1, "\(fixture.notifications.map(\.raw))")
+        #expect(fixture.notifications("copy-failed", status: "resolved").count == 1)
+        #expect(await follower.stop() == 0, "\(follower.log)")
+        #expect(await leader.stop() == 0, "\(leader.log)")
+    }
+
     /// A copy into a missing destination bucket fails: `copy-failed` reaches the webhook once, firing. Once the
     /// bucket exists the redelivered event is copied and the same alert is sent once more, resolved.
     @Test func copyFailedFiresOnceAndResolvesAfterTheFix() async throws {
