@@ -22,6 +22,8 @@ struct ReliabilityFixture {
 
     let moto: MotoServer
     let proxy: FaultProxy
+    /// The Alertmanager webhook the agents notify (direct, not through the proxy).
+    let hook: LocalHTTPServer
     let directory: URL
     let config: URL
     let spool: URL
@@ -44,6 +46,15 @@ struct ReliabilityFixture {
             moto.stop()
             throw error
         }
+        let hook: LocalHTTPServer
+        do {
+            hook = try LocalHTTPServer.start { _ in .json("{}") }
+        } catch {
+            proxy.stop()
+            moto.stop()
+            throw error
+        }
+        guard let root = RepositoryPaths.root() else { throw SoakError("no repository root") }
         let context = TestContexts.make(endpoint: moto.endpoint)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tw-soak-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -63,8 +74,13 @@ struct ReliabilityFixture {
         sftp:
           userRole: arn:aws:iam::123456789012:role/sftp-invoice-user
           requestsPerSecond: 200
+        rules: \(root.appendingPathComponent("rules").path)
         alerts:
           snsTopicArn: arn:aws:sns:us-east-1:123456789012:oncall
+          webhooks: [{url: "\(hook.baseURL)/hook", format: alertmanager}]
+          groupBy: [alertname, key]
+          groupWait: 1s
+          groupInterval: 2s
         metrics:
           flushInterval: 2s
         copy:
@@ -76,7 +92,7 @@ struct ReliabilityFixture {
         let width = String(count).count
         let uploaders = (1...count).map { "employee" + String(repeating: "0", count: width - String($0).count) + "\($0)" }
         return ReliabilityFixture(
-            moto: moto, proxy: proxy, directory: directory, config: config, spool: spool, s3: S3Client(context: context),
+            moto: moto, proxy: proxy, hook: hook, directory: directory, config: config, spool: spool, s3: S3Client(context: context),
             sqs: SQSClient(context: context), dynamo: DynamoDBClient(context: context),
             transfer: TransferClient(context: context), cloudWatch: CloudWatchClient(context: context),
             queueURL: queueURL, uploaders: uploaders)
@@ -84,6 +100,7 @@ struct ReliabilityFixture {
 
     /// Stops the proxy and moto, and removes the configuration and the logs.
     func stop() {
+        hook.stop()
         proxy.stop()
         moto.stop()
         try? FileManager.default.removeItem(at: directory)
@@ -163,6 +180,24 @@ struct ReliabilityFixture {
     }
 
     var registry: ServerRegistry { ServerRegistry(dynamo: dynamo, table: "TransferWatchState") }
+
+    /// How many Alertmanager notifications said `alertname` for `key` was in `status` (`firing`, `resolved`).
+    /// Alerts are grouped by `alertname` and `key`, so each notification is about one key's alert.
+    func notifications(_ alertname: String, key: String, status: String) -> Int {
+        alertKeys(alertname, status: status).filter { $0 == key }.count
+    }
+
+    /// The `key` label of every alert named `alertname` in notifications with `status`, one per notification.
+    func alertKeys(_ alertname: String, status: String) -> [String] {
+        hook.requests().filter { $0.path == "/hook" }.compactMap { request -> String? in
+            guard let object = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any],
+                object["status"] as? String == status,
+                let alerts = object["alerts"] as? [[String: Any]]
+            else { return nil }
+            return alerts.compactMap { $0["labels"] as? [String: String] }
+                .first { $0["alertname"] == alertname }?["key"]
+        }
+    }
 
     /// The proxy's counts, for the report: requests, forwarded, and each fault.
     func faultSummary() async -> String {

@@ -33,9 +33,31 @@ import TransferWatchTestSupport
         #expect(await eventually(timeout: .seconds(180)) { try await fixture.ledger.window("2026-11")?.isOpen == true }, "\(agent.log.suffix(4000))")
 
         let uploads = fixture.plannedUploads(perUploader: size.uploadsPerUploader)
+        // One upload fails permanently (every request naming it answers 500) until the fault is lifted: its copy
+        // fails on every delivery, and it must page exactly once, then resolve once when it finally moves.
+        let doomed = try #require(uploads.keys.sorted().first)
+        try await fixture.proxy.target(doomed, count: 1_000_000, fault: .internalError)
         try await fixture.upload(uploads, seed: 9)
+        #expect(
+            await eventually(timeout: .seconds(120)) { fixture.notifications("copy-failed", key: doomed, status: "firing") > 0 },
+            "the permanent failure of \(doomed) never paged\n\(agent.log.suffix(4000))")
+        // More failed deliveries of it while the rest moves; then the fault is lifted.
+        #expect(await eventually(timeout: .seconds(120)) { agent.lines(containing: "copy failed; the event is left for redelivery").filter { $0.contains(doomed) }.count >= 3 })
+        try await fixture.proxy.target(doomed, count: 0)
         let drained = await fixture.waitUntilDrained(timeout: size.isFull ? .seconds(900) : .seconds(240))
         #expect(await agent.waitForLog("provisioning finished", timeout: .seconds(60)), "\(agent.log.suffix(4000))")
+        // The permanent failure paged once, however often it failed, and resolved once; every copy-failed alert
+        // (transient ones included, when 5 attempts all met faults) ended resolved.
+        #expect(
+            await eventually(timeout: .seconds(60)) { fixture.notifications("copy-failed", key: doomed, status: "resolved") == 1 },
+            "\(fixture.alertKeys("copy-failed", status: "resolved"))")
+        #expect(fixture.notifications("copy-failed", key: doomed, status: "firing") == 1)
+        #expect(
+            await eventually(timeout: .seconds(60)) {
+                Set(fixture.alertKeys("copy-failed", status: "firing"))
+                    == Set(fixture.alertKeys("copy-failed", status: "resolved"))
+            },
+            "an alert left firing: \(fixture.alertKeys("copy-failed", status: "firing"))")
         let elapsed = ContinuousClock.now - started
         try await fixture.proxy.configure(rate: 0)
         let faults = await fixture.faultSummary()
