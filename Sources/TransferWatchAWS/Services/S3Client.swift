@@ -148,14 +148,14 @@ package struct S3Client: Sendable {
         let keyPath = key.map(Self.encodeKey)
         if usesVirtualHostedStyle(for: bucket) {
             var request = HTTPRequest(
-                method: method, endpoint: client.endpoint, path: "/" + (keyPath ?? ""),
+                method: method, endpoint: client.endpointParts, path: "/" + (keyPath ?? ""),
                 query: queryString, headers: headers, body: body)
             request.host = "\(bucket).\(request.host)"
             return request
         }
         let path = "/" + URIEncoding.encode(bucket) + (keyPath.map { "/" + $0 } ?? "")
         return HTTPRequest(
-            method: method, endpoint: client.endpoint, path: path, query: queryString, headers: headers, body: body)
+            method: method, endpoint: client.endpointParts, path: path, query: queryString, headers: headers, body: body)
     }
 
     // MARK: - Sending and errors
