@@ -17,7 +17,8 @@ import TransferWatchWorkflows
 ///   message's visibility is extended every third of the visibility timeout.
 /// - **Acknowledge**: a message is deleted (`DeleteMessageBatch`, up to 10 at once) only when every record in
 ///   it was moved, already moved or superseded, or it held nothing to move. Deletions go in batches: at once
-///   when 10 wait or when nothing else is held, otherwise every ``Settings/effectiveFlushInterval``. After a failed copy it is left
+///   when 10 wait, a second after the consumer last held anything (``Settings/idleFlushDelay``), and otherwise
+///   every ``Settings/effectiveFlushInterval``. After a failed copy it is left
 ///   for redelivery; a message that cannot be read is reported with its message ID and left too, so the queue's
 ///   redrive policy moves it to the dead-letter queue after `maxReceiveCount` receives.
 /// - **Shutdown**: graceful shutdown cancels the pending long poll, hands messages still waiting for a slot back
@@ -52,6 +53,10 @@ package struct UploadEventConsumer: Service {
             self.maxReceiveCount = maxReceiveCount
             self.flushInterval = flushInterval
         }
+
+        /// How long deletions wait once the consumer holds nothing else (more may arrive to batch with): a
+        /// second, or the flush interval if shorter.
+        package var idleFlushDelay: Duration { min(.seconds(1), effectiveFlushInterval) }
 
         /// The flush interval in effect: ``flushInterval``, at most a third of the visibility timeout (so a
         /// moved message is deleted before SQS would hand it out again).
@@ -221,8 +226,10 @@ package struct UploadEventConsumer: Service {
         if await deletions.count >= SQSClient.maxBatchSize {
             await flush(deletions, messages: messages, all: false)
         } else if stillHeld == 0 {
-            // Nothing else is held: no more deletions to batch with, so this one goes now.
-            await flush(deletions, messages: messages, all: true)
+            // Nothing else is held: unless more arrive within a moment, there is nothing to batch with, so
+            // what is pending goes then rather than after the whole flush interval.
+            if !Task.isShuttingDownGracefully { try? await sleeper.sleep(for: settings.idleFlushDelay) }
+            if slots.held == 0 { await flush(deletions, messages: messages, all: true) }
         }
     }
 

@@ -48,8 +48,10 @@ import TransferWatchWorkflows
         let harness = try await Harness.start(maxReceiveCount: 5)
         defer { harness.moto.stop() }
         let mover = ScriptedMover { _ in .moved }
+        // The interval in effect is a third of the visibility timeout, 100 s: far beyond the wait below.
         let (group, environment) = makeGroup(
-            harness, sqs: harness.sqs, mover: mover, concurrency: 8, flushInterval: .seconds(600))
+            harness, sqs: harness.sqs, mover: mover, concurrency: 8, flushInterval: .seconds(600),
+            visibilityTimeout: 300)
         let running = Task { try await group.run() }
         try await harness.sqs.sendMessage(
             queueURL: harness.queue, body: UploadEventConsumerTests.event(key: "heidi/alone.pdf"))
