@@ -17,8 +17,8 @@ import TransferWatchWorkflows
 ///   message's visibility is extended every third of the visibility timeout.
 /// - **Acknowledge**: a message is deleted (`DeleteMessageBatch`, up to 10 at once) only when every record in
 ///   it was moved, already moved or superseded, or it held nothing to move. Deletions go in batches: at once
-///   when 10 wait, a second after the consumer last held anything (``Settings/idleFlushDelay``), and otherwise
-///   every ``Settings/effectiveFlushInterval``. After a failed copy it is left
+///   when 10 wait, two seconds after the consumer last held anything (``Settings/idleFlushDelay``), and
+///   otherwise once they have waited half of ``Settings/effectiveFlushInterval`` (checked every interval). After a failed copy it is left
 ///   for redelivery; a message that cannot be read is reported with its message ID and left too, so the queue's
 ///   redrive policy moves it to the dead-letter queue after `maxReceiveCount` receives.
 /// - **Shutdown**: graceful shutdown cancels the pending long poll, hands messages still waiting for a slot back
@@ -36,7 +36,7 @@ package struct UploadEventConsumer: Service {
         package var waitTimeSeconds: Int
         /// Receives after which SQS dead-letters a message (for the warning before it happens).
         package var maxReceiveCount: Int?
-        /// How long moved messages may wait to be deleted together while copies keep running (real time;
+        /// How often the deletions that have waited half of it are sent while copies keep running (real time;
         /// capped at a third of the visibility timeout). Ten waiting go at once, and so does whatever waits
         /// when the consumer holds nothing else (a quiet queue costs no delay).
         package var flushInterval: Duration
@@ -54,9 +54,9 @@ package struct UploadEventConsumer: Service {
             self.flushInterval = flushInterval
         }
 
-        /// How long deletions wait once the consumer holds nothing else (more may arrive to batch with): a
-        /// second, or the flush interval if shorter.
-        package var idleFlushDelay: Duration { min(.seconds(1), effectiveFlushInterval) }
+        /// How long deletions wait once the consumer holds nothing else (more may arrive to batch with): two
+        /// seconds, or the flush interval if shorter.
+        package var idleFlushDelay: Duration { min(.seconds(2), effectiveFlushInterval) }
 
         /// The flush interval in effect: ``flushInterval``, at most a third of the visibility timeout (so a
         /// moved message is deleted before SQS would hand it out again).
@@ -116,7 +116,10 @@ package struct UploadEventConsumer: Service {
                     if stopFlushing.withLock({ $0 }) { nap.cancel() }
                     await nap.value
                     if stopFlushing.withLock({ $0 }) { return }
-                    await flush(deletions, messages: messages, all: true)
+                    // Only what has waited half an interval: a batch begun a moment ago may still fill up.
+                    if let oldest = await deletions.oldest, ContinuousClock.now - oldest >= flushInterval / 2 {
+                        await flush(deletions, messages: messages, all: true)
+                    }
                 }
             }
             await withDiscardingTaskGroup { workers in
@@ -205,7 +208,9 @@ package struct UploadEventConsumer: Service {
         let current: @Sendable () -> String = { messages.receiptHandle(of: message) ?? first }
         let hiddenLogger = logger.with("sqs.message_id", "\(message.messageID)")
         let heartbeat = Task { @Sendable in await keepHidden(logger: hiddenLogger, receiptHandle: current) }
-        guard await slots.acquire() else {
+        let acquired = await slots.acquire()
+        // A slot that frees after shutdown began (before the loop closed the slots) starts nothing either.
+        guard acquired, !Task.isShuttingDownGracefully else {
             heartbeat.cancel()
             // Never started (shutdown): visible again now, for another replica or the next start.
             do {
@@ -215,7 +220,7 @@ package struct UploadEventConsumer: Service {
                 hiddenLogger.debug("message not handed back; it reappears after its visibility timeout")
             }
             messages.finish(message, moved: false)
-            slots.release(ranCopy: false)
+            slots.release(ranCopy: acquired)
             return
         }
         let disposition = await handle(message, receiptHandle: { messages.receiptHandle(of: message) }, keepsHidden: false)
@@ -342,13 +347,13 @@ package struct UploadEventConsumer: Service {
         }
     }
 
-    /// Deletes buffered messages, 10 per call (`all`: until none is left; else one batch).
+    /// Deletes buffered messages, 10 per call (`all`: until none is left; else one full batch of 10, if there is one).
     ///
     /// Each message is deleted with the newest receipt handle SQS issued for it, and forgotten by `messages`
     /// once the call is made (a failed deletion means a redelivery, which is moved again as `alreadyMoved`).
     private func flush(_ buffer: DeletionBuffer, messages: InFlightMessages, all: Bool) async {
         repeat {
-            let batch = await buffer.take(SQSClient.maxBatchSize).map(messages.current)
+            let batch = await buffer.take(SQSClient.maxBatchSize, onlyFull: !all).map(messages.current)
             guard !batch.isEmpty else { return }
             defer { messages.forget(batch) }
             do {
@@ -438,18 +443,27 @@ final class InFlightMessages: Sendable {
 /// Messages whose uploads are moved, waiting to be deleted in batches.
 actor DeletionBuffer {
     private var pending: [SQSMessage] = []
+    private var addedAt: [ContinuousClock.Instant] = []
 
     var count: Int { pending.count }
+
+    /// When the longest-waiting message was queued (`nil`: none waits).
+    var oldest: ContinuousClock.Instant? { addedAt.first }
 
     /// Queues `message` for deletion, once: a redelivered copy of a pending one is not queued again.
     func add(_ message: SQSMessage) {
         guard !pending.contains(where: { $0.messageID == message.messageID }) else { return }
         pending.append(message)
+        addedAt.append(.now)
     }
 
-    func take(_ limit: Int) -> [SQSMessage] {
+    /// Takes up to `limit` pending messages; with `onlyFull`, `limit` or none (several workers finishing at
+    /// once all see 10 pending, and only the first may send them: the others would send scraps).
+    func take(_ limit: Int, onlyFull: Bool = false) -> [SQSMessage] {
+        if onlyFull && pending.count < limit { return [] }
         let batch = Array(pending.prefix(limit))
         pending.removeFirst(batch.count)
+        addedAt.removeFirst(batch.count)
         return batch
     }
 }

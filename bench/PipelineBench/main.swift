@@ -294,8 +294,9 @@ let runStart = wallClock.now
 try await upload(options.objects, phase: "run")
 try await waitUntilMoved(expectedTotal: options.burst + options.objects)
 let runWall = seconds(wallClock.now - runStart)
-// The last DeleteMessageBatch goes out within the consumer's 1 s flush interval; its long poll stays open.
-try await Task.sleep(for: .seconds(2))
+// The last DeleteMessageBatch goes out 2 s after the consumer goes idle (UploadEventConsumer.Settings.idleFlushDelay):
+// wait for it, so the run is charged every deletion it caused. Its long poll stays open.
+try await Task.sleep(for: .seconds(4))
 guard let cpuAfterRun = probe.cpuSeconds() else { giveUp("the agent's CPU time could not be read") }
 let runCounts = try await proxy.counts().since(countsBeforeRun)
 let runMemory = runSampler.stop().peak
@@ -329,7 +330,7 @@ while let last = soak.last, last.requests < options.soakRequests {
     guard nextEmployee + batch <= employeeCount else { break }
     try await upload(batch, phase: "soak")
     try await waitUntilMoved(expectedTotal: movedSoFar + batch)
-    try await Task.sleep(for: .milliseconds(1500))
+    try await Task.sleep(for: .milliseconds(3500))
     soak.append(try await soakSample())
 }
 try await verifyDestination()
