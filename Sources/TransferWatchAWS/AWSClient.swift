@@ -45,6 +45,8 @@ package struct AWSClient: Sendable {
     package let service: AWSService
     package let context: Context
     package let endpoint: URL
+    /// ``endpoint`` split once, for building requests.
+    package let endpointParts: HTTPEndpoint
     package let isCustomEndpoint: Bool
     private let signer: SigV4Signer
     private let clockSkew: ClockSkew
@@ -53,6 +55,7 @@ package struct AWSClient: Sendable {
         self.service = service
         self.context = context
         (endpoint, isCustomEndpoint) = context.endpoints.endpoint(for: service)
+        endpointParts = HTTPEndpoint(endpoint)
         signer = SigV4Signer(region: context.endpoints.signingRegion(for: service), service: service.signingName)
         clockSkew = ClockSkew()
     }

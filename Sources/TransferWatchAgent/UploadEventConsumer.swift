@@ -7,19 +7,22 @@ import TransferWatchWorkflows
 
 /// Consumes upload events from SQS and moves each upload, on every replica.
 ///
-/// - **Receive**: long polls (`WaitTimeSeconds` 20, up to 10 messages) only while a copy slot is free, so at
-///   most `concurrency` messages are in flight; a receive error backs off (1 s doubling to 30 s) and never ends
-///   the loop.
+/// - **Receive**: long polls (`WaitTimeSeconds` 20) for a full batch of 10 whenever at most `concurrency`
+///   messages are held, so at most `concurrency` copies run and up to 10 more received messages wait for a slot
+///   (``CopySlots``); a receive error backs off (1 s doubling to 30 s) and never ends the loop. A quiet queue's
+///   upload is received as soon as it arrives (the long poll is open whenever a slot is free).
 /// - **Move**: each message is parsed with ``S3EventParser`` (plain S3 events, SNS-wrapped, `s3:TestEvent`),
 ///   and each object-created record moved through the ``UploadMover`` (``CopyWorkflow``: idempotent, so a
-///   redelivered message is safe). While a message's copies run, its visibility is extended every third of
-///   the visibility timeout.
+///   redelivered message is safe). From its receipt until it is finished (waiting for a slot included), a
+///   message's visibility is extended every third of the visibility timeout.
 /// - **Acknowledge**: a message is deleted (`DeleteMessageBatch`, up to 10 at once) only when every record in
-///   it was moved, already moved or superseded, or it held nothing to move. After a failed copy it is left
+///   it was moved, already moved or superseded, or it held nothing to move. Deletions go in batches: at once
+///   when 10 wait, two seconds after the consumer last held anything (``Settings/idleFlushDelay``), and
+///   otherwise once they have waited half of ``Settings/effectiveFlushInterval`` (checked every interval). After a failed copy it is left
 ///   for redelivery; a message that cannot be read is reported with its message ID and left too, so the queue's
 ///   redrive policy moves it to the dead-letter queue after `maxReceiveCount` receives.
-/// - **Shutdown**: graceful shutdown cancels the pending long poll, lets in-flight copies finish, deletes their
-///   messages, and returns.
+/// - **Shutdown**: graceful shutdown cancels the pending long poll, hands messages still waiting for a slot back
+///   to the queue (visibility 0), lets in-flight copies finish, deletes their messages, and returns.
 package struct UploadEventConsumer: Service {
     /// How the queue is consumed.
     package struct Settings: Sendable {
@@ -33,13 +36,15 @@ package struct UploadEventConsumer: Service {
         package var waitTimeSeconds: Int
         /// Receives after which SQS dead-letters a message (for the warning before it happens).
         package var maxReceiveCount: Int?
-        /// How often pending deletions are sent when fewer than 10 wait (real time).
+        /// How often the deletions that have waited half of it are sent while copies keep running (real time;
+        /// capped at a third of the visibility timeout). Ten waiting go at once, and so does whatever waits
+        /// when the consumer holds nothing else (a quiet queue costs no delay).
         package var flushInterval: Duration
 
-        /// Settings with SQS's long-poll maximum and a 1 s flush interval.
+        /// Settings with SQS's long-poll maximum and a 5 s flush interval.
         package init(
             queueURL: String, concurrency: Int, visibilityTimeout: Int, waitTimeSeconds: Int = 20,
-            maxReceiveCount: Int? = nil, flushInterval: Duration = .seconds(1)
+            maxReceiveCount: Int? = nil, flushInterval: Duration = .seconds(5)
         ) {
             self.queueURL = queueURL
             self.concurrency = max(1, concurrency)
@@ -47,6 +52,16 @@ package struct UploadEventConsumer: Service {
             self.waitTimeSeconds = waitTimeSeconds
             self.maxReceiveCount = maxReceiveCount
             self.flushInterval = flushInterval
+        }
+
+        /// How long deletions wait once the consumer holds nothing else (more may arrive to batch with): two
+        /// seconds, or the flush interval if shorter.
+        package var idleFlushDelay: Duration { min(.seconds(2), effectiveFlushInterval) }
+
+        /// The flush interval in effect: ``flushInterval``, at most a third of the visibility timeout (so a
+        /// moved message is deleted before SQS would hand it out again).
+        package var effectiveFlushInterval: Duration {
+            min(flushInterval, .seconds(visibilityTimeout) / 3)
         }
     }
 
@@ -81,35 +96,47 @@ package struct UploadEventConsumer: Service {
     }
 
     package func run() async throws {
-        let inFlight = Locked(0)
+        let slots = CopySlots(limit: settings.concurrency)
         let messages = InFlightMessages()
         let deletions = DeletionBuffer()
         let stopFlushing = Locked(false)
+        let flusherNap = Locked<Task<Void, Never>?>(nil)
+        let flushInterval = settings.effectiveFlushInterval
         logger.info(
             "consuming upload events",
             metadata: ["sqs.queue": "\(settings.queueURL)", "copy.concurrency": "\(settings.concurrency)"])
         try await withThrowingDiscardingTaskGroup { outer in
-            // Sends pending deletions every flushInterval, until the workers are done.
+            // Sends what is pending every flushInterval (fewer than 10 moved while copies keep running), until
+            // the workers are done.
             outer.addTask {
-                while !stopFlushing.withLock({ $0 }) {
-                    try? await sleeper.sleep(for: settings.flushInterval)
-                    await flush(deletions, messages: messages, all: true)
+                while true {
+                    // The nap alone is cancelled at the end (never a deletion being sent).
+                    let nap = Task { _ = try? await sleeper.sleep(for: flushInterval) }
+                    flusherNap.withLock { $0 = nap }
+                    if stopFlushing.withLock({ $0 }) { nap.cancel() }
+                    await nap.value
+                    if stopFlushing.withLock({ $0 }) { return }
+                    // Only what has waited half an interval: a batch begun a moment ago may still fill up.
+                    if let oldest = await deletions.oldest, ContinuousClock.now - oldest >= flushInterval / 2 {
+                        await flush(deletions, messages: messages, all: true)
+                    }
                 }
             }
             await withDiscardingTaskGroup { workers in
                 var backoff = Duration.seconds(1)
                 while !Task.isShuttingDownGracefully && !Task.isCancelled {
                     environment.heartbeat(AgentHeartbeats.consumer)
-                    let free = settings.concurrency - inFlight.withLock { $0 }
-                    guard free > 0 else {
-                        try? await sleeper.sleep(for: .milliseconds(20))
+                    // A full batch is asked for whenever at most `concurrency` messages are held: the extra
+                    // ones wait for a slot, so a slot that frees finds its next message already here.
+                    guard slots.hasRoom else {
+                        await waitForRoom(slots)
                         continue
                     }
                     let received: [SQSMessage]
                     do {
                         received = try await cancelWhenGracefulShutdown {
                             try await sqs.receiveMessage(
-                                queueURL: settings.queueURL, maxMessages: min(SQSClient.maxBatchSize, free),
+                                queueURL: settings.queueURL, maxMessages: SQSClient.maxBatchSize,
                                 waitTimeSeconds: settings.waitTimeSeconds,
                                 visibilityTimeout: settings.visibilityTimeout)
                         }
@@ -142,32 +169,83 @@ package struct UploadEventConsumer: Service {
                         case .new:
                             break
                         }
-                        inFlight.withLock { $0 += 1 }
+                        slots.hold(1)
                         workers.addTask {
-                            let disposition = await handle(message) { messages.receiptHandle(of: message) }
-                            messages.finish(message, moved: disposition == .delete)
-                            if disposition == .delete { await deletions.add(message) }
-                            inFlight.withLock { $0 -= 1 }
-                            if await deletions.count >= SQSClient.maxBatchSize {
-                                await flush(deletions, messages: messages, all: false)
-                            }
+                            await work(message, slots: slots, messages: messages, deletions: deletions)
                         }
                     }
                 }
+                // Messages still waiting for a slot are not started; copies running finish.
+                slots.close()
             }
             // Every in-flight copy has finished: acknowledge what it moved, then stop the flusher.
             await flush(deletions, messages: messages, all: true)
             stopFlushing.withLock { $0 = true }
+            flusherNap.withLock { $0 }?.cancel()
         }
         logger.info("upload event consumer stopped", metadata: ["agent.counters": "\(environment.counters.snapshot)"])
     }
 
+    /// Waits until the held messages leave room for another batch, for at most 5 s (the loop's readiness
+    /// heartbeat beats meanwhile), or until graceful shutdown.
+    private func waitForRoom(_ slots: CopySlots) async {
+        try? await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await slots.waitForRoom() }
+                group.addTask { try? await sleeper.sleep(for: .seconds(5)) }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+
+    /// One received message, from receipt to its deletion being queued: kept hidden all along, copied once a
+    /// slot is free; when the consumer shuts down before that, handed back to the queue at once.
+    private func work(
+        _ message: SQSMessage, slots: CopySlots, messages: InFlightMessages, deletions: DeletionBuffer
+    ) async {
+        let first = message.receiptHandle
+        let current: @Sendable () -> String = { messages.receiptHandle(of: message) ?? first }
+        let hiddenLogger = logger.with("sqs.message_id", "\(message.messageID)")
+        let heartbeat = Task { @Sendable in await keepHidden(logger: hiddenLogger, receiptHandle: current) }
+        let acquired = await slots.acquire()
+        // A slot that frees after shutdown began (before the loop closed the slots) starts nothing either.
+        guard acquired, !Task.isShuttingDownGracefully else {
+            heartbeat.cancel()
+            // Never started (shutdown): visible again now, for another replica or the next start.
+            do {
+                try await sqs.changeMessageVisibility(
+                    queueURL: settings.queueURL, receiptHandle: current(), visibilityTimeout: 0)
+            } catch {
+                hiddenLogger.debug("message not handed back; it reappears after its visibility timeout")
+            }
+            messages.finish(message, moved: false)
+            slots.release(ranCopy: acquired)
+            return
+        }
+        let disposition = await handle(message, receiptHandle: { messages.receiptHandle(of: message) }, keepsHidden: false)
+        heartbeat.cancel()
+        messages.finish(message, moved: disposition == .delete)
+        if disposition == .delete { await deletions.add(message) }
+        let stillHeld = slots.release(ranCopy: true)
+        if await deletions.count >= SQSClient.maxBatchSize {
+            await flush(deletions, messages: messages, all: false)
+        } else if stillHeld == 0 {
+            // Nothing else is held: unless more arrive within a moment, there is nothing to batch with, so
+            // what is pending goes then rather than after the whole flush interval.
+            if !Task.isShuttingDownGracefully { try? await sleeper.sleep(for: settings.idleFlushDelay) }
+            if slots.held == 0 { await flush(deletions, messages: messages, all: true) }
+        }
+    }
+
     /// Parses one message, moves what it announces while keeping it hidden, and says what to do with it.
     ///
-    /// - Parameter receiptHandle: The message's current receipt handle, for extending its visibility (a
-    ///   redelivery while the copy runs issues a newer one); by default the one it was received with.
+    /// - Parameters:
+    ///   - receiptHandle: The message's current receipt handle, for extending its visibility (a redelivery
+    ///     while the copy runs issues a newer one); by default the one it was received with.
+    ///   - keepsHidden: extend the message's visibility while its copies run (`false` when the caller does).
     package func handle(
-        _ message: SQSMessage, receiptHandle: @escaping @Sendable () -> String? = { nil }
+        _ message: SQSMessage, receiptHandle: @escaping @Sendable () -> String? = { nil }, keepsHidden: Bool = true
     ) async -> Disposition {
         var logger = self.logger
         logger[metadataKey: "sqs.message_id"] = "\(message.messageID)"
@@ -181,10 +259,11 @@ package struct UploadEventConsumer: Service {
             let hiddenLogger = logger
             let firstReceiptHandle = message.receiptHandle
             let currentReceiptHandle: @Sendable () -> String = { receiptHandle() ?? firstReceiptHandle }
-            let heartbeat = Task { @Sendable in
-                await keepHidden(logger: hiddenLogger, receiptHandle: currentReceiptHandle)
-            }
-            defer { heartbeat.cancel() }
+            let heartbeat =
+                keepsHidden
+                ? Task { @Sendable in await keepHidden(logger: hiddenLogger, receiptHandle: currentReceiptHandle) }
+                : nil
+            defer { heartbeat?.cancel() }
             for event in batch.objects {
                 do {
                     let record = try await mover.move(event)
@@ -268,13 +347,13 @@ package struct UploadEventConsumer: Service {
         }
     }
 
-    /// Deletes buffered messages, 10 per call (`all`: until none is left; else one batch).
+    /// Deletes buffered messages, 10 per call (`all`: until none is left; else one full batch of 10, if there is one).
     ///
     /// Each message is deleted with the newest receipt handle SQS issued for it, and forgotten by `messages`
     /// once the call is made (a failed deletion means a redelivery, which is moved again as `alreadyMoved`).
     private func flush(_ buffer: DeletionBuffer, messages: InFlightMessages, all: Bool) async {
         repeat {
-            let batch = await buffer.take(SQSClient.maxBatchSize).map(messages.current)
+            let batch = await buffer.take(SQSClient.maxBatchSize, onlyFull: !all).map(messages.current)
             guard !batch.isEmpty else { return }
             defer { messages.forget(batch) }
             do {
@@ -364,18 +443,27 @@ final class InFlightMessages: Sendable {
 /// Messages whose uploads are moved, waiting to be deleted in batches.
 actor DeletionBuffer {
     private var pending: [SQSMessage] = []
+    private var addedAt: [ContinuousClock.Instant] = []
 
     var count: Int { pending.count }
+
+    /// When the longest-waiting message was queued (`nil`: none waits).
+    var oldest: ContinuousClock.Instant? { addedAt.first }
 
     /// Queues `message` for deletion, once: a redelivered copy of a pending one is not queued again.
     func add(_ message: SQSMessage) {
         guard !pending.contains(where: { $0.messageID == message.messageID }) else { return }
         pending.append(message)
+        addedAt.append(.now)
     }
 
-    func take(_ limit: Int) -> [SQSMessage] {
+    /// Takes up to `limit` pending messages; with `onlyFull`, `limit` or none (several workers finishing at
+    /// once all see 10 pending, and only the first may send them: the others would send scraps).
+    func take(_ limit: Int, onlyFull: Bool = false) -> [SQSMessage] {
+        if onlyFull && pending.count < limit { return [] }
         let batch = Array(pending.prefix(limit))
         pending.removeFirst(batch.count)
+        addedAt.removeFirst(batch.count)
         return batch
     }
 }

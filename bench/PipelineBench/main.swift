@@ -152,11 +152,14 @@ let sqs = SQSClient(context: context)
 let dynamo = DynamoDBClient(context: context)
 
 // Enough employees that every upload is a first delivery and the window never completes (one transaction per
-// delivery: the common case of a month).
+// delivery: the common case of a month). Each has a usable public key, as provisioning requires: with a broken
+// one the agent's state evaluation would log two warnings per employee every minute (thousands per copy-minute
+// here), which is a misconfigured month, not the pipeline being measured.
 let employeeCount = options.burst + options.objects + options.soakRequests / 2 + 500
+let employeeKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKV9+kP9RjKdt4LJY/0odVVrY6v21XzZZE9TN2cRVdE7 bench"
 _ = try await dynamo.batchWriteItem(
     table: employeesTable,
-    requests: (0..<employeeCount).map { .put(["username": .s(employee($0)), "sshPublicKey": .s("ssh-ed25519 AAAA")]) })
+    requests: (0..<employeeCount).map { .put(["username": .s(employee($0)), "sshPublicKey": .s(employeeKey)]) })
 let window = windowID(at: Date())
 let ledger = DeliveryLedger(dynamo: dynamo, stateTable: stateTable, employeesTable: employeesTable, logger: quiet)
 try await ledger.openWindow(window, expected: employeeCount + 1, at: Date())
@@ -294,8 +297,9 @@ let runStart = wallClock.now
 try await upload(options.objects, phase: "run")
 try await waitUntilMoved(expectedTotal: options.burst + options.objects)
 let runWall = seconds(wallClock.now - runStart)
-// The last DeleteMessageBatch goes out within the consumer's 1 s flush interval; its long poll stays open.
-try await Task.sleep(for: .seconds(2))
+// The last DeleteMessageBatch goes out 2 s after the consumer goes idle (UploadEventConsumer.Settings.idleFlushDelay):
+// wait for it, so the run is charged every deletion it caused. Its long poll stays open.
+try await Task.sleep(for: .seconds(4))
 guard let cpuAfterRun = probe.cpuSeconds() else { giveUp("the agent's CPU time could not be read") }
 let runCounts = try await proxy.counts().since(countsBeforeRun)
 let runMemory = runSampler.stop().peak
@@ -329,7 +333,7 @@ while let last = soak.last, last.requests < options.soakRequests {
     guard nextEmployee + batch <= employeeCount else { break }
     try await upload(batch, phase: "soak")
     try await waitUntilMoved(expectedTotal: movedSoFar + batch)
-    try await Task.sleep(for: .milliseconds(1500))
+    try await Task.sleep(for: .milliseconds(3500))
     soak.append(try await soakSample())
 }
 try await verifyDestination()

@@ -4,8 +4,8 @@ import TransferWatchLocking
 
 /// The production ``HTTPTransport``: libcurl's multi interface, driven by one dedicated thread.
 ///
-/// Every request gets a fresh easy handle; connections live in the multi handle's cache and are reused across
-/// requests. Timeouts are per request (`CURLOPT_TIMEOUT_MS`), TLS verification is always on for https, paths
+/// Easy handles are reset and reused across requests; connections live in the multi handle's cache and are
+/// reused too. Timeouts are per request (`CURLOPT_TIMEOUT_MS`), TLS verification is always on for https, paths
 /// are sent exactly as given (`CURLOPT_PATH_AS_IS`: S3 keys may contain `..`), and the body is never decoded.
 ///
 /// ```swift
@@ -139,6 +139,12 @@ private final class CurlLoop: @unchecked Sendable {
 
     // MARK: - Loop thread
 
+    /// Easy handles of finished requests, reset and kept for the next ones (loop thread only): a request
+    /// costs no handle allocation and set-up once the pool is warm.
+    private var idleHandles: [UnsafeMutableRawPointer] = []
+    /// At most this many idle handles are kept.
+    private static let maxIdleHandles = 32
+
     private func loop() {
         var active: [ObjectIdentifier: Exchange] = [:]
         while true {
@@ -175,11 +181,11 @@ private final class CurlLoop: @unchecked Sendable {
                 active.removeValue(forKey: ObjectIdentifier(exchange))
                 finish(exchange, with: result(of: exchange, code: tw_message_result(message)))
             }
-            if active.isEmpty && newExchanges.isEmpty {
-                curl_multi_poll(multi, nil, 0, 1000, nil)
-            } else {
-                curl_multi_poll(multi, nil, 0, 100, nil)
-            }
+            // Sleep until a socket is ready, libcurl's next timer is due, or a caller wakes us (a new request,
+            // a cancellation, shutdown); at most a second. A pending long poll costs no wake-ups.
+            var timeout = -1
+            curl_multi_timeout(multi, &timeout)
+            curl_multi_poll(multi, nil, 0, Int32(timeout < 0 ? 1000 : min(timeout, 1000)), nil)
         }
         for exchange in active.values {
             finish(exchange, with: .failure(TransportError(.other, "transport shut down during the request")))
@@ -187,12 +193,16 @@ private final class CurlLoop: @unchecked Sendable {
         for exchange in state.withLock({ $0.pending }) {
             exchange.complete(.failure(TransportError(.other, "transport is shut down")))
         }
+        for easy in idleHandles { curl_easy_cleanup(easy) }
+        idleHandles.removeAll()
         curl_multi_cleanup(multi)
         finished.signal()
     }
 
     private func start(_ exchange: Exchange) throws {
-        guard let easy = curl_easy_init() else { throw TransportError(.other, "curl_easy_init failed") }
+        guard let easy = idleHandles.popLast() ?? curl_easy_init() else {
+            throw TransportError(.other, "curl_easy_init failed")
+        }
         exchange.easy = easy
         let request = exchange.request
         let retained = Unmanaged.passRetained(exchange).toOpaque()
@@ -276,7 +286,15 @@ private final class CurlLoop: @unchecked Sendable {
     }
 
     private func cleanup(_ exchange: Exchange) {
-        if let easy = exchange.easy { curl_easy_cleanup(easy) }
+        if let easy = exchange.easy {
+            if idleHandles.count < Self.maxIdleHandles {
+                // Every option is set afresh for the next request; connections stay in the multi handle's cache.
+                curl_easy_reset(easy)
+                idleHandles.append(easy)
+            } else {
+                curl_easy_cleanup(easy)
+            }
+        }
         exchange.easy = nil
         if let list = exchange.headerList { curl_slist_free_all(list) }
         exchange.headerList = nil
@@ -367,14 +385,34 @@ private let curlHeaderCallback: tw_curl_data_callback = { pointer, size, count, 
     guard let pointer, let userdata else { return 0 }
     let exchange = Unmanaged<Exchange>.fromOpaque(userdata).takeUnretainedValue()
     let length = size * count
-    let line = String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)
-    if line.hasPrefix("HTTP/") {
+    let line = UnsafeRawBufferPointer(start: pointer, count: length).bindMemory(to: UInt8.self)
+    if let field = HeaderLine.field(line) {
+        exchange.responseHeaders.append(field)
+    } else if HeaderLine.isStatusLine(line) {
         // A new response begins (after a 1xx): forget any earlier headers.
         exchange.responseHeaders.removeAll()
-    } else if let colon = line.firstIndex(of: ":") {
-        let name = String(line[..<colon])
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
-        exchange.responseHeaders.append((name, value))
     }
     return length
+}
+
+/// Reads one raw response header line as libcurl hands it over (with its CRLF), on bytes: no Foundation.
+enum HeaderLine {
+    /// Whether the line starts a response (`HTTP/1.1 200 OK`).
+    static func isStatusLine(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        line.count >= 5 && line[0] == 0x48 && line[1] == 0x54 && line[2] == 0x54 && line[3] == 0x50 && line[4] == 0x2F
+    }
+
+    /// `name: value` with the value trimmed of spaces, tabs, CR and LF on both sides; `nil` for a status line,
+    /// the blank line that ends the headers, or a line without a colon.
+    static func field(_ line: UnsafeBufferPointer<UInt8>) -> (String, String)? {
+        guard !isStatusLine(line), let colon = line.firstIndex(of: 0x3A) else { return nil }
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        var start = colon + 1
+        var end = line.count
+        while start < end, isSpace(line[start]) { start += 1 }
+        while end > start, isSpace(line[end - 1]) { end -= 1 }
+        let name = String(decoding: UnsafeBufferPointer(rebasing: line[..<colon]), as: UTF8.self)
+        let value = String(decoding: UnsafeBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
+        return (name, value)
+    }
 }

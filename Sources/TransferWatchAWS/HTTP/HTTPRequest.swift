@@ -38,15 +38,19 @@ package struct HTTPRequest: Sendable {
 
     /// Builds a request from an endpoint URL, appending an already-encoded path and query.
     package init(method: String, endpoint: URL, path: String = "/", query: String = "", headers: HTTPHeaders = [:], body: Data = Data()) {
-        let components = URLComponents(url: endpoint, resolvingAgainstBaseURL: false)
-        let basePath = components?.percentEncodedPath ?? ""
-        let trimmedBase = basePath.hasSuffix("/") ? String(basePath.dropLast()) : basePath
+        self.init(method: method, endpoint: HTTPEndpoint(endpoint), path: path, query: query, headers: headers, body: body)
+    }
+
+    /// Builds a request from an endpoint split once (clients keep one: parsing the URL per request is slow),
+    /// appending an already-encoded path and query.
+    package init(method: String, endpoint: HTTPEndpoint, path: String = "/", query: String = "", headers: HTTPHeaders = [:],
+                 body: Data = Data()) {
         self.init(
             method: method,
-            scheme: components?.scheme ?? "https",
-            host: components?.host ?? "",
-            port: components?.port,
-            path: trimmedBase + (path.hasPrefix("/") ? path : "/" + path),
+            scheme: endpoint.scheme,
+            host: endpoint.host,
+            port: endpoint.port,
+            path: endpoint.basePath + (path.hasPrefix("/") ? path : "/" + path),
             query: query,
             headers: headers,
             body: body
@@ -66,6 +70,26 @@ package struct HTTPRequest: Sendable {
 
     /// The URL with every query value replaced by `…` where its name marks a secret (for logs and errors).
     package var redactedURL: String { Redaction.redactURL(url) }
+}
+
+/// An endpoint URL split into the parts every request to it starts from.
+package struct HTTPEndpoint: Sendable, Equatable {
+    /// `https` or `http`.
+    package var scheme: String
+    package var host: String
+    package var port: Int?
+    /// The endpoint's own percent-encoded path, without a trailing `/` (usually empty).
+    package var basePath: String
+
+    /// Splits `url` (a URL without scheme or host gives `https` and an empty host).
+    package init(_ url: URL) {
+        let components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        let path = components?.percentEncodedPath ?? ""
+        scheme = components?.scheme ?? "https"
+        host = components?.host ?? ""
+        port = components?.port
+        basePath = path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
 }
 
 /// One HTTP response, its body read whole.

@@ -21,7 +21,7 @@ extension AWSClient {
             payload = compressed
             headers.add("Content-Encoding", "gzip")
         }
-        let request = HTTPRequest(method: "POST", endpoint: endpoint, path: "/", headers: headers, body: payload)
+        let request = HTTPRequest(method: "POST", endpoint: endpointParts, path: "/", headers: headers, body: payload)
         let service = self.service
         let verifyCRC = service == .dynamoDB
         let response = try await send(operation, request, timeout: timeout) { response in

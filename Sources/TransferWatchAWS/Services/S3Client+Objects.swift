@@ -103,9 +103,8 @@ extension S3Client {
         headers.add("x-amz-metadata-directive", metadataDirective.rawValue)
         if let ifSourceETagMatches { headers.add("x-amz-copy-source-if-match", Self.quoted(ifSourceETagMatches)) }
         try addObjectHeaders(&headers, operation, contentType: contentType, metadata: metadata)
-        let response = try await send(
+        let (response, root) = try await sendForDocument(
             operation, makeRequest(method: "PUT", bucket: destinationBucket, key: destinationKey, headers: headers))
-        let root = try parseResult(response, operation)
         guard let eTag = root.string("ETag"), !eTag.isEmpty else {
             throw client.malformed(operation, response, "CopyObjectResult has no ETag")
         }

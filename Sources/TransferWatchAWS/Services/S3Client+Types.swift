@@ -8,17 +8,30 @@ import Foundation
 package struct S3ETag: Sendable, Hashable, CustomStringConvertible {
     /// The value as S3 sent it.
     package let rawValue: String
+    /// The value without surrounding spaces and tabs, a weak `W/` prefix or surrounding quotes, for comparison
+    /// (worked out once: every comparison and hash uses it).
+    package let normalized: String
 
     /// Wraps an ETag value as received (quoted or not).
     package init(_ rawValue: String) {
         self.rawValue = rawValue
+        self.normalized = Self.normalize(rawValue)
     }
 
-    /// The value without surrounding quotes or a weak `W/` prefix, for comparison.
-    package var normalized: String {
-        var value = Substring(rawValue.trimmingCharacters(in: .whitespaces))
+    private static func normalize(_ rawValue: String) -> String {
+        let scalars = rawValue.unicodeScalars
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == " " || scalar == "\t" || (scalar.value > 0x7F && scalar.properties.generalCategory == .spaceSeparator)
+        }
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end, isSpace(scalars[start]) { start = scalars.index(after: start) }
+        while end > start, isSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+        var value = Substring(scalars[start..<end])
         if value.hasPrefix("W/") { value = value.dropFirst(2) }
-        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = value.dropFirst().dropLast() }
+        if value.utf8.count >= 2, value.utf8.first == UInt8(ascii: "\""), value.utf8.last == UInt8(ascii: "\"") {
+            value = value.dropFirst().dropLast()
+        }
         return String(value)
     }
 

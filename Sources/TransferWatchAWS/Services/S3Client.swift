@@ -1,4 +1,5 @@
 import Foundation
+import TransferWatchLocking
 
 /// Typed calls to Amazon S3 (REST-XML): objects, copies, multipart copies, listings, buckets and notifications.
 ///
@@ -148,14 +149,14 @@ package struct S3Client: Sendable {
         let keyPath = key.map(Self.encodeKey)
         if usesVirtualHostedStyle(for: bucket) {
             var request = HTTPRequest(
-                method: method, endpoint: client.endpoint, path: "/" + (keyPath ?? ""),
+                method: method, endpoint: client.endpointParts, path: "/" + (keyPath ?? ""),
                 query: queryString, headers: headers, body: body)
             request.host = "\(bucket).\(request.host)"
             return request
         }
         let path = "/" + URIEncoding.encode(bucket) + (keyPath.map { "/" + $0 } ?? "")
         return HTTPRequest(
-            method: method, endpoint: client.endpoint, path: path, query: queryString, headers: headers, body: body)
+            method: method, endpoint: client.endpointParts, path: path, query: queryString, headers: headers, body: body)
     }
 
     // MARK: - Sending and errors
@@ -173,6 +174,21 @@ package struct S3Client: Sendable {
         }
     }
 
+    /// Sends an S3 request whose successful answer is an XML document, and returns that document parsed once
+    /// (the check for S3's 200-with-error answers parses it already).
+    func sendForDocument(
+        _ operation: AWSOperation, _ request: HTTPRequest
+    ) async throws(AWSError) -> (response: HTTPResponse, root: XMLNode) {
+        let parsed = Locked<XMLNode?>(nil)
+        let response = try await client.send(operation, request, signing: .s3) { response in
+            Self.decodeError(response, operation: operation, inspectsSuccessBody: true) { root in
+                parsed.withLock { $0 = root }
+            }
+        }
+        if let root = parsed.withLock({ $0 }) { return (response, root) }
+        return (response, try parseResult(response, operation))
+    }
+
     /// Decides whether an S3 response is a failure, as botocore does.
     ///
     /// - A 2xx whose non-empty body has an `<Error>` root, or does not parse as XML (a body cut short), is
@@ -180,8 +196,10 @@ package struct S3Client: Sendable {
     /// - Other errors decode `<Error><Code/><Message/><RequestId/></Error>`; a body-less 403 (HEAD) is
     ///   `AccessDenied`; a region redirect names the bucket's region from `x-amz-bucket-region`.
     /// - `<SignatureProvided>` is removed from the kept body so no signature survives in an error.
+    /// - Parameter keep: receives a successful answer's parsed document (so the caller need not parse it again).
     package static func decodeError(
-        _ response: HTTPResponse, operation: AWSOperation, inspectsSuccessBody: Bool = true
+        _ response: HTTPResponse, operation: AWSOperation, inspectsSuccessBody: Bool = true,
+        keep: (XMLNode) -> Void = { _ in }
     )
         -> AWSError?
     {
@@ -199,7 +217,10 @@ package struct S3Client: Sendable {
                         + "treated as HTTP 500 and retried",
                     requestID: headerRequestID, body: scrub(response.body))
             }
-            guard root.localName == "Error" else { return nil }
+            guard root.localName == "Error" else {
+                keep(root)
+                return nil
+            }
             let message = root.string("Message") ?? ""
             return AWSError(
                 service: AWSService.s3.id, operation: operation.name, statusCode: 500,
