@@ -53,11 +53,11 @@ enum AgentWiring {
         let alerting = AlertingComponents.make(
             configuration: configuration, context: context.aws, logger: logger.with("agent.service", "alerts"))
         let dispatcher = alerting.makeDispatcher(now: clock.now, sleeper: businessSleeper)
-        // The snapshot is built every interval: its readers' info lines ("employees loaded") would repeat each
-        // round, so they log notices and above only.
+        // The snapshot is built every interval: its readers' info lines ("employees loaded") and its problems
+        // would repeat each round, so they log errors only; the evaluator logs problems when they change.
         var quiet = context
         quiet.logger = logger.with("agent.service", "rules")
-        quiet.logger.logLevel = max(logger.logLevel, .notice)
+        quiet.logger.logLevel = max(logger.logLevel, .error)
         let builder = PipelineSnapshotBuilder.make(context: quiet)
         let evaluator = AlertEvaluator(
             rules: rules, snapshot: { try await builder.build(at: $0) }, dispatcher: dispatcher, metrics: metrics,

@@ -43,6 +43,8 @@ package actor AlertEvaluator {
     private var restoredAsLeader = false
     private var last: PipelineSnapshot?
     private var lastFailure: String?
+    /// The problems already logged, so each is logged when it appears, not every round.
+    private var problemLog = SnapshotProblemLog()
     private var handingOver: Task<Void, Never>?
 
     /// An evaluator; nothing is read until ``restore()`` or the first evaluation.
@@ -132,7 +134,7 @@ package actor AlertEvaluator {
         var logger = self.logger
         logger[metadataKey: "window"] = "\(snapshot.window.id)"
         guard leader else { return }
-        for problem in snapshot.problems { logger.warning("pipeline state incomplete", metadata: ["problem": "\(problem)"]) }
+        logProblemChanges(snapshot.problems, logger: logger)
         var firingRules: [String] = []
         if let rules {
             do {
@@ -171,6 +173,22 @@ package actor AlertEvaluator {
         }
         guard !transitions.isEmpty else { return }
         await handOver(at: now)
+    }
+
+    /// Logs the snapshot's problems when they change (``SnapshotProblemLog``).
+    private func logProblemChanges(_ problems: [String], logger: Logger) {
+        let changes = problemLog.update(problems)
+        for problem in changes.listed {
+            logger.warning("pipeline state incomplete", metadata: ["problem": "\(problem)"])
+        }
+        if changes.unlisted > 0 {
+            logger.warning(
+                "pipeline state incomplete: more problems not listed",
+                metadata: ["problems.unlisted": "\(changes.unlisted)", "problems.total": "\(changes.total)"])
+        }
+        if let resolved = changes.resolved {
+            logger.notice("pipeline state complete again", metadata: ["problems.resolved": "\(resolved)"])
+        }
     }
 
     /// On a follower: posts the verdicts the leader needs (fired ones; quiet ones that may resolve an alert).

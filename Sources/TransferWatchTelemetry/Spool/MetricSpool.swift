@@ -117,7 +117,7 @@ package final class MetricSpool {
         try SpoolFileSystem.makeDirectory(directory)
         let lockPath = directory + "/lock"
         lockDescriptor = try SpoolFileSystem.open(lockPath, O_RDWR | O_CREAT)
-        guard flock(lockDescriptor, LOCK_EX | LOCK_NB) == 0 else {
+        guard Self.lock(lockDescriptor) else {
             Glibc.close(lockDescriptor)
             throw .locked(path: directory)
         }
@@ -131,6 +131,22 @@ package final class MetricSpool {
 
     deinit {
         closeDescriptors()
+    }
+
+    /// How long opening waits for the lock before saying another process holds it.
+    package static let lockPatience: Duration = .seconds(2)
+
+    /// Takes the exclusive lock, waiting up to ``lockPatience``: a predecessor that is still exiting, or a child
+    /// process forked by this one that has not reached `exec` yet (it holds a copy of every descriptor until
+    /// then, close-on-exec or not), lets go within moments; another live agent does not.
+    private static func lock(_ descriptor: Int32) -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now + lockPatience
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR, clock.now < deadline else { return false }
+            usleep(20_000)
+        }
+        return true
     }
 
     /// Closes the segment and releases the lock, so another process (or a new ``MetricSpool``) can open the
