@@ -52,7 +52,8 @@ import TransferWatchWorkflows
         let faults = await fixture.faultSummary()
         try await fixture.expectEverythingDeliveredOnce(uploads, context: faults)
 
-        #expect(try await fixture.metricSum("CopySucceeded") == Double(uploads.count), "proxy: \(faults)")
+        let copySucceeded = try await fixture.metricSum("CopySucceeded")
+        #expect(copySucceeded == Double(uploads.count), "CopySucceeded sums to \(copySucceeded); proxy: \(faults)")
         try fixture.expectSpoolIntact(drained: true)
     }
 }
