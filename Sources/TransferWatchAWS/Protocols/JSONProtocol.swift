@@ -4,9 +4,10 @@ extension AWSClient {
     /// Calls a JSON 1.0/1.1 operation with a raw JSON body and returns the raw JSON response body.
     ///
     /// - Parameters:
-    ///   - compressible: gzip the body when it is at least the configured minimum (PutMetricData).
+    ///   - compressionLevel: gzip the body at this zlib level when it is at least the configured minimum
+    ///     (PutMetricData); `nil` sends it as it is.
     ///   - timeout: each attempt's deadline for this call only; `nil` uses the context's.
-    package func jsonCall(_ operation: AWSOperation, body: Data, compressible: Bool = false,
+    package func jsonCall(_ operation: AWSOperation, body: Data, compressionLevel: Int32? = nil,
                           timeout: Duration? = nil) async throws(AWSError) -> Data {
         guard case .json(let version, let targetPrefix, let queryCompatible) = service.wireProtocol else {
             preconditionFailure("\(service.id) does not speak JSON")
@@ -17,7 +18,9 @@ extension AWSClient {
         ]
         if queryCompatible { headers.add("x-amzn-query-mode", "true") }
         var payload = body
-        if compressible, body.count >= context.minCompressionSize, let compressed = try? GZip.compress(body) {
+        if let compressionLevel, body.count >= context.minCompressionSize,
+            let compressed = try? GZip.compress(body, level: compressionLevel)
+        {
             payload = compressed
             headers.add("Content-Encoding", "gzip")
         }
@@ -32,14 +35,14 @@ extension AWSClient {
 
     /// Calls a JSON operation with typed input and output.
     package func json<Input: Encodable, Output: Decodable>(_ operation: AWSOperation, _ input: Input, as output: Output.Type = Output.self,
-                                                         compressible: Bool = false, timeout: Duration? = nil) async throws(AWSError) -> Output {
+                                                         compressionLevel: Int32? = nil, timeout: Duration? = nil) async throws(AWSError) -> Output {
         let body: Data
         do {
             body = try AWSJSON.encoder.encode(input)
         } catch {
             throw AWSError(kind: .malformedResponse, service: service.id, operation: operation.name, code: "SerializationError", message: "\(error)")
         }
-        let data = try await jsonCall(operation, body: body, compressible: compressible, timeout: timeout)
+        let data = try await jsonCall(operation, body: body, compressionLevel: compressionLevel, timeout: timeout)
         do {
             return try AWSJSON.decoder.decode(Output.self, from: data.isEmpty ? Data("{}".utf8) : data)
         } catch {
