@@ -82,6 +82,7 @@ package struct AWSClient: Sendable {
         while true {
             attempt += 1
             var wire = request
+            if !operation.isIdempotent { wire.sendsOnce = true }
             if !unsigned {
                 let credentials: AWSCredentials
                 do {

@@ -47,19 +47,42 @@ package struct AWSService: Sendable, Hashable {
 ///
 /// The least-privilege policy (`transferwatch policy`) is built from these same values, so the policy and the
 /// calls the client makes cannot drift apart.
+///
+/// Two values are the same operation when service and name agree (``isIdempotent`` describes a call, not the API).
 package struct AWSOperation: Sendable, Hashable, CustomStringConvertible {
     package let service: AWSService
     package let name: String
     /// The IAM actions the call needs (CopyObject needs `s3:GetObject` on the source and `s3:PutObject` on the destination).
     package let iamActions: [String]
+    /// Whether sending the call twice has the effect of sending it once. When `false` (`CreateServer`, which has
+    /// no client token; `PutMetricData`; `Publish`; an `UpdateItem` that adds) each attempt goes on a fresh
+    /// connection (``HTTPRequest/sendsOnce``), so libcurl never resends it by itself after a reused connection
+    /// closes without an answer; the client's own retries, which count, log and obey the caller's budget, still
+    /// apply.
+    package let isIdempotent: Bool
 
-    package init(_ service: AWSService, _ name: String, iam: [String]? = nil) {
+    package init(_ service: AWSService, _ name: String, iam: [String]? = nil, idempotent: Bool = true) {
         self.service = service
         self.name = name
         self.iamActions = iam ?? ["\(service.signingName == "monitoring" ? "cloudwatch" : service.signingName):\(name)"]
+        self.isIdempotent = idempotent
+    }
+
+    /// The same operation, for a call that must not take effect twice (an `UpdateItem` that adds).
+    package var notIdempotent: AWSOperation {
+        AWSOperation(service, name, iam: iamActions, idempotent: false)
     }
 
     package var description: String { "\(service.id).\(name)" }
+
+    package static func == (lhs: AWSOperation, rhs: AWSOperation) -> Bool {
+        lhs.service == rhs.service && lhs.name == rhs.name
+    }
+
+    package func hash(into hasher: inout Hasher) {
+        hasher.combine(service)
+        hasher.combine(name)
+    }
 }
 
 /// Finds each service's endpoint, most specific first:

@@ -88,19 +88,28 @@ package final class FaultProxy: Sendable {
     }
 
     /// Changes the fault rate, or makes every request fail as if the upstream were unreachable (`down`).
+    ///
+    /// - Parameter unambiguous: substrings of the path or `X-Amz-Target` of calls whose answer is never lost after
+    ///   the emulator did the work (a `reset-after` or `truncate` chosen for them becomes a `reset` before
+    ///   forwarding, counted as `spared`): for calls no client can retry exactly once, such as `PutMetricData`,
+    ///   which has no idempotency token, so a resent batch after a lost answer is counted twice by CloudWatch.
     @discardableResult
-    package func configure(rate: Double? = nil, down: Bool? = nil) async throws -> [String: Double] {
+    package func configure(rate: Double? = nil, down: Bool? = nil, unambiguous: [String]? = nil) async throws -> [String: Double] {
         var update: [String: Any] = [:]
         if let rate { update["rate"] = rate }
         if let down { update["down"] = down }
+        if let unambiguous { update["unambiguous"] = unambiguous }
         return try await control(method: "POST", path: "config", body: try JSONSerialization.data(withJSONObject: update))
     }
 
-    /// Makes exactly the first `count` requests whose (decoded) path contains `match` meet `fault`, whatever
-    /// the rate (replaces earlier targets; counted under the fault's name and `targeted`).
+    /// Makes exactly the first `count` requests whose (decoded) path or `X-Amz-Target` contains `match` (and whose method is
+    /// `method`, when given) meet `fault`, whatever the rate (replaces earlier targets; counted under the fault's
+    /// name and `targeted`).
     @discardableResult
-    package func target(_ match: String, count: Int, fault: Fault = .internalError) async throws -> [String: Double] {
-        let update: [String: Any] = ["targeted": [["match": match, "count": count, "fault": fault.rawValue]]]
+    package func target(_ match: String, count: Int, fault: Fault = .internalError, method: String? = nil) async throws -> [String: Double] {
+        var target: [String: Any] = ["match": match, "count": count, "fault": fault.rawValue]
+        if let method { target["method"] = method }
+        let update: [String: Any] = ["targeted": [target]]
         let body = try JSONSerialization.data(withJSONObject: update)
         return try await control(method: "POST", path: "config", body: body)
     }

@@ -292,6 +292,32 @@ import TransferWatchTestSupport
         )
     }
 
+    /// botocore fills `ClientRequestToken` (an `idempotencyToken` member) when the caller gives none, so a
+    /// retry after a lost answer is not applied twice; every attempt of one call carries the same token.
+    @Test func aTransactionWithoutATokenGetsOneKeptAcrossItsRetries() async throws {
+        let transport = ScriptedTransport([.json(500, #"{"__type": "InternalServerError"}"#), .json(200, "{}")])
+        try await makeClient(transport).transactWriteItems([.delete(table: "state", key: ["pk": "old"])])
+        #expect(transport.requests.count == 2)
+        struct Input: Decodable { var ClientRequestToken: String? }
+        let tokens = try transport.requests.map { try JSONDecoder().decode(Input.self, from: $0.body).ClientRequestToken }
+        let token = try #require(tokens[0])
+        #expect((1...36).contains(token.count))
+        #expect(tokens[1] == token)
+    }
+
+    /// An update that adds is not idempotent: it never goes on a reused connection (libcurl would resend it by
+    /// itself if that connection died without an answer). Other updates, and other calls, reuse connections.
+    @Test(arguments: [
+        ("ADD delivered :one", true), ("SET #n = #n + :one", true), ("SET remaining = remaining - :one", true),
+        ("add succeeded :count SET hourStart = :hour", true), ("SET #state = :closed, closedAt = if_not_exists(closedAt, :at)", false),
+        ("REMOVE owner SET address = :a", false),
+    ])
+    func anUpdateThatAddsIsSentOnce(expression: String, sendsOnce: Bool) async throws {
+        let transport = ScriptedTransport([.json(200, "{}")])
+        try await makeClient(transport).updateItem(table: "state", key: ["pk": "k"], updateExpression: expression)
+        #expect(transport.requests[0].sendsOnce == sendsOnce)
+    }
+
     @Test func aCancelledTransactionDecodesItsReasonsAndIsNotRetried() async throws {
         // Captured from moto 5.2.1.
         let transport = ScriptedTransport(handler: { _ in

@@ -90,4 +90,29 @@ import TransferWatchTestSupport
         #expect(stats["targeted"] == 2, "\(stats)")
         #expect(stats["500"] == 2, "\(stats)")
     }
+
+    /// libcurl resends a request by itself when the reused connection it went on closes without a byte of answer
+    /// ("Connection died, retrying a fresh connect"), whatever the method and whatever the client's attempt budget.
+    /// For a call that is not idempotent that is a second effect: a second server from `CreateServer` (found by the
+    /// metrics soak: two servers in Transfer), a batch CloudWatch counts twice. Such calls go on a fresh
+    /// connection, so a lost answer is an error the caller sees and decides about, and the call took effect once.
+    @Test func aCallThatIsNotIdempotentIsNeverResentBehindTheClientsBack() async throws {
+        let moto = try await MotoServer.start(logger: Self.logger)
+        defer { moto.stop() }
+        let proxy = try await FaultProxy.start(upstream: moto.endpoint, rate: 0)
+        defer { proxy.stop() }
+        let cloudWatch = CloudWatchClient(context: TestContexts.make(endpoint: proxy.endpoint, maxAttempts: 1))
+        let namespace = "TW/Once"
+        _ = try await cloudWatch.listMetrics(namespace: namespace)  // leaves a connection to reuse
+        try await proxy.target("PutMetricData", count: 1, fault: .resetAfterForwarding)
+        let datum = CloudWatchClient.MetricDatum(
+            name: "Sent", value: .single(1), unit: .count, dimensions: [], timestamp: Date())
+        await #expect(throws: AWSError.self, "the lost answer reaches the caller") {
+            try await cloudWatch.putMetricData(namespace: namespace, data: [datum])
+        }
+        let stats = try await proxy.statistics()
+        #expect(stats["targeted"] == 1, "\(stats)")
+        #expect(stats["forwarded"] == 2, "ListMetrics and one PutMetricData reached the emulator: \(stats)")
+    }
+
 }

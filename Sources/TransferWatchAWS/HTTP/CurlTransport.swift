@@ -213,6 +213,8 @@ private final class CurlLoop: @unchecked Sendable {
         tw_easy_setopt_long(easy, CURLOPT_PATH_AS_IS, 1)
         tw_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0)
         tw_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
+        // Handles are reused: set both ways. A new connection is never "reused", so never silently resent.
+        tw_easy_setopt_long(easy, CURLOPT_FRESH_CONNECT, request.sendsOnce ? 1 : 0)
         tw_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1)
         tw_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2)
         if let caBundle = configuration.caBundle { tw_easy_setopt_string(easy, CURLOPT_CAINFO, caBundle) }

@@ -15,6 +15,11 @@ package struct HTTPRequest: Sendable {
     package var query: String
     package var headers: HTTPHeaders
     package var body: Data
+    /// Never sent twice by the transport: the request goes on a new connection. libcurl resends a request by
+    /// itself, whatever its method, when the reused connection it went on closes without a byte of answer
+    /// ("Connection died, retrying a fresh connect"); the server may have done the work already. For calls that
+    /// are not idempotent a lost answer must instead reach the caller, who decides.
+    package var sendsOnce = false
 
     package init(
         method: String,

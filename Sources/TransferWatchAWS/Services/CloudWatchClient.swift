@@ -19,7 +19,7 @@ package struct CloudWatchClient: Sendable {
     /// Every CloudWatch operation this client calls, with the IAM actions each needs.
     package enum Operations {
         /// The only compressible CloudWatch operation; its IAM condition key is `cloudwatch:namespace`.
-        package static let putMetricData = AWSOperation(.cloudWatch, "PutMetricData")
+        package static let putMetricData = AWSOperation(.cloudWatch, "PutMetricData", idempotent: false)
         /// Metric queries over a time range (paginated).
         package static let getMetricData = AWSOperation(.cloudWatch, "GetMetricData")
         /// Bucketed statistics of one metric.

@@ -81,7 +81,9 @@ extension DynamoDBClient {
 
     /// Writes up to 100 actions all-or-nothing.
     ///
-    /// - Parameter clientRequestToken: makes the call idempotent for 10 minutes (1–36 characters).
+    /// - Parameter clientRequestToken: makes the call idempotent for 10 minutes (1–36 characters); without one,
+    ///   a random one is made, as botocore does for this `idempotencyToken` member, so a retry after a lost
+    ///   answer is not applied twice.
     /// - Throws: ``AWSError``; a cancelled transaction has ``AWSError/isTransactionCanceled`` set and its
     ///   ``AWSError/cancellationReasons`` hold one entry per action, in order.
     package func transactWriteItems(_ actions: [DynamoDBTransactWrite], clientRequestToken: String? = nil)
@@ -96,7 +98,8 @@ extension DynamoDBClient {
             throw refused(operation, "ClientRequestToken must be 1 to 36 characters")
         }
         // Written by hand: on the copy path, JSONEncoder cost more CPU than the rest of the call.
-        let body = DynamoDBTransactWrite.requestBody(actions, clientRequestToken: clientRequestToken)
+        let body = DynamoDBTransactWrite.requestBody(
+            actions, clientRequestToken: clientRequestToken ?? UUID().uuidString.lowercased())
         _ = try await client.jsonCall(operation, body: body)
     }
 

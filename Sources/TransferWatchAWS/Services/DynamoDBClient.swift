@@ -147,6 +147,9 @@ package struct DynamoDBClient: Sendable {
 
     /// Updates (or creates) an item with an update expression such as `ADD attempts :one SET #s = :s`.
     ///
+    /// An expression that adds (`ADD`, or `+`/`-` in a `SET`) is not idempotent: it is sent as
+    /// ``AWSOperation/notIdempotent`` (never resent by the transport itself).
+    ///
     /// - Returns: the attributes selected by `returnValues` (`nil` for `.none`).
     /// - Throws: ``AWSError``; a failed condition has ``AWSError/isConditionalCheckFailure`` set.
     @discardableResult
@@ -161,7 +164,18 @@ package struct DynamoDBClient: Sendable {
             expressionAttributeNames: names.nonEmpty, expressionAttributeValues: values.nonEmpty,
             returnValues: returnValues,
             returnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailure)
-        return try await client.json(Operations.updateItem, input, as: AttributesOutput.self).attributes
+        let operation = Self.adds(updateExpression) ? Operations.updateItem.notIdempotent : Operations.updateItem
+        return try await client.json(operation, input, as: AttributesOutput.self).attributes
+    }
+
+    /// Whether an update expression changes a value relative to itself (`ADD`, or arithmetic in a `SET`), so
+    /// that applying it twice differs from applying it once. Attribute names with `+` or `-` must be written
+    /// as `#placeholders` in expressions, so those characters are arithmetic here.
+    static func adds(_ updateExpression: String) -> Bool {
+        if updateExpression.contains("+") || updateExpression.contains("-") { return true }
+        return updateExpression.split(whereSeparator: { !$0.isLetter && $0 != "_" }).contains {
+            $0.uppercased() == "ADD"
+        }
     }
 
     /// Deletes an item (deleting a missing item succeeds).

@@ -35,7 +35,7 @@ package struct SNSClient: Sendable {
         /// `SNS.DeleteTopic`.
         package static let deleteTopic = AWSOperation(.sns, "DeleteTopic")
         /// `SNS.Publish`.
-        package static let publish = AWSOperation(.sns, "Publish")
+        package static let publish = AWSOperation(.sns, "Publish", idempotent: false)
         /// `SNS.Subscribe`.
         package static let subscribe = AWSOperation(.sns, "Subscribe")
         /// `SNS.Unsubscribe`.

@@ -30,9 +30,10 @@ package struct SQSClient: Sendable {
         /// `SQS.PurgeQueue`.
         package static let purgeQueue = AWSOperation(.sqs, "PurgeQueue")
         /// `SQS.SendMessage`.
-        package static let sendMessage = AWSOperation(.sqs, "SendMessage")
+        package static let sendMessage = AWSOperation(.sqs, "SendMessage", idempotent: false)
         /// Authorised by `sqs:SendMessage` (there is no batch action).
-        package static let sendMessageBatch = AWSOperation(.sqs, "SendMessageBatch", iam: ["sqs:SendMessage"])
+        package static let sendMessageBatch = AWSOperation(
+            .sqs, "SendMessageBatch", iam: ["sqs:SendMessage"], idempotent: false)
         /// `SQS.ReceiveMessage`.
         package static let receiveMessage = AWSOperation(.sqs, "ReceiveMessage")
         /// `SQS.DeleteMessage`.

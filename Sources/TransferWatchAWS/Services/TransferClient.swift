@@ -18,7 +18,7 @@ package struct TransferClient: Sendable {
     package enum Operations {
         /// Also needs `iam:PassRole` on the logging role when one is given.
         package static let createServer = AWSOperation(
-            .transfer, "CreateServer", iam: ["transfer:CreateServer", "iam:PassRole"])
+            .transfer, "CreateServer", iam: ["transfer:CreateServer", "iam:PassRole"], idempotent: false)
         /// A server's state, endpoint, users and tags.
         package static let describeServer = AWSOperation(.transfer, "DescribeServer")
         /// Every server (paginated).

@@ -57,12 +57,14 @@ package struct LiveNotificationSender: NotificationSender {
             }
         case .webhook(let url, _, _):
             let components = URLComponents(url: url, resolvingAgainstBaseURL: false)
-            let request = HTTPRequest(
+            var request = HTTPRequest(
                 method: "POST", scheme: components?.scheme ?? "https", host: components?.host ?? "",
                 port: components?.port, path: (components?.percentEncodedPath).flatMap { $0.isEmpty ? nil : $0 } ?? "/",
                 query: components?.percentEncodedQuery ?? "",
                 headers: ["Content-Type": "application/json", "User-Agent": "TransferWatch"],
                 body: Data(message.body.utf8))
+            // A Slack message resent after a lost answer is a second message: never resent by the transport.
+            request.sendsOnce = true
             let response: HTTPResponse
             do {
                 response = try await transport.send(request, timeout: timeout)

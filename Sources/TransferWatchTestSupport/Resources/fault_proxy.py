@@ -15,8 +15,12 @@ chosen by a seeded RNG (--seed) so a failing run can be replayed:
 
 Control (not forwarded, never faulted): GET /__faults__/stats (JSON counts), POST /__faults__/config with a
 JSON object of rate/faults/latency_ms/down (down: every request is reset, as if the emulator were unreachable; counted as `outage`)
-and targeted: a list of {"match": "<substring of the path>", "count": N, "fault": "500"} (replacing the previous list): the
-first N requests whose path contains the substring meet that fault, whatever the rate (counted as the fault and as `targeted`).
+and targeted: a list of {"match": "<substring of the path>", "count": N, "fault": "500", "method": "DELETE" (optional)}
+(replacing the previous list): the first N requests whose path or X-Amz-Target contains the substring (and with that
+method) meet that fault, whatever the rate (counted as the fault and as `targeted`);
+and unambiguous: a list of substrings of the path or X-Amz-Target header whose requests never lose an answer after the
+emulator did the work: a reset-after or truncate chosen for them becomes a reset before forwarding (counted as `spared`).
+That is for calls no client can retry exactly once, such as CloudWatch's PutMetricData (no idempotency token).
 The first line on stdout is `listening <port>`. The proxy exits when its standard input closes.
 """
 import argparse
@@ -41,28 +45,38 @@ class State:
         self.latency_ms = args.latency_ms
         self.down = False
         self.targeted = []  # [{"match", "count" (left), "fault"}], consumed in order
-        self.stats = {"requests": 0, "forwarded": 0, "targeted": 0}
+        self.unambiguous = []  # substrings of the path or X-Amz-Target
+        self.stats = {"requests": 0, "forwarded": 0, "targeted": 0, "spared": 0}
         for fault in FAULTS:
             self.stats[fault] = 0
         self.stats["outage"] = 0
 
-    def choose(self, path):
+    def choose(self, method, path, target=""):
         with self.lock:
-            self.stats["requests"] += 1
-            if self.down:
-                self.stats["outage"] += 1
-                return "down"
-            for target in self.targeted:
-                if target["count"] > 0 and target["match"] in path:
-                    target["count"] -= 1
-                    self.stats["targeted"] += 1
-                    self.stats[target["fault"]] += 1
-                    return target["fault"]
-            if self.faults and self.rng.random() < self.rate:
-                fault = self.rng.choice(self.faults)
-                self.stats[fault] += 1
-                return fault
-            return None
+            fault = self._choose(method, path, target)
+            if fault in ("reset-after", "truncate") and any(m in path or m in target for m in self.unambiguous):
+                self.stats["spared"] += 1
+                return "reset"
+            return fault
+
+    def _choose(self, method, path, amz_target):
+        """The fault for a request (or None), by outage, targets, then rate; the caller holds the lock."""
+        self.stats["requests"] += 1
+        if self.down:
+            self.stats["outage"] += 1
+            return "down"
+        for target in self.targeted:
+            matches = target["match"] in path or target["match"] in amz_target
+            if target["count"] > 0 and matches and target["method"] in ("", method):
+                target["count"] -= 1
+                self.stats["targeted"] += 1
+                self.stats[target["fault"]] += 1
+                return target["fault"]
+        if self.faults and self.rng.random() < self.rate:
+            fault = self.rng.choice(self.faults)
+            self.stats[fault] += 1
+            return fault
+        return None
 
 
 def protocol_of(headers, body):
@@ -98,14 +112,16 @@ def error_response(fault, protocol):
 
 
 def parse_target(target):
-    """A targeted fault from /__faults__/config, checked: {"match": str, "count": int >= 0, "fault": one of FAULTS}."""
+    """A targeted fault from /__faults__/config, checked: {"match": str, "count": int >= 0, "fault": one of FAULTS,
+    "method": an HTTP method, optional (only requests with that method)}."""
     fault = str(target.get("fault", "500"))
     if fault not in FAULTS:
         raise ValueError("unknown fault %r (known: %s)" % (fault, ", ".join(FAULTS)))
     match, count = str(target["match"]), int(target.get("count", 1))
     if not match or count < 0:
         raise ValueError("targeted fault needs a non-empty match and a count >= 0: %r" % (target,))
-    return {"match": match, "count": count, "fault": fault}
+    method = str(target.get("method", "")).upper()
+    return {"match": match, "count": count, "fault": fault, "method": method}
 
 
 def make_handler(state, upstream_host, upstream_port):
@@ -156,6 +172,8 @@ def make_handler(state, upstream_host, upstream_port):
                     state.down = bool(update.get("down", state.down))
                     if "targeted" in update:
                         state.targeted = targeted
+                    if "unambiguous" in update:
+                        state.unambiguous = [str(m) for m in update["unambiguous"]]
             with state.lock:
                 payload = json.dumps(dict(state.stats, rate=state.rate, down=state.down)).encode()
             self.send_response(200)
@@ -183,7 +201,7 @@ def make_handler(state, upstream_host, upstream_port):
             body = self.rfile.read(length) if length else b""
             if self.path.startswith("/__faults__/"):
                 return self.control(body)
-            fault = state.choose(urllib.parse.unquote(self.path))
+            fault = state.choose(self.command, urllib.parse.unquote(self.path), self.headers.get("X-Amz-Target", ""))
             if fault in ("reset", "down"):
                 return self.reset()
             if fault in ("500", "503", "throttle"):
