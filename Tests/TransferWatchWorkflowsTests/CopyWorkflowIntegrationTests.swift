@@ -447,6 +447,47 @@ import TransferWatchWorkflows
 
     /// The floor: a move from an event costs CopyObject, TransactWriteItems and DeleteObject; from a bare
     /// bucket and key, a HeadObject first. `record.requests` is what went over the wire.
+    /// Every answer to the source's `DeleteObject` is lost after S3 deleted it (reset after forwarding, each
+    /// attempt): the `HeadObject` that follows finds the source gone, so the step is `moved`. Recorded as failed,
+    /// its redelivery would be "already moved" and the move counted by no step (`CopySucceeded` one short).
+    @Test func aDeleteWhoseAnswersAreLostButThatTookEffectIsMoved() async throws {
+        let fixture = try await WorkflowFixture.make(endpoint: try endpoint(), employees: ["alice", "bob"])
+        let proxy = try await FaultProxy.start(upstream: try endpoint(), rate: 0)
+        defer { proxy.stop() }
+        let event = try await fixture.upload("alice/invoice.pdf")
+        try await proxy.target("alice/invoice.pdf", count: 1_000, fault: .resetAfterForwarding, method: "DELETE")
+
+        let record = try await fixture.makeWorkflow(through: proxy.endpoint).run(event)
+        #expect(record.result == .moved, "\(record.summary)")
+        #expect(record.notes.contains { $0.contains("the deletion took effect") }, "\(record.notes)")
+        #expect(record.requests == 4)
+        // Each attempt counts in the transport: the delete's attempts, then one HeadObject.
+        let sent = fixture.transport.operations
+        #expect(sent.first == "CopyObject" && sent.last == "HeadObject", "\(sent)")
+        #expect(sent.filter { $0 == "DeleteObject" }.count >= 3, "\(sent)")
+        #expect(try await fixture.sourceKeys() == [])
+        #expect(try await fixture.destinationKeys() == ["alice/invoice.pdf"])
+        let stats = try await proxy.statistics()
+        #expect((stats["reset-after"] ?? 0) >= 3, "every attempt met the fault: \(stats)")
+    }
+
+    /// A `DeleteObject` that never reaches S3 (reset before forwarding, each attempt) leaves the source in
+    /// place: the `HeadObject` finds it, and the step fails with the delete's error, for a redelivery to finish.
+    @Test func aDeleteThatNeverReachedS3FailsAndKeepsTheSource() async throws {
+        let fixture = try await WorkflowFixture.make(endpoint: try endpoint())
+        let proxy = try await FaultProxy.start(upstream: try endpoint(), rate: 0)
+        defer { proxy.stop() }
+        let event = try await fixture.upload("alice/invoice.pdf")
+        try await proxy.target("alice/invoice.pdf", count: 1_000, fault: .reset, method: "DELETE")
+
+        let record = try await fixture.makeWorkflow(through: proxy.endpoint).run(event)
+        #expect(record.result == .failed, "\(record.summary)")
+        #expect(record.errorCode == "ConnectionReset", "\(record.summary)")
+        #expect(!record.notes.contains { $0.contains("the deletion took effect") })
+        #expect(try await fixture.sourceKeys() == ["alice/invoice.pdf"])
+        #expect(try await fixture.destinationKeys() == ["alice/invoice.pdf"])
+    }
+
     @Test func aMoveCostsThreeRequestsFromAnEventAndFourFromABareKey() async throws {
         let fixture = try await WorkflowFixture.make(endpoint: try endpoint(), employees: ["alice", "bob", "carol"])
         let workflow = fixture.makeWorkflow()

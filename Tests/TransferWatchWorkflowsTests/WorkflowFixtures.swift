@@ -122,12 +122,14 @@ struct WorkflowFixture: Sendable {
     /// - Parameters:
     ///   - credentials: sign with these instead of the fixture's.
     ///   - now: the workflow's clock (also the delivery time of a run without an event).
+    ///   - through: send to this endpoint instead (a ``FaultProxy`` in front of the fixture's emulator).
     func makeWorkflow(
         destinationKey: KeyTemplate = .sourceKey, multipartThreshold: Int64 = 5 << 30, partSize: Int64 = 5 << 20,
-        credentials: AWSCredentials? = nil, now: @escaping @Sendable () -> Date = { WorkflowFixture.deliveredAt }
+        credentials: AWSCredentials? = nil, now: @escaping @Sendable () -> Date = { WorkflowFixture.deliveredAt },
+        through proxy: URL? = nil
     ) -> CopyWorkflow {
         let context = TestContexts.make(
-            endpoint: endpoint, credentials: credentials ?? self.credentials, transport: transport)
+            endpoint: proxy ?? endpoint, credentials: credentials ?? self.credentials, transport: transport)
         let dynamo = DynamoDBClient(context: context)
         return CopyWorkflow(
             s3: S3Client(context: context),

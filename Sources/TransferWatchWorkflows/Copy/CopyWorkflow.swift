@@ -213,8 +213,7 @@ package struct CopyWorkflow: Sendable {
             try await checkpoint(.afterCount)
 
             // 5. Delete the source, now that the destination is verified and the delivery counted.
-            counter.add()
-            try await s3.deleteObject(bucket: bucket, key: key)
+            try await deleteSource(bucket: bucket, key: key, record: &record, counter: counter)
             try await checkpoint(.afterDelete)
             record.result = .moved
         } catch let error as AWSError {
@@ -230,6 +229,28 @@ package struct CopyWorkflow: Sendable {
             metadata.debug("object moved", metadata: ["copy.result": "\(finished.result.rawValue)", "copy.requests": "\(finished.requests)"])
         }
         return finished
+    }
+
+    /// Deletes the source. A `DeleteObject` that failed after its retries may still have taken effect (S3 did
+    /// the work and the answer was lost: a reset, a timeout, a 5xx from a front end): a `HeadObject` then tells.
+    /// Gone, the move completed here and the step is `moved`; recorded as failed instead, its redelivery would
+    /// find it "already moved" and the move would be counted by no step (`CopySucceeded` one short, `CopyFailed`
+    /// one too many). Still there, or unreadable, the delete's error stands.
+    private func deleteSource(bucket: String, key: String, record: inout CopyStepRecord, counter: RequestTally) async throws(AWSError) {
+        counter.add()
+        do {
+            try await s3.deleteObject(bucket: bucket, key: key)
+        } catch let deleteError {
+            counter.add()
+            let source: S3ObjectMetadata?
+            do {
+                source = try await s3.headObject(bucket: bucket, key: key)
+            } catch {
+                throw deleteError
+            }
+            guard source == nil else { throw deleteError }
+            record.notes.append("DeleteObject failed (\(deleteError.code)) but the source is gone: the deletion took effect")
+        }
     }
 
     /// The source is gone: if the destination holds it, an earlier run moved it (count it, idempotently, in
