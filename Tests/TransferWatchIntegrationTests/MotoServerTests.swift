@@ -61,6 +61,49 @@ struct MotoServerTests {
         #expect(growth < 120, "moto grew by \(growth) MiB over 300 transactions")
     }
 
+    /// The launcher's undo log (a transaction copies the items it touches instead of whole tables): a cancelled
+    /// transaction leaves every item it updated, deleted or put as it was, on a table with a sort key, and a
+    /// committed one applies in full.
+    @Test func aCancelledTransactionPutsBackExactlyTheItemsItTouched() async throws {
+        let moto = try await MotoServer.start(logger: makeLogger())
+        defer { moto.stop() }
+        let dynamo = DynamoDBClient(context: TestContexts.make(endpoint: moto.endpoint))
+        try await dynamo.createTable(
+            name: "state", partitionKey: DynamoDBKeyAttribute("pk", .string),
+            sortKey: DynamoDBKeyAttribute("sk", .string))
+        try await dynamo.putItem(table: "state", item: ["pk": "w", "sk": "a", "v": 1])
+        try await dynamo.putItem(table: "state", item: ["pk": "w", "sk": "b", "v": 2])
+        try await dynamo.putItem(table: "state", item: ["pk": "solo", "sk": "x", "v": 3])
+        let before = try await dynamo.scanAll(table: "state", consistentRead: true)
+
+        let error = try #require(
+            await #expect(throws: AWSError.self) {
+                try await dynamo.transactWriteItems([
+                    .update(table: "state", key: ["pk": "w", "sk": "a"], updateExpression: "ADD v :one", values: [":one": 1]),
+                    .delete(table: "state", key: ["pk": "solo", "sk": "x"]),
+                    .put(table: "state", item: ["pk": "new", "sk": "c", "v": 9]),
+                    .put(table: "state", item: ["pk": "w", "sk": "d", "v": 9]),
+                    .conditionCheck(table: "state", key: ["pk": "w", "sk": "b"], condition: "v = :nine", values: [":nine": 9]),
+                ])
+            })
+        #expect(error.isTransactionCanceled)
+        let after = try await dynamo.scanAll(table: "state", consistentRead: true)
+        #expect(Self.sorted(after) == Self.sorted(before))
+
+        try await dynamo.transactWriteItems([
+            .update(table: "state", key: ["pk": "w", "sk": "a"], updateExpression: "ADD v :one", values: [":one": 1]),
+            .delete(table: "state", key: ["pk": "solo", "sk": "x"]),
+            .put(table: "state", item: ["pk": "new", "sk": "c", "v": 9]),
+        ])
+        let committed = try await dynamo.scanAll(table: "state", consistentRead: true)
+        #expect(Self.sorted(committed).map { "\($0["pk"]?.stringValue ?? "")/\($0["sk"]?.stringValue ?? "")=\($0["v"]?.intValue ?? -1)" }
+            == ["new/c=9", "w/a=2", "w/b=2"])
+    }
+
+    private static func sorted(_ items: [DynamoDBClient.Item]) -> [DynamoDBClient.Item] {
+        items.sorted { ($0["pk"]?.stringValue ?? "", $0["sk"]?.stringValue ?? "") < ($1["pk"]?.stringValue ?? "", $1["sk"]?.stringValue ?? "") }
+    }
+
     @Test func resetClearsEveryService() async throws {
         let moto = try await MotoServer.start(logger: makeLogger())
         defer { moto.stop() }

@@ -131,6 +131,90 @@ def install_dynamodb_lock() -> None:
     DynamoHandler.call_action = call_action
 
 
+def install_transaction_undo_log() -> None:
+    """Makes `TransactWriteItems` cost the items it touches, not the tables they are in.
+
+    moto 5.2.1's `transact_write_items` deep-copies every table the transaction names, so that it
+    can put the whole table back when a condition fails: O(table) per call, 0.3 s for a state
+    table holding 6,600 users, which made the emulator (not the client under test) the bottleneck
+    of `make bench` (7.7x the wall time of the boto3 baseline's `UpdateItem`s on the same
+    emulator). DynamoDB requests are serialized (`install_dynamodb_lock`), so a rollback needs only
+    the items the transaction touches: those are copied before it runs and put back if it fails,
+    and the table copy becomes the table itself (moto's own rollback then assigns each table to
+    itself). What other requests see is unchanged: before the call, the table; after, the
+    transaction applied in full or not at all.
+    """
+    import copy
+
+    import moto.dynamodb.models as dynamodb_models
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.table import Table
+
+    shallow_copy, deep_copy = copy.copy, copy.deepcopy
+
+    class TablesAreNotCopied:
+        """`copy` as moto's DynamoDB backend module sees it: a table is its own deep copy."""
+
+        copy = staticmethod(shallow_copy)
+
+        @staticmethod
+        def deepcopy(value, memo=None):  # noqa: ANN001, ANN205
+            return value if isinstance(value, Table) else deep_copy(value, memo)
+
+    dynamodb_models.copy = TablesAreNotCopied
+    original = DynamoDBBackend.transact_write_items
+
+    def touched(self, transact_items):  # noqa: ANN001, ANN202
+        """(table, hash, range, copy of the item or None) for each item the transaction names."""
+        saved = []
+        for entry in transact_items:
+            _, op = next(iter(entry.items()))
+            table = self.tables.get(op.get("TableName")) if isinstance(op, dict) else None
+            if table is None:
+                continue
+            key = op.get("Key") or {
+                name: op.get("Item", {}).get(name) for name in (table.hash_key_attr, table.range_key_attr) if name
+            }
+            if not key.get(table.hash_key_attr) or (table.range_key_attr and not key.get(table.range_key_attr)):
+                continue  # moto refuses the request before changing anything
+            hash_value = DynamoType(key[table.hash_key_attr])
+            range_value = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+            if range_value is not None:
+                current = table.items.get(hash_value, {}).get(range_value)
+            else:
+                current = table.items.get(hash_value)
+            saved.append((table, hash_value, range_value, copy.deepcopy(current)))
+        return saved
+
+    def restore(saved):  # noqa: ANN001, ANN202
+        for table, hash_value, range_value, item in reversed(saved):
+            if range_value is None:
+                if item is None:
+                    table.items.pop(hash_value, None)
+                else:
+                    table.items[hash_value] = item
+                continue
+            bucket = table.items.get(hash_value)
+            if item is None:
+                if bucket is not None:
+                    bucket.pop(range_value, None)
+                    if not bucket:
+                        table.items.pop(hash_value, None)
+            else:
+                table.items.setdefault(hash_value, {})[range_value] = item
+
+    def transact_write_items(self, transact_items):  # noqa: ANN001, ANN202
+        saved = touched(self, transact_items)
+        try:
+            return original(self, transact_items)
+        except BaseException:
+            restore(saved)
+            raise
+
+    DynamoDBBackend.transact_write_items = transact_write_items
+
+
 def install_transaction_copy_release() -> None:
     """Stops `TransactWriteItems` from leaking a copy of every table it touches.
 
@@ -216,6 +300,7 @@ def main() -> None:
     if not args.no_gzip_fix:
         install_gzip_fix()
     install_dynamodb_lock()
+    install_transaction_undo_log()
     install_transaction_copy_release()
 
     from werkzeug.serving import make_server
