@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import TransferWatchAWS
 import TransferWatchLocking
@@ -38,22 +41,51 @@ package struct StandardErrorLogHandler: LogHandler {
             (key, Self.secretKeys.contains(key.lowercased()) ? "<redacted>" : "\(value)")
         }.sorted { $0.0 < $1.0 }
         let time = AWSDate.iso8601(now())
-        let line: String
         switch format {
         case .text:
             let fields = flattened.map { "\($0.0)=\(Self.quoteIfNeeded($0.1))" }.joined(separator: " ")
-            line = "\(time) \(event.level.rawValue) \(event.message)\(fields.isEmpty ? "" : " " + fields)\n"
+            output.write("\(time) \(event.level.rawValue) \(Self.oneLine("\(event.message)"))\(fields.isEmpty ? "" : " " + fields)\n")
         case .json:
+            // Written by hand (JSONSerialization was most of a line's cost), keys sorted; a metadata key named like
+            // a base field replaces it, as before.
             var object: [String: String] = ["time": time, "level": event.level.rawValue, "message": "\(event.message)", "logger": label]
             for (key, value) in flattened { object[key] = value }
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-            line = String(decoding: data, as: UTF8.self) + "\n"
+            var json = JSONWriter(capacity: 256)
+            json.object { json in
+                for (key, value) in object.sorted(by: { $0.key < $1.key }) { json.member(key) { $0.string(value) } }
+            }
+            var line = json.bytes
+            line.append(UInt8(ascii: "\n"))
+            output.write(line)
         }
-        output.write(line)
     }
 
-    private static func quoteIfNeeded(_ value: String) -> String {
-        value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) ? "\"\(value.replacingOccurrences(of: "\"", with: "\\\""))\"" : value
+    /// A value as one token: quoted when it holds a space, `"` or `=`, with `"`, `\` and line breaks escaped, so
+    /// a value (an S3 key may hold a newline) can never start a forged line.
+    static func quoteIfNeeded(_ value: String) -> String {
+        guard value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline || $0 == "\\" }) else { return value }
+        return "\"" + escaped(value) + "\""
+    }
+
+    /// A message on one line: line breaks escaped.
+    static func oneLine(_ message: String) -> String {
+        message.contains(where: \.isNewline) ? escaped(message) : message
+    }
+
+    private static func escaped(_ value: String) -> String {
+        var out = ""
+        out.reserveCapacity(value.utf8.count + 8)
+        for character in value {
+            switch character {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\r\n": out += "\\r\\n"
+            default: out.append(character.isNewline ? " " : character)
+            }
+        }
+        return out
     }
 }
 
@@ -70,10 +102,31 @@ package final class LogOutput: Sendable {
     package static func memory() -> LogOutput { LogOutput(toStandardError: false) }
 
     func write(_ line: String) {
-        if toStandardError {
-            FileHandle.standardError.write(Data(line.utf8))
-        } else {
-            lines.withLock { $0.append(line) }
+        var line = line
+        line.withUTF8 { write($0) }
+    }
+
+    func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { write($0) }
+    }
+
+    /// One `write(2)` per line where the kernel takes it whole (a line is never interleaved with another
+    /// thread's below PIPE_BUF); a short write is continued, EINTR retried, other errors drop the line.
+    private func write(_ buffer: UnsafeBufferPointer<UInt8>) {
+        guard toStandardError else {
+            lines.withLock { $0.append(String(decoding: buffer, as: UTF8.self)) }
+            return
+        }
+        guard var next = buffer.baseAddress else { return }
+        var left = buffer.count
+        while left > 0 {
+            let written = Glibc.write(STDERR_FILENO, next, left)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            next += written
+            left -= written
         }
     }
 
