@@ -73,7 +73,12 @@ import TransferWatchWorkflows
         let release = Locked(false)
         let mover = ScriptedMover { _ in
             started.withLock { $0 = true }
-            while !release.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(20)) }
+            // Finishes only once the consumer's own tasks see the shutdown (the group tells its services one by
+            // one, so right after `triggerGracefulShutdown` the consumer may not know yet, and a freed slot
+            // would start a waiting message: CI saw two copies that way).
+            while !(release.withLock({ $0 }) && Task.isShuttingDownGracefully) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             return .moved
         }
         let (group, environment) = makeGroup(
