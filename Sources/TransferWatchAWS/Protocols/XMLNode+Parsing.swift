@@ -245,10 +245,41 @@ private struct XMLByteParser {
             }
             let value = try attributeValue()
             let name = string(attributeName.lowerBound, attributeName.upperBound)
+            if name.hasPrefix("xmlns"), try !keepsNamespaceDeclaration(name, value, at: attributeStart) { continue }
             guard attributes.updateValue(value, forKey: name) == nil else {
                 throw failure("duplicate attribute \(name)", at: attributeStart)
             }
         }
+    }
+
+    /// Checks a namespace declaration as FoundationXML (libxml2) did, though names are otherwise kept as written:
+    /// it refused an empty namespace for a prefix and declarations of the reserved `xml` and `xmlns` namespaces,
+    /// and left out `xmlns:xml` bound to its own namespace (returns `false` for that one).
+    func keepsNamespaceDeclaration(_ name: String, _ value: String, at position: Int) throws(XMLNode.ParseError) -> Bool {
+        let xmlNamespace = "http://www.w3.org/XML/1998/namespace"
+        let xmlnsNamespace = "http://www.w3.org/2000/xmlns/"
+        if name == "xmlns" {
+            guard value != xmlNamespace && value != xmlnsNamespace else {
+                throw failure("the default namespace cannot be \(value)", at: position)
+            }
+            return true
+        }
+        guard name.hasPrefix("xmlns:") else { return true }
+        let prefix = name.dropFirst(6)
+        // Not a namespace declaration to libxml2 unless the prefix is a name without a colon.
+        guard let first = prefix.utf8.first, first >= 0x80 || (isASCIINameStart(first) && first != UInt8(ascii: ":")),
+            !prefix.contains(":")
+        else { return true }
+        if prefix == "xml" {
+            guard value == xmlNamespace else { throw failure("the xml prefix cannot be bound to \"\(value)\"", at: position) }
+            return false
+        }
+        guard prefix != "xmlns" else { throw failure("the xmlns prefix cannot be declared", at: position) }
+        guard !value.isEmpty else { throw failure("empty namespace for prefix \(prefix)", at: position) }
+        guard value != xmlNamespace && value != xmlnsNamespace else {
+            throw failure("prefix \(prefix) cannot be bound to \(value)", at: position)
+        }
+        return true
     }
 
     /// Reads a quoted attribute value from its opening quote, decoding references and normalising whitespace.
