@@ -48,8 +48,8 @@ private struct XMLByteParser {
     // MARK: - Document
 
     mutating func document() throws(XMLNode.ParseError) -> XMLNode {
-        if starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
-        if starts(with: Array("<?xml".utf8)), index + 5 < bytes.count, isSpace(bytes[index + 5]) {
+        if starts(with: "\u{FEFF}") { index = 3 }
+        if starts(with: "<?xml"), index + 5 < bytes.count, isSpace(bytes[index + 5]) {
             try declaration()
         }
         try skipMisc()
@@ -65,11 +65,11 @@ private struct XMLByteParser {
     mutating func declaration() throws(XMLNode.ParseError) {
         let start = index
         index += 5
-        var seen: [String] = []
+        var lastRank = -1  // version 0, encoding 1, standalone 2: each at most once, in that order
         while true {
             let hadSpace = skipSpace()
             guard index < bytes.count else { throw failure("unclosed XML declaration", at: start) }
-            if starts(with: [.question, .greaterThan]) {
+            if starts(with: "?>") {
                 index += 2
                 break
             }
@@ -77,16 +77,20 @@ private struct XMLByteParser {
             while index < bytes.count, isASCIILetter(bytes[index]) { index += 1 }
             let name = string(nameStart, index)
             // libxml2 lets `standalone` follow the encoding without a space; FoundationXML accepted that.
-            guard hadSpace || (name == "standalone" && seen.last == "encoding") else {
+            let rank: Int? =
+                switch name {
+                case "version": 0
+                case "encoding": 1
+                case "standalone": 2
+                default: nil
+                }
+            guard hadSpace || (rank == 2 && lastRank == 1) else {
                 throw failure("expected a space in the XML declaration", at: nameStart)
             }
-            let order = ["version", "encoding", "standalone"]
-            guard let rank = order.firstIndex(of: name), seen.allSatisfy({ order.firstIndex(of: $0)! < rank }),
-                name == "version" || !seen.isEmpty
-            else {
+            guard let rank, rank > lastRank, rank == 0 || lastRank >= 0 else {
                 throw failure("unexpected \"\(name)\" in the XML declaration", at: nameStart)
             }
-            seen.append(name)
+            lastRank = rank
             skipSpace()
             guard index < bytes.count, bytes[index] == .equals else {
                 throw failure("expected '=' after \"\(name)\" in the XML declaration", at: index)
@@ -103,14 +107,15 @@ private struct XMLByteParser {
             }
             let value = string(valueStart, valueEnd)
             index = valueEnd + 1
-            switch name {
-            case "version":
+            switch rank {
+            case 0:
                 // `1.` and then digits; libxml2 (so FoundationXML) also took `1.` alone.
                 guard value.hasPrefix("1."), value.utf8.dropFirst(2).allSatisfy(isDigit) else {
                     throw failure("unsupported XML version \"\(value)\"", at: valueStart)
                 }
-            case "encoding":
-                guard ["utf-8", "utf8"].contains(value.lowercased()) else {
+            case 1:
+                let lowercased = value.lowercased()
+                guard lowercased == "utf-8" || lowercased == "utf8" else {
                     throw failure("encoding \"\(value)\" is not UTF-8", at: valueStart)
                 }
             default:
@@ -119,7 +124,7 @@ private struct XMLByteParser {
                 }
             }
         }
-        guard seen.first == "version" else { throw failure("the XML declaration has no version", at: start) }
+        guard lastRank >= 0 else { throw failure("the XML declaration has no version", at: start) }
     }
 
     /// Skips whitespace and comments outside the root element, refusing processing instructions and document
@@ -128,11 +133,11 @@ private struct XMLByteParser {
         while index < bytes.count {
             if isSpace(bytes[index]) {
                 index += 1
-            } else if starts(with: [.lessThan, .bang, .dash, .dash]) {
+            } else if starts(with: "<!--") {
                 try comment()
-            } else if starts(with: [.lessThan, .question]) {
+            } else if starts(with: "<?") {
                 throw failure("processing instruction: AWS responses have none", at: index)
-            } else if starts(with: [.lessThan, .bang]) {
+            } else if starts(with: "<!") {
                 throw failure("document type declaration: AWS responses have none", at: index)
             } else {
                 return
@@ -166,7 +171,7 @@ private struct XMLByteParser {
                     throw failure("element <\(name)> is not closed at the end of the document", at: index)
                 }
                 // At '<'.
-                if starts(with: [.lessThan, .slash]) {
+                if starts(with: "</") {
                     let tagStart = index
                     index += 2
                     let name = try readName()
@@ -183,13 +188,13 @@ private struct XMLByteParser {
                     index += 1
                     let node = open.removeLast()
                     if let closed = close(node, into: &open) { return closed }
-                } else if starts(with: [.lessThan, .bang, .dash, .dash]) {
+                } else if starts(with: "<!--") {
                     try comment()
-                } else if starts(with: Array("<![CDATA[".utf8)) {
+                } else if starts(with: "<![CDATA[") {
                     try cdata(into: &open[open.count - 1].text)
-                } else if starts(with: [.lessThan, .question]) {
+                } else if starts(with: "<?") {
                     throw failure("processing instruction: AWS responses have none", at: index)
-                } else if starts(with: [.lessThan, .bang]) {
+                } else if starts(with: "<!") {
                     throw failure("unexpected '<!'", at: index)
                 } else {
                     break
@@ -319,6 +324,10 @@ private struct XMLByteParser {
         var runStart = index
         while index < bytes.count {
             let byte = bytes[index]
+            if isPlainText(byte) {
+                index += 1
+                continue
+            }
             switch byte {
             case .lessThan:
                 append(runStart, index, to: &text)
@@ -333,7 +342,7 @@ private struct XMLByteParser {
                 index += (index + 1 < bytes.count && bytes[index + 1] == 0x0A) ? 2 : 1
                 runStart = index
             case .closeBracket:
-                if starts(with: [.closeBracket, .closeBracket, .greaterThan]) {
+                if starts(with: "]]>") {
                     throw failure("']]>' in text", at: index)
                 }
                 index += 1
@@ -354,7 +363,7 @@ private struct XMLByteParser {
         while true {
             guard index < bytes.count else { throw failure("unclosed CDATA section", at: start) }
             let byte = bytes[index]
-            if byte == .closeBracket, starts(with: [.closeBracket, .closeBracket, .greaterThan]) {
+            if byte == .closeBracket, starts(with: "]]>") {
                 append(runStart, index, to: &text)
                 index += 3
                 return
@@ -503,6 +512,15 @@ private struct XMLByteParser {
         }
     }
 
+    /// A byte text can hold as it is: not markup (`<`, `&`, `]`), a carriage return, another control character, or
+    /// the lead byte of U+FFFE/U+FFFF (0xEF), which all need a closer look.
+    @inline(__always)
+    func isPlainText(_ byte: UInt8) -> Bool {
+        if byte >= 0x80 { return byte != 0xEF }
+        if byte >= 0x20 { return byte != .lessThan && byte != .ampersand && byte != .closeBracket }
+        return byte == 0x0A || byte == 0x09
+    }
+
     func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
     func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
     func isASCIILetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
@@ -523,10 +541,11 @@ private struct XMLByteParser {
         return index > start
     }
 
-    func starts(with prefix: [UInt8]) -> Bool {
-        guard index + prefix.count <= bytes.count else { return false }
-        for (offset, byte) in prefix.enumerated() where bytes[index + offset] != byte { return false }
-        return true
+    /// Whether the bytes at `index` are `literal`'s UTF-8.
+    func starts(with literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        return memcmp(bytes.baseAddress! + index, literal.utf8Start, count) == 0
     }
 
     /// The position of `byte` at or after `start` (within `limit` bytes when given).
