@@ -3,7 +3,7 @@ import Testing
 import TransferWatchAWS
 
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// Ours, not FoundationXML's `XMLNode` class (this file imports both).
@@ -21,7 +21,8 @@ typealias XMLNode = TransferWatchAWS.XMLNode
         S3Bodies.error("NoSuchKey", "The specified key does not exist.", extra: "<Key>in/a&amp;b.csv</Key>"),
         S3Bodies.error(
             "SignatureDoesNotMatch", "The request signature we calculated does not match",
-            extra: "<AWSAccessKeyId>AKIA</AWSAccessKeyId><StringToSign>AWS4-HMAC-SHA256\n20261128T000000Z</StringToSign>"
+            extra:
+                "<AWSAccessKeyId>AKIA</AWSAccessKeyId><StringToSign>AWS4-HMAC-SHA256\n20261128T000000Z</StringToSign>"
                 + "<SignatureProvided>abc</SignatureProvided>"),
         S3ClientResponseTests.encodedPage,
         S3ClientErrorTests.internalErrorIn200,
@@ -90,18 +91,21 @@ typealias XMLNode = TransferWatchAWS.XMLNode
         #"<a xmlns:p=""/>"#, #"<a xmlns:xml="u"/>"#, #"<a xmlns:xmlns="u"/>"#, #"<a xmlns=""/>"#,
         #"<a xmlns:xml="http://www.w3.org/XML/1998/namespace"/>"#, #"<a xmlns:p="http://www.w3.org/2000/xmlns/"/>"#,
         #"<a xmlns="http://www.w3.org/XML/1998/namespace"/>"#, #"<a xmlns:p="u" xmlns:q="u" p:x="1" q:x="2"/>"#,
-        #"<a:b:c/>"#, #"<a q:x="1"/>"#, #"<:a/>"#, #"<a: xmlns:a="u"/>"#, #"<a xmlns:="u"/>"#, #"<a xmlns:="http://www.w3.org/2000/xmlns/"/>"#,
+        #"<a:b:c/>"#, #"<a q:x="1"/>"#, #"<:a/>"#, #"<a: xmlns:a="u"/>"#, #"<a xmlns:="u"/>"#,
+        #"<a xmlns:="http://www.w3.org/2000/xmlns/"/>"#,
         #"<a xmlns::p=""/>"#, #"<?xml version="1.0" encoding="utf8"?><a>ü</a>"#,
     ]
 
     /// A ListObjectsV2 page of `keys` objects, its keys URL-encoded as the agent asks.
     static func listPage(keys: Int) -> String {
-        var body = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
+        var body =
+            #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
             + #"<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>invoices-incoming</Name>"#
             + "<Prefix>in%2F</Prefix><KeyCount>\(keys)</KeyCount><MaxKeys>1000</MaxKeys><EncodingType>url</EncodingType>"
             + "<IsTruncated>true</IsTruncated><NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=</NextContinuationToken>"
         for index in 0..<keys {
-            body += "<Contents><Key>in/employee-\(index % 37)/invoice%20\(index)%2B%C3%BC.csv</Key>"
+            body +=
+                "<Contents><Key>in/employee-\(index % 37)/invoice%20\(index)%2B%C3%BC.csv</Key>"
                 + "<LastModified>2026-11-28T10:\(String(format: "%02d", index % 60)):00.000Z</LastModified>"
                 + "<ETag>&quot;d41d8cd98f00b204e9800998ecf8\(String(format: "%04x", index))&quot;</ETag>"
                 + "<Size>\(1024 + index)</Size><StorageClass>STANDARD</StorageClass></Contents>"
@@ -172,7 +176,9 @@ typealias XMLNode = TransferWatchAWS.XMLNode
     @Test func mutatedResponsesAgree() {
         let tokens = [
             "<", ">", "&", ";", "/", "\"", "'", "=", " ", "\r", "]]>", "<![CDATA[", "<!--", "-->", "&amp;", "&#x41;",
-            "&#0;", "</a>", "<a>", "<b/>", "ü", "\u{0}", "\u{FEFF}", "--", "&lt", "xmlns:p=\"u\"", " b=\"1\"", "<?", "<!", "&#x", "\t", ":", "\u{FFFE}", "\r\n", "&#", "?>", "<a b=\"&#x9;\">", " standalone=\"yes\"", "\u{85}", "\u{2028}", "\u{3000}",
+            "&#0;", "</a>", "<a>", "<b/>", "ü", "\u{0}", "\u{FEFF}", "--", "&lt", "xmlns:p=\"u\"", " b=\"1\"", "<?",
+            "<!", "&#x", "\t", ":", "\u{FFFE}", "\r\n", "&#", "?>", "<a b=\"&#x9;\">", " standalone=\"yes\"", "\u{85}",
+            "\u{2028}", "\u{3000}",
         ].map { Array($0.utf8) }
         var generator = SplitMix64(seed: 0xC0FF_EE00)
         var outcomes: [Outcome: Int] = [:]
@@ -196,9 +202,9 @@ typealias XMLNode = TransferWatchAWS.XMLNode
                 #expect(outcome.agrees, "\(String(decoding: bytes, as: UTF8.self).debugDescription): \(outcome)")
             }
         }
-        #expect(outcomes[.sameTree, default: 0] >= 100)
+        #expect(outcomes[.sameTree, default: 0] >= 2_000)
         #expect(outcomes[.namespaceMalformed, default: 0] * 10 < outcomes.values.reduce(0, +), "\(outcomes)")
-        #expect(outcomes[.bothFailed, default: 0] >= 1_000)
+        #expect(outcomes[.bothFailed, default: 0] >= 20_000)
     }
 
     @Test func errorsNameTheLineAndByte() {
@@ -211,7 +217,10 @@ typealias XMLNode = TransferWatchAWS.XMLNode
             ("<a/>\n<b/>", "malformed XML: content after the root element at line 2, byte 5"),
             ("<!DOCTYPE a><a/>", "malformed XML: document type declaration: AWS responses have none at line 1, byte 0"),
             ("<a><?x?></a>", "malformed XML: processing instruction: AWS responses have none at line 1, byte 3"),
-            (#"<?xml version="1.0" encoding="ISO-8859-1"?><a/>"#, #"malformed XML: encoding "ISO-8859-1" is not UTF-8 at line 1, byte 30"#),
+            (
+                #"<?xml version="1.0" encoding="ISO-8859-1"?><a/>"#,
+                #"malformed XML: encoding "ISO-8859-1" is not UTF-8 at line 1, byte 30"#
+            ),
         ]
         for (text, message) in cases {
             #expect(throws: XMLNode.ParseError.self) { try XMLNode.parse(Data(text.utf8)) }
@@ -221,16 +230,22 @@ typealias XMLNode = TransferWatchAWS.XMLNode
                 #expect(error.description == message)
             }
         }
-        let invalid = #expect(throws: XMLNode.ParseError.self) { try XMLNode.parse(Data([0x3C, 0x61, 0xFF, 0x2F, 0x3E])) }
+        let invalid = #expect(throws: XMLNode.ParseError.self) {
+            try XMLNode.parse(Data([0x3C, 0x61, 0xFF, 0x2F, 0x3E]))
+        }
         #expect(invalid?.message == "not valid UTF-8")
     }
 
     /// Documents FoundationXML flags as namespace-malformed are not compared; XMLNode's answers for them are these.
     @Test func namespacesAreNotProcessed() throws {
-        #expect(try XMLNode.parse(Data("<x:a q:b='1'><x:c/></x:a>".utf8)) == XMLNode(name: "x:a", attributes: ["q:b": "1"], children: [XMLNode(name: "x:c")]))
+        #expect(
+            try XMLNode.parse(Data("<x:a q:b='1'><x:c/></x:a>".utf8))
+                == XMLNode(name: "x:a", attributes: ["q:b": "1"], children: [XMLNode(name: "x:c")]))
         #expect(try XMLNode.parse(Data("<a:b:c/>".utf8)).localName == "c")
         #expect(try XMLNode.parse(Data(#"<a xmlns:p="u" xmlns:q="u" p:x="1" q:x="2"/>"#.utf8)).attributes.count == 4)
-        #expect(try XMLNode.parse(Data(#"<a xmlns:xml="http://www.w3.org/XML/1998/namespace" xml:lang="en"/>"#.utf8)).attributes == ["xml:lang": "en"])
+        #expect(
+            try XMLNode.parse(Data(#"<a xmlns:xml="http://www.w3.org/XML/1998/namespace" xml:lang="en"/>"#.utf8))
+                .attributes == ["xml:lang": "en"])
         for refused in [
             #"<a xmlns:p=""/>"#, #"<a xmlns:xml="u"/>"#, #"<a xmlns:xmlns="u"/>"#,
             #"<a xmlns="http://www.w3.org/2000/xmlns/"/>"#, #"<a xmlns:p="http://www.w3.org/XML/1998/namespace"/>"#,
@@ -242,7 +257,8 @@ typealias XMLNode = TransferWatchAWS.XMLNode
     // MARK: - Comparison
 
     enum Outcome: Hashable, CustomStringConvertible {
-        case sameTree, bothFailed, differentTrees, onlyReferenceFailed, onlyNewFailed(String)
+        case sameTree, bothFailed, differentTrees, onlyReferenceFailed
+        case onlyNewFailed(String)
         /// FoundationXML reported a namespace error: not compared (see ``FoundationXMLReference``).
         case namespaceMalformed
 
@@ -377,7 +393,8 @@ enum FoundationXMLReference {
             if bytes[index] == UInt8(ascii: "<") {
                 let next = bytes[index + 1]
                 if next == UInt8(ascii: "?") {
-                    let isDeclaration = index == start && bytes.count > index + 5
+                    let isDeclaration =
+                        index == start && bytes.count > index + 5
                         && bytes[index + 2..<index + 5].elementsEqual("xml".utf8)
                         && [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index + 5])
                     guard isDeclaration else { return false }
@@ -415,7 +432,9 @@ enum FoundationXMLReference {
             stack[stack.count - 1].text += String(decoding: CDATABlock, as: UTF8.self)
         }
 
-        func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        func parser(
+            _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?
+        ) {
             guard var node = stack.popLast() else { return }
             if !node.children.isEmpty && node.text.allSatisfy(\.isWhitespace) { node.text = "" }
             if stack.isEmpty { root = node } else { stack[stack.count - 1].children.append(node) }

@@ -17,8 +17,9 @@ extension XMLNode {
     /// - comments are skipped; CDATA sections are text; the five predefined entities and numeric character
     ///   references are decoded; line ends are normalised to `\n` (except inside CDATA, as FoundationXML did),
     ///   and tabs and line ends in attribute values to spaces, as XML requires;
-    /// - element names are kept as written, prefix included (namespaces are not processed), and `xmlns`
-    ///   declarations are ordinary attributes;
+    /// - element and attribute names are kept as written, prefix included (namespaces are not resolved), and
+    ///   `xmlns` declarations are attributes; a declaration FoundationXML refused (an empty or reserved
+    ///   namespace) throws, and `xmlns:xml` bound to its own namespace is left out, as FoundationXML left it out;
     /// - unclosed or mismatched tags, a document cut short anywhere, content after the root element, an
     ///   undefined or malformed reference, `<` in an attribute value, a duplicate attribute, `]]>` in text, `--`
     ///   in a comment, or a character XML does not allow all throw. ``S3Client`` relies on a cut-short body
@@ -56,7 +57,7 @@ private struct XMLByteParser {
         guard index < bytes.count else { throw failure("no root element", at: index) }
         guard bytes[index] == .lessThan else { throw failure("text before the root element", at: index) }
         let root = try rootElement()
-        try skipMisc()
+        try skipMisc(afterRoot: true)
         guard index == bytes.count else { throw failure("content after the root element", at: index) }
         return root
     }
@@ -129,7 +130,7 @@ private struct XMLByteParser {
 
     /// Skips whitespace and comments outside the root element, refusing processing instructions and document
     /// type declarations.
-    mutating func skipMisc() throws(XMLNode.ParseError) {
+    mutating func skipMisc(afterRoot: Bool = false) throws(XMLNode.ParseError) {
         while index < bytes.count {
             if isSpace(bytes[index]) {
                 index += 1
@@ -138,7 +139,9 @@ private struct XMLByteParser {
             } else if starts(with: "<?") {
                 throw failure("processing instruction: AWS responses have none", at: index)
             } else if starts(with: "<!") {
-                throw failure("document type declaration: AWS responses have none", at: index)
+                let what =
+                    afterRoot ? "content after the root element" : "document type declaration: AWS responses have none"
+                throw failure(what, at: index)
             } else {
                 return
             }
@@ -167,7 +170,8 @@ private struct XMLByteParser {
             while true {
                 try characterData(into: &open[open.count - 1].text)
                 guard index < bytes.count else {
-                    let name = string(openNames[openNames.count - 1].lowerBound, openNames[openNames.count - 1].upperBound)
+                    let name = string(
+                        openNames[openNames.count - 1].lowerBound, openNames[openNames.count - 1].upperBound)
                     throw failure("element <\(name)> is not closed at the end of the document", at: index)
                 }
                 // At '<'.
@@ -222,26 +226,36 @@ private struct XMLByteParser {
         while true {
             let hadSpace = skipSpace()
             guard index < bytes.count else {
-                throw failure("unclosed start tag <\(string(nameRange.lowerBound, nameRange.upperBound))>", at: tagStart)
+                throw failure(
+                    "unclosed start tag <\(string(nameRange.lowerBound, nameRange.upperBound))>", at: tagStart)
             }
             if bytes[index] == .greaterThan {
                 index += 1
-                return (XMLNode(name: string(nameRange.lowerBound, nameRange.upperBound), attributes: attributes), nameRange, false)
+                return (
+                    XMLNode(name: string(nameRange.lowerBound, nameRange.upperBound), attributes: attributes),
+                    nameRange, false
+                )
             }
             if bytes[index] == .slash {
                 guard index + 1 < bytes.count else {
-                    throw failure("unclosed start tag <\(string(nameRange.lowerBound, nameRange.upperBound))>", at: tagStart)
+                    throw failure(
+                        "unclosed start tag <\(string(nameRange.lowerBound, nameRange.upperBound))>", at: tagStart)
                 }
                 guard bytes[index + 1] == .greaterThan else { throw failure("expected '>' after '/'", at: index + 1) }
                 index += 2
-                return (XMLNode(name: string(nameRange.lowerBound, nameRange.upperBound), attributes: attributes), nameRange, true)
+                return (
+                    XMLNode(name: string(nameRange.lowerBound, nameRange.upperBound), attributes: attributes),
+                    nameRange, true
+                )
             }
             guard hadSpace else { throw failure("expected a space, '>' or '/>' in a start tag", at: index) }
             let attributeStart = index
             let attributeName = try readName()
             skipSpace()
             guard index < bytes.count, bytes[index] == .equals else {
-                throw failure("expected '=' after attribute \(string(attributeName.lowerBound, attributeName.upperBound))", at: index)
+                throw failure(
+                    "expected '=' after attribute \(string(attributeName.lowerBound, attributeName.upperBound))",
+                    at: index)
             }
             index += 1
             skipSpace()
@@ -260,7 +274,8 @@ private struct XMLByteParser {
     /// Checks a namespace declaration as FoundationXML (libxml2) did, though names are otherwise kept as written:
     /// it refused an empty namespace for a prefix and declarations of the reserved `xml` and `xmlns` namespaces,
     /// and left out `xmlns:xml` bound to its own namespace (returns `false` for that one).
-    func keepsNamespaceDeclaration(_ name: String, _ value: String, at position: Int) throws(XMLNode.ParseError) -> Bool {
+    func keepsNamespaceDeclaration(_ name: String, _ value: String, at position: Int) throws(XMLNode.ParseError) -> Bool
+    {
         let xmlNamespace = "http://www.w3.org/XML/1998/namespace"
         let xmlnsNamespace = "http://www.w3.org/2000/xmlns/"
         if name == "xmlns" {
@@ -276,7 +291,9 @@ private struct XMLByteParser {
             !prefix.contains(":")
         else { return true }
         if prefix == "xml" {
-            guard value == xmlNamespace else { throw failure("the xml prefix cannot be bound to \"\(value)\"", at: position) }
+            guard value == xmlNamespace else {
+                throw failure("the xml prefix cannot be bound to \"\(value)\"", at: position)
+            }
             return false
         }
         guard prefix != "xmlns" else { throw failure("the xmlns prefix cannot be declared", at: position) }
@@ -455,7 +472,8 @@ private struct XMLByteParser {
             first = false
         }
         guard index > start else {
-            throw failure(index < bytes.count ? "expected a name" : "document cut short where a name was expected", at: index)
+            throw failure(
+                index < bytes.count ? "expected a name" : "document cut short where a name was expected", at: index)
         }
         return start..<index
     }
