@@ -254,6 +254,24 @@ typealias XMLNode = TransferWatchAWS.XMLNode
         }
     }
 
+    /// Nesting is limited (FoundationXML took deeper documents; AWS nests fewer than ten levels), so a hostile
+    /// document cannot build a tree whose recursive comparison or release runs off the stack.
+    @Test func nestingDeeperThanTheLimitIsRefused() throws {
+        func nested(_ depth: Int) -> Data {
+            Data((String(repeating: "<a>", count: depth) + "x" + String(repeating: "</a>", count: depth)).utf8)
+        }
+        var node = try XMLNode.parse(nested(XMLNode.maximumDepth))
+        var depth = 1
+        while let child = node.children.first {
+            node = child
+            depth += 1
+        }
+        #expect(depth == XMLNode.maximumDepth)
+        #expect(node.text == "x")
+        let error = #expect(throws: XMLNode.ParseError.self) { try XMLNode.parse(nested(XMLNode.maximumDepth + 1)) }
+        #expect(error?.message == "elements nested deeper than 1000 at line 1, byte 3000")
+    }
+
     // MARK: - Comparison
 
     enum Outcome: Hashable, CustomStringConvertible {
