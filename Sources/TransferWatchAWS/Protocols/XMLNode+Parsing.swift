@@ -209,10 +209,12 @@ private struct XMLByteParser {
 
     /// Finishes an element: drops indentation-only text beside children, then attaches it to its parent.
     /// Returns the element when it is the root.
-    func close(_ node: XMLNode, into open: inout [XMLNode]) -> XMLNode? {
-        var node = node
+    @inline(__always)
+    func close(_ node: consuming XMLNode, into open: inout [XMLNode]) -> XMLNode? {
         if !node.children.isEmpty && !node.text.isEmpty && node.text.allSatisfy(\.isWhitespace) { node.text = "" }
         guard !open.isEmpty else { return node }
+        // Room for a typical AWS member list at once, rather than growing 1, 2, 4, 8.
+        if open[open.count - 1].children.isEmpty { open[open.count - 1].children.reserveCapacity(8) }
         open[open.count - 1].children.append(node)
         return nil
     }
@@ -463,6 +465,10 @@ private struct XMLByteParser {
                 let ok = first ? isASCIINameStart(byte) : isASCIINameCharacter(byte)
                 guard ok else { break }
                 index += 1
+                first = false
+                // The rest of an ASCII name, in a tight loop.
+                while index < bytes.count, bytes[index] < 0x80, isASCIINameCharacter(bytes[index]) { index += 1 }
+                continue
             } else {
                 let (scalar, length) = decodeScalar(at: index)
                 let ok = first ? isNameStart(scalar) : isNameCharacter(scalar)
@@ -500,12 +506,21 @@ private struct XMLByteParser {
         }
     }
 
+    /// `A-Z a-z _ :` (a bit per ASCII byte: bits 0-63 in the first word, 64-127 in the second).
+    @inline(__always)
     func isASCIINameStart(_ byte: UInt8) -> Bool {
-        isASCIILetter(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ":")
+        Self.inMask(byte, 0x0400_0000_0000_0000, 0x07FF_FFFE_87FF_FFFE)
     }
 
+    /// A name start, or `- . 0-9`.
+    @inline(__always)
     func isASCIINameCharacter(_ byte: UInt8) -> Bool {
-        isASCIINameStart(byte) || isDigit(byte) || byte == .dash || byte == UInt8(ascii: ".")
+        Self.inMask(byte, 0x07FF_6000_0000_0000, 0x07FF_FFFE_87FF_FFFE)
+    }
+
+    @inline(__always)
+    static func inMask(_ byte: UInt8, _ low: UInt64, _ high: UInt64) -> Bool {
+        byte < 64 ? (low >> UInt64(byte)) & 1 == 1 : (high >> UInt64(byte & 63)) & 1 == 1
     }
 
     /// XML 1.0 (fifth edition) NameStartChar above ASCII.
