@@ -224,8 +224,8 @@ package struct JSONReader {
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
     }
 
-    /// Reads a number as an `Int`: an integer, or a fraction or exponent form with an integral value (`1.0`,
-    /// `1e2`), as `JSONDecoder` accepts them.
+    /// Reads a number as an `Int`: an integer (exact from `Int.min` to `Int.max`), or a fraction or exponent
+    /// form with an integral value below 2^53 (`1.0`, `1e2`), as `JSONDecoder` accepts them.
     ///
     /// - Throws: ``JSONReaderError`` for a non-number, a value with a fractional part, or one out of range.
     package mutating func readInt() throws(JSONReaderError) -> Int {
@@ -251,9 +251,16 @@ package struct JSONReader {
             value = next
         }
         if isIntegral { return value }
+        // `JSONDecoder` reads such a form through a Double: exact below 2^53, its value here too. Above, it
+        // takes a Decimal's value without the fraction (92233720368547758.7 reads as 92233720368547758); no
+        // service writes a count that way, so it is refused rather than truncated.
         let text = String(decoding: run, as: UTF8.self)
         guard let double = Double(text), let exact = Int(exactly: double) else {
             throw JSONReaderError(offset: start, message: "a number that is not an integer: \(text)")
+        }
+        guard abs(double) < 9_007_199_254_740_992 else {
+            throw JSONReaderError(
+                offset: start, message: "an integer of 2^53 or more written with a fraction or exponent: \(text)")
         }
         return exact
     }
