@@ -66,6 +66,18 @@ import TransferWatchTestSupport
         + #""m":{"M":{"inner":{"M":{"x":{"NULL":true}}},"t":{"BOOL":true}}},"l":{"L":[{"S":"x"},{"N":"0"},{"L":[]},{"M":{}}]},"#
         + #""null":{"NULL":true},"no":{"BOOL":false},"empty":{"S":""},"eb":{"B":""}}"#
 
+    /// An item of 100 members whose names repeat (canonically equal ones too) on both sides of the 32nd.
+    static let largeMap: String = {
+        var members: [String] = []
+        for index in 0..<100 {
+            members.append(#""m\#(index)":{"S":"v\#(index)"}"#)
+            if index % 9 == 0 { members.append(#""m\#(index / 2)":{"S":"repeat \#(index)"}"#) }
+        }
+        members.append("\"\u{e9}\":{\"S\":\"first\"}")
+        members.append("\"e\u{301}\":{\"BAD\":1}")
+        return #"{"Item":{"# + members.joined(separator: ",") + "}}"
+    }()
+
     static let valid: [Case] = [
         // GetItem, realistic and edge shapes.
         Case("every attribute type", .getItem, #"{"Item":\#(everyType)}"#),
@@ -90,6 +102,9 @@ import TransferWatchTestSupport
         Case("a repeated type key keeps the first", .getItem, #"{"Item":{"a":{"S":"x","S":5}}}"#),
         Case("a repeated Item keeps the first", .getItem, #"{"Item":{"a":{"S":"1"}},"Item":{"a":{"S":"2"}}}"#),
         Case("a repeated Item after null keeps null", .getItem, #"{"Item":null,"Item":{"a":{"S":"2"}}}"#),
+        Case("a large map with repeats before and after its 32nd member", .getItem, largeMap),
+        Case("a 33-member item repeating its first name last", .attributes,
+             #"{"Attributes":{"# + (0..<33).map { #""k\#($0)":{"N":"\#($0)"}"# }.joined(separator: ",") + #","k0":{"BAD":1}}}"#),
         Case("DEL is not a control character", .getItem, "{\"Item\":{\"a\":{\"S\":\"\u{7f}\"}}}"),
         Case("numbers keep their text", .getItem,
              #"{"Item":{"a":{"N":"1.0"},"b":{"N":"-0"},"c":{"N":"1E-130"},"d":{"N":"9.9999999999999999999999999999999999999E+125"},"e":{"NS":["01","1e0"]}}}"#),
