@@ -129,31 +129,6 @@ extension DynamoDBClient {
         guard let code else { throw JSONReaderError(offset: start, message: "a cancellation reason without its Code") }
         return DynamoDBCancellationReason(code: code, message: message, item: item)
     }
-
-    /// Calls an item-bearing operation: the input is encoded as ``AWSClient/json(_:_:as:compressionLevel:timeout:)``
-    /// encodes it, and the answer is read with `decode`.
-    ///
-    /// - Throws: ``AWSError``; a malformed answer is `malformedResponse` (`MalformedResponse`), naming the byte.
-    func call<Input: Encodable, Output>(
-        _ operation: AWSOperation, _ input: Input, decode: (Data) throws(JSONReaderError) -> Output
-    ) async throws(AWSError) -> Output {
-        let body: Data
-        do {
-            body = try AWSJSON.encoder.encode(input)
-        } catch {
-            throw AWSError(
-                kind: .malformedResponse, service: client.service.id, operation: operation.name,
-                code: "SerializationError", message: "\(error)")
-        }
-        let data = try await client.jsonCall(operation, body: body)
-        do {
-            return try decode(data)
-        } catch {
-            throw AWSError(
-                kind: .malformedResponse, service: client.service.id, operation: operation.name,
-                code: "MalformedResponse", message: "could not decode the \(operation.name) response: \(error)")
-        }
-    }
 }
 
 extension DynamoDBAttributeValue {

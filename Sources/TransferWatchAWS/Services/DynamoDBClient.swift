@@ -119,7 +119,7 @@ package struct DynamoDBClient: Sendable {
         let input = ItemInput(
             tableName: table, key: key, consistentRead: consistentRead ? true : nil, projectionExpression: projection,
             expressionAttributeNames: names.nonEmpty)
-        return try await call(Operations.getItem, input) { (data) throws(JSONReaderError) in
+        return try await client.json(Operations.getItem, input) { (data) throws(JSONReaderError) in
             try Self.decodeItemOutput(data, member: .item)
         }
     }
@@ -144,7 +144,7 @@ package struct DynamoDBClient: Sendable {
             expressionAttributeNames: names.nonEmpty,
             expressionAttributeValues: values.nonEmpty, returnValues: returnValues,
             returnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailure)
-        return try await call(Operations.putItem, input) { (data) throws(JSONReaderError) in
+        return try await client.json(Operations.putItem, input) { (data) throws(JSONReaderError) in
             try Self.decodeItemOutput(data, member: .attributes)
         }
     }
@@ -169,7 +169,7 @@ package struct DynamoDBClient: Sendable {
             returnValues: returnValues,
             returnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailure)
         let operation = Self.adds(updateExpression) ? Operations.updateItem.notIdempotent : Operations.updateItem
-        return try await call(operation, input) { (data) throws(JSONReaderError) in
+        return try await client.json(operation, input) { (data) throws(JSONReaderError) in
             try Self.decodeItemOutput(data, member: .attributes)
         }
     }
@@ -199,7 +199,7 @@ package struct DynamoDBClient: Sendable {
             expressionAttributeNames: names.nonEmpty,
             expressionAttributeValues: values.nonEmpty, returnValues: returnValues,
             returnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailure)
-        return try await call(Operations.deleteItem, input) { (data) throws(JSONReaderError) in
+        return try await client.json(Operations.deleteItem, input) { (data) throws(JSONReaderError) in
             try Self.decodeItemOutput(data, member: .attributes)
         }
     }
@@ -221,7 +221,7 @@ package struct DynamoDBClient: Sendable {
             expressionAttributeValues: values.nonEmpty,
             exclusiveStartKey: exclusiveStartKey, limit: limit, scanIndexForward: scanForward ? nil : false,
             consistentRead: consistentRead ? true : nil)
-        return try await call(Operations.query, input) { (data) throws(JSONReaderError) in try Self.decodePage(data) }
+        return try await client.json(Operations.query, input) { (data) throws(JSONReaderError) in try Self.decodePage(data) }
     }
 
     /// Reads one page of a scan (optionally one segment of a parallel scan).
@@ -246,7 +246,7 @@ package struct DynamoDBClient: Sendable {
             expressionAttributeNames: names.nonEmpty, expressionAttributeValues: values.nonEmpty,
             exclusiveStartKey: exclusiveStartKey,
             limit: limit, consistentRead: consistentRead ? true : nil, segment: segment, totalSegments: totalSegments)
-        return try await call(Operations.scan, input) { (data) throws(JSONReaderError) in try Self.decodePage(data) }
+        return try await client.json(Operations.scan, input) { (data) throws(JSONReaderError) in try Self.decodePage(data) }
     }
 
     /// Every item matching a key condition: follows `LastEvaluatedKey` until it is absent (empty pages included).
