@@ -462,8 +462,15 @@ package struct JSONReader {
             case 0..<0x20:
                 throw JSONReaderError(offset: index, message: "an unescaped control character in a string")
             default:
-                utf8.append(byte)
-                index += 1
+                // The run up to the next quote, backslash or control byte is copied at once.
+                var end = index + 1
+                while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"),
+                    bytes[end] >= 0x20
+                {
+                    end += 1
+                }
+                utf8.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
+                index = end
                 continue
             }
             break

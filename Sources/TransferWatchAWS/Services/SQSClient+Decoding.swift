@@ -41,29 +41,30 @@ extension SQSClient {
         var attributes: [String: String]?
         var md5OfMessageAttributes: String?
         var messageAttributes: [String: SQSMessageAttribute]?
-        var seen: Set<String> = []
+        // Which members were read (a repeat keeps the first value), in the order of the cases below.
+        var seen: UInt8 = 0
+        func first(_ bit: UInt8) -> Bool {
+            defer { seen |= bit }
+            return seen & bit == 0
+        }
         try json.beginObject()
         while let key = try json.nextKey() {
-            guard !seen.contains(key) else {
-                try json.skipValue()
-                continue
-            }
             switch key {
-            case "MessageId": messageId = try json.readString()
-            case "ReceiptHandle": receiptHandle = try json.readString()
-            case "MD5OfBody": md5OfBody = try json.readOptionalString()
-            case "Body": body = try json.readOptionalString()
-            case "MD5OfMessageAttributes": md5OfMessageAttributes = try json.readOptionalString()
-            case "Attributes":
-                if try json.readNullIfPresent() { break }
+            case "MessageId" where first(1): messageId = try json.readString()
+            case "ReceiptHandle" where first(2): receiptHandle = try json.readString()
+            case "MD5OfBody" where first(4): md5OfBody = try json.readOptionalString()
+            case "Body" where first(8): body = try json.readOptionalString()
+            case "MD5OfMessageAttributes" where first(16): md5OfMessageAttributes = try json.readOptionalString()
+            case "Attributes" where first(32):
+                if try json.readNullIfPresent() { continue }
                 var values: [String: String] = [:]
                 try json.beginObject()
                 while let name = try json.nextKey() {
                     if values[name] != nil { try json.skipValue() } else { values[name] = try json.readString() }
                 }
                 attributes = values
-            case "MessageAttributes":
-                if try json.readNullIfPresent() { break }
+            case "MessageAttributes" where first(64):
+                if try json.readNullIfPresent() { continue }
                 var values: [String: SQSMessageAttribute] = [:]
                 try json.beginObject()
                 while let name = try json.nextKey() {
@@ -72,9 +73,7 @@ extension SQSClient {
                 messageAttributes = values
             default:
                 try json.skipValue()
-                continue
             }
-            seen.insert(key)
         }
         guard let messageId else { throw JSONReaderError(offset: start, message: "a message without its MessageId") }
         guard let receiptHandle else {
@@ -114,7 +113,9 @@ extension SQSClient {
                 try json.skipValue()
             }
         }
-        guard let dataType else { throw JSONReaderError(offset: start, message: "a message attribute without its DataType") }
+        guard let dataType else {
+            throw JSONReaderError(offset: start, message: "a message attribute without its DataType")
+        }
         return SQSMessageAttribute(dataType: dataType, stringValue: stringValue, binaryValue: binaryValue)
     }
 }
