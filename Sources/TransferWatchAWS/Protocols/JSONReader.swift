@@ -317,7 +317,8 @@ package struct JSONReader {
 
     private func describeByte() -> String {
         let byte = bytes[offset]
-        return (0x21..<0x7F).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
+        return (0x21..<0x7F).contains(byte)
+            ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
     }
 
     private mutating func skipWhitespace() {
@@ -391,7 +392,9 @@ package struct JSONReader {
         }
         if offset < bytes.count, bytes[offset] == UInt8(ascii: ".") {
             offset += 1
-            guard digits(&self) > 0 else { throw JSONReaderError(offset: start, message: "a '.' without digits after it") }
+            guard digits(&self) > 0 else {
+                throw JSONReaderError(offset: start, message: "a '.' without digits after it")
+            }
         }
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "e") || bytes[offset] == UInt8(ascii: "E") {
             offset += 1
@@ -442,21 +445,25 @@ package struct JSONReader {
                         guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
                             bytes[index + 1] == UInt8(ascii: "u")
                         else {
-                            throw JSONReaderError(offset: escapeStart, message: "a high surrogate escape without its low half")
+                            throw JSONReaderError(
+                                offset: escapeStart, message: "a high surrogate escape without its low half")
                         }
                         let low = try hex4(at: index + 2)
                         guard (0xDC00..<0xE000).contains(low) else {
-                            throw JSONReaderError(offset: escapeStart, message: "a high surrogate escape without its low half")
+                            throw JSONReaderError(
+                                offset: escapeStart, message: "a high surrogate escape without its low half")
                         }
                         index += 6
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     } else if (0xDC00..<0xE000).contains(scalar) {
-                        throw JSONReaderError(offset: escapeStart, message: "a low surrogate escape without its high half")
+                        throw JSONReaderError(
+                            offset: escapeStart, message: "a low surrogate escape without its high half")
                     }
                     // Every value left is a valid scalar (surrogates were paired above).
                     utf8.append(contentsOf: UTF8.encode(Unicode.Scalar(scalar)!)!)
                 default:
-                    throw JSONReaderError(offset: index - 2, message: "an invalid escape '\\\(Character(Unicode.Scalar(escape)))'")
+                    throw JSONReaderError(
+                        offset: index - 2, message: "an invalid escape '\\\(Character(Unicode.Scalar(escape)))'")
                 }
                 continue
             case 0..<0x20:
