@@ -38,7 +38,7 @@ extension AWSError {
     /// `ReturnValuesOnConditionCheckFailure: ALL_OLD` and the item existed.
     package var conditionalCheckFailureItem: DynamoDBItem? {
         guard isConditionalCheckFailure, let body else { return nil }
-        return (try? JSONDecoder().decode(ConditionalFailureBody.self, from: body))?.item
+        return (try? DynamoDBClient.decodeConditionalFailureItem(body)) ?? nil
     }
 
     /// Whether a DynamoDB transaction was cancelled (`TransactionCanceledException`).
@@ -48,16 +48,6 @@ extension AWSError {
     /// other error or a body without reasons.
     package var cancellationReasons: [DynamoDBCancellationReason]? {
         guard isTransactionCanceled, let body else { return nil }
-        return (try? JSONDecoder().decode(CancellationBody.self, from: body))?.cancellationReasons
+        return (try? DynamoDBClient.decodeCancellationReasons(body)) ?? nil
     }
-}
-
-private struct ConditionalFailureBody: Decodable {
-    var item: DynamoDBItem?
-    enum CodingKeys: String, CodingKey { case item = "Item" }
-}
-
-private struct CancellationBody: Decodable {
-    var cancellationReasons: [DynamoDBCancellationReason]?
-    enum CodingKeys: String, CodingKey { case cancellationReasons = "CancellationReasons" }
 }

@@ -119,7 +119,9 @@ package struct DynamoDBClient: Sendable {
         let input = ItemInput(
             tableName: table, key: key, consistentRead: consistentRead ? true : nil, projectionExpression: projection,
             expressionAttributeNames: names.nonEmpty)
-        return try await client.json(Operations.getItem, input, as: ItemOutput.self).item
+        return try await client.json(Operations.getItem, input) { (data) throws(JSONReaderError) in
+            try Self.decodeItemOutput(data, member: .item)
+        }
     }
 
     /// Writes a whole item, replacing any item with the same key.
@@ -142,7 +144,9 @@ package struct DynamoDBClient: Sendable {
             expressionAttributeNames: names.nonEmpty,
             expressionAttributeValues: values.nonEmpty, returnValues: returnValues,
             returnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailure)
-        return try await client.json(Operations.putItem, input, as: AttributesOutput.self).attributes
+        return try await client.json(Operations.putItem, input) { (data) throws(JSONReaderError) in
+            try Self.decodeItemOutput(data, member: .attributes)
+        }
     }
 
     /// Updates (or creates) an item with an update expression such as `ADD attempts :one SET #s = :s`.
@@ -165,7 +169,9 @@ package struct DynamoDBClient: Sendable {
             returnValues: returnValues,
             returnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailure)
         let operation = Self.adds(updateExpression) ? Operations.updateItem.notIdempotent : Operations.updateItem
-        return try await client.json(operation, input, as: AttributesOutput.self).attributes
+        return try await client.json(operation, input) { (data) throws(JSONReaderError) in
+            try Self.decodeItemOutput(data, member: .attributes)
+        }
     }
 
     /// Whether an update expression changes a value relative to itself (`ADD`, or arithmetic in a `SET`), so
@@ -193,7 +199,9 @@ package struct DynamoDBClient: Sendable {
             expressionAttributeNames: names.nonEmpty,
             expressionAttributeValues: values.nonEmpty, returnValues: returnValues,
             returnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailure)
-        return try await client.json(Operations.deleteItem, input, as: AttributesOutput.self).attributes
+        return try await client.json(Operations.deleteItem, input) { (data) throws(JSONReaderError) in
+            try Self.decodeItemOutput(data, member: .attributes)
+        }
     }
 
     // MARK: Query and scan
@@ -213,7 +221,7 @@ package struct DynamoDBClient: Sendable {
             expressionAttributeValues: values.nonEmpty,
             exclusiveStartKey: exclusiveStartKey, limit: limit, scanIndexForward: scanForward ? nil : false,
             consistentRead: consistentRead ? true : nil)
-        return try await client.json(Operations.query, input, as: PageOutput.self).page
+        return try await client.json(Operations.query, input) { (data) throws(JSONReaderError) in try Self.decodePage(data) }
     }
 
     /// Reads one page of a scan (optionally one segment of a parallel scan).
@@ -238,7 +246,7 @@ package struct DynamoDBClient: Sendable {
             expressionAttributeNames: names.nonEmpty, expressionAttributeValues: values.nonEmpty,
             exclusiveStartKey: exclusiveStartKey,
             limit: limit, consistentRead: consistentRead ? true : nil, segment: segment, totalSegments: totalSegments)
-        return try await client.json(Operations.scan, input, as: PageOutput.self).page
+        return try await client.json(Operations.scan, input) { (data) throws(JSONReaderError) in try Self.decodePage(data) }
     }
 
     /// Every item matching a key condition: follows `LastEvaluatedKey` until it is absent (empty pages included).
@@ -356,16 +364,6 @@ private struct ItemInput: Encodable {
     }
 }
 
-private struct ItemOutput: Decodable {
-    var item: DynamoDBItem?
-    enum CodingKeys: String, CodingKey { case item = "Item" }
-}
-
-private struct AttributesOutput: Decodable {
-    var attributes: DynamoDBItem?
-    enum CodingKeys: String, CodingKey { case attributes = "Attributes" }
-}
-
 /// The input of Query and Scan.
 private struct ReadInput: Encodable {
     var tableName: String
@@ -418,27 +416,6 @@ private struct ReadInput: Encodable {
         case consistentRead = "ConsistentRead"
         case segment = "Segment"
         case totalSegments = "TotalSegments"
-    }
-}
-
-private struct PageOutput: Decodable {
-    var items: [DynamoDBItem]?
-    var count: Int?
-    var scannedCount: Int?
-    var lastEvaluatedKey: DynamoDBItem?
-
-    enum CodingKeys: String, CodingKey {
-        case items = "Items"
-        case count = "Count"
-        case scannedCount = "ScannedCount"
-        case lastEvaluatedKey = "LastEvaluatedKey"
-    }
-
-    var page: DynamoDBClient.Page {
-        let items = items ?? []
-        return DynamoDBClient.Page(
-            items: items, count: count ?? items.count, scannedCount: scannedCount ?? items.count,
-            lastEvaluatedKey: lastEvaluatedKey.flatMap { $0.isEmpty ? nil : $0 })
     }
 }
 

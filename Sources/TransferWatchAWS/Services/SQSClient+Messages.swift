@@ -235,9 +235,10 @@ extension SQSClient {
         let input = ReceiveMessageInput(
             queueUrl: queueURL, maxNumberOfMessages: maxMessages, waitTimeSeconds: waitTimeSeconds,
             visibilityTimeout: visibilityTimeout)
+        // Read by hand: JSONDecoder cost more CPU than the rest of the call (SQSClient+Decoding.swift).
         let output = try await client.json(
-            operation, input, as: ReceiveMessageOutput.self,
-            timeout: receiveTimeout(waitTimeSeconds: waitTimeSeconds))
+            operation, input, timeout: receiveTimeout(waitTimeSeconds: waitTimeSeconds)
+        ) { (data) throws(JSONReaderError) in try Self.decodeReceiveMessageOutput(data) }
         var messages: [SQSMessage] = []
         for wire in output.messages ?? [] {
             let body = wire.body ?? ""
@@ -470,7 +471,9 @@ private struct ReceiveMessageInput: Encodable {
     }
 }
 
-private struct ReceiveMessageOutput: Decodable {
+/// ReceiveMessage's answer (read by ``SQSClient/decodeReceiveMessageOutput(_:)``; its `Decodable` is the old
+/// `JSONDecoder` path, kept for SQSDecodingDifferentialTests).
+struct ReceiveMessageOutput: Decodable {
     struct Message: Decodable {
         var messageId: String
         var receiptHandle: String
