@@ -289,11 +289,12 @@ import TransferWatchTestSupport
     }
 
     @Test(arguments: valid.filter { $0.bytes.count > 2 && $0.bytes.count < 20_000 })
-    func everyTruncationOfAValidAnswerFails(_ testCase: Case) {
+    func everyTruncationOfAValidAnswerFails(_ testCase: Case) async {
         var bytes = testCase.bytes
         while let last = bytes.last, [0x20, 0x0A, 0x0D, 0x09].contains(last) { bytes.removeLast() }
         var accepted: [Int] = []
         for length in 1..<bytes.count {
+            await yieldNowAndThen(length)
             let prefix = Array(bytes[0..<length])
             if prefix.allSatisfy({ $0 == 0xEF || $0 == 0xBB || $0 == 0xBF }) { continue }  // a partial byte order mark
             if !Self.newOutcome(testCase.shape, prefix).isFailure { accepted.append(length) }
@@ -302,7 +303,7 @@ import TransferWatchTestSupport
         #expect(accepted.isEmpty, "prefixes accepted: \(accepted.prefix(10))")
     }
 
-    @Test func theHugePageAndItsTruncationsAgree() throws {
+    @Test func theHugePageAndItsTruncationsAgree() async throws {
         let page = Self.employeePage(count: 6_600, withKey: true)
         #expect(page.count > 1_000_000)
         let new = Self.newOutcome(.page, page)
@@ -314,6 +315,7 @@ import TransferWatchTestSupport
         #expect(decoded.lastEvaluatedKey == ["username": "u06599"])
         let random = SeededRandomSource(seed: 9)
         for _ in 0..<40 {
+            await Task.yield()
             let length = Int(random.next() % UInt64(page.count - 1)) + 1
             let prefix = Array(page[0..<length])
             #expect(Self.newOutcome(.page, prefix).isFailure, "a prefix of \(length) bytes was accepted")
@@ -335,13 +337,14 @@ import TransferWatchTestSupport
     /// Seeded byte mutations (flips, deletions, insertions of JSON punctuation) of every valid case: the new
     /// reader never accepts what JSONDecoder refuses, never answers differently, and refuses what JSONDecoder
     /// accepts only for a known leniency.
-    @Test func seededMutationsNeverDisagreeExceptForKnownLeniencies() {
+    @Test func seededMutationsNeverDisagreeExceptForKnownLeniencies() async {
         let punctuation = Array(#"{}[]:,"\ 0-.eE+tfnu"#.utf8) + [0x80, 0xFF, 0x01]
         let random = SeededRandomSource(seed: 2026)
         var compared = 0
         var bothFailed = 0
         for testCase in Self.valid where testCase.bytes.count > 2 && testCase.bytes.count < 5_000 {
-            for _ in 0..<300 {
+            for round in 0..<300 {
+                await yieldNowAndThen(round)
                 var bytes = testCase.bytes
                 for _ in 0...(random.next() % 3) {
                     let index = Int(random.next() % UInt64(bytes.count))

@@ -141,10 +141,11 @@ typealias XMLNode = TransferWatchAWS.XMLNode
         S3Bodies.copyObjectResult, S3ClientResponseTests.encodedPage, S3Bodies.error("InternalError", "try again"),
         "\u{FEFF}<?xml version=\"1.0\"?>\n<a x=\"1&amp;2\" y='&#x41;'>\r\n<!-- c --><b>t&lt;<![CDATA[<c>]]>ü日</b>\n<c/></a>\n<!-- tail -->\n",
     ])
-    func everyTruncationFailsInBoth(document: String) {
+    func everyTruncationFailsInBoth(document: String) async {
         let bytes = Array(document.utf8)
         var completePrefixes = 0
         for length in 0..<bytes.count {
+            await yieldNowAndThen(length)
             let prefix = Data(bytes[0..<length])
             let outcome = compare(prefix)
             #expect(outcome == .bothFailed || outcome == .sameTree, "prefix of \(length) bytes: \(outcome)")
@@ -173,7 +174,7 @@ typealias XMLNode = TransferWatchAWS.XMLNode
     }
 
     /// Seeded random edits of the AWS bodies (bytes deleted, duplicated, replaced, markup inserted).
-    @Test func mutatedResponsesAgree() {
+    @Test func mutatedResponsesAgree() async {
         let tokens = [
             "<", ">", "&", ";", "/", "\"", "'", "=", " ", "\r", "]]>", "<![CDATA[", "<!--", "-->", "&amp;", "&#x41;",
             "&#0;", "</a>", "<a>", "<b/>", "ü", "\u{0}", "\u{FEFF}", "--", "&lt", "xmlns:p=\"u\"", " b=\"1\"", "<?",
@@ -184,7 +185,8 @@ typealias XMLNode = TransferWatchAWS.XMLNode
         var outcomes: [Outcome: Int] = [:]
         for body in Self.awsBodies + Self.edgeCases.filter({ $0.count > 8 }) {
             let original = Array(body.utf8)
-            for _ in 0..<300 {
+            for round in 0..<300 {
+                await yieldNowAndThen(round)
                 var bytes = original
                 for _ in 0..<(1 + Int(generator.next() % 3)) {
                     let position = Int(generator.next() % UInt64(bytes.count + 1))
