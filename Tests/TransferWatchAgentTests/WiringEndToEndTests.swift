@@ -200,7 +200,12 @@ import TransferWatchTestSupport
         #expect(
             await eventually(timeout: .seconds(60)) { !fixture.notifications("copy-failed", status: "resolved").isEmpty },
             "\(second.log)")
-        #expect(fixture.notifications("copy-failed", status: "firing").count == 1, "\(fixture.notifications.map(\.raw))")
+        let dispatch = [first, second].flatMap { agent in
+            agent.lines(containing: "notification").map { "\(agent.name): \($0)" }
+        }.joined(separator: "\n")
+        #expect(
+            fixture.notifications("copy-failed", status: "firing").count == 1,
+            "\(fixture.notifications.map(\.raw))\n\(dispatch)")
         #expect(fixture.notifications("copy-failed", status: "resolved").count == 1)
         #expect(await second.stop() == 0, "\(second.log)")
     }
