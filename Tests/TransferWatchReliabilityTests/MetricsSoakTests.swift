@@ -45,7 +45,11 @@ import TransferWatchWorkflows
         agent = try fixture.startAgent(name: "second", now: businessNow(), clockRate: CrashTests.clockRate)
         agents.append(agent)
         try await fixture.upload(thirds[1], seed: 2)
-        _ = await agent.waitForLog("upload moved", timeout: .seconds(30))
+        // The outage starts once these are moved: a copy whose DeleteObject answer is lost just before it, and
+        // whose HeadObject check then meets the outage too, is a move no step can count (README: "An outage that
+        // also defeats that HeadObject"); CI met it once in 15 runs. What is tested here is the metrics' way
+        // through the outage: the last samples and gauges wait in the spool for the next agent.
+        #expect(await fixture.waitUntilDrained(timeout: .seconds(120)), "\(agent.log.suffix(3000))")
         try await fixture.proxy.configure(down: true)
         try await Task.sleep(for: .seconds(3))
         _ = await agent.stop()  // its final flush fails (outage): the batch stays in the spool
