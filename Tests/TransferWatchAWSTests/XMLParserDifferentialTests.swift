@@ -181,7 +181,7 @@ typealias XMLNode = TransferWatchAWS.XMLNode
             "<!", "&#x", "\t", ":", "\u{FFFE}", "\r\n", "&#", "?>", "<a b=\"&#x9;\">", " standalone=\"yes\"", "\u{85}",
             "\u{2028}", "\u{3000}",
         ].map { Array($0.utf8) }
-        var generator = SplitMix64(seed: 0xC0FF_EE00)
+        let generator = SeededRandomSource(seed: 0xC0FF_EE00)
         var outcomes: [Outcome: Int] = [:]
         for body in Self.awsBodies + Self.edgeCases.filter({ $0.count > 8 }) {
             let original = Array(body.utf8)
@@ -355,19 +355,6 @@ typealias XMLNode = TransferWatchAWS.XMLNode
             }
         }
         return zip(a.children, b.children).allSatisfy { identical($0, $1) }
-    }
-}
-
-/// A small deterministic generator for the mutations (SplitMix64).
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
