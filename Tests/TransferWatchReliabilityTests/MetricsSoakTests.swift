@@ -11,8 +11,8 @@ import TransferWatchWorkflows
 /// The restarts here are SIGTERMs: a `kill -9` loses the samples aggregated in memory since the last flush
 /// (at most `metrics.flushInterval` of them; what reached the spool survives, CrashTests checks the spool
 /// after twenty kills), so an exact sum is a promise only across clean stops. And only where no PutMetricData
-/// answer is lost after CloudWatch accepted the batch: the resent batch is counted twice, by any client
-/// (`AtLeastOnceMetricsTests` shows it).
+/// answer is lost after CloudWatch accepted the batch: CloudWatch has no idempotency token, so the batch the
+/// client's retry resends is counted twice, by any client (boto3's retries too).
 @Suite(.requiresMoto, .serialized) struct MetricsSoakTests {
     @Test func copySucceededSumsToTheObjectsMovedAfterAnOutageAndKills() async throws {
         let fixture = try await ReliabilityFixture.start(uploaders: 10, seed: 33, agent: CrashTests.agentSettings)
