@@ -65,9 +65,25 @@ package enum CLIProcess {
             kill(process.processIdentifier, SIGKILL)
             group.wait()
         }
-        while process.isRunning { usleep(1000) }
-        return Result(status: process.terminationStatus, standardOutput: String(decoding: outBox.data, as: UTF8.self),
+        let status = waitForExit(process)
+        return Result(status: status, standardOutput: String(decoding: outBox.data, as: UTF8.self),
                       standardError: String(decoding: errBox.data, as: UTF8.self))
+    }
+
+    /// The child's exit status once it has ended. Foundation's `Process` can miss a child's exit (a CI run hung
+    /// here: `isRunning` stayed true for a zombie, whose pipes had closed), so the child is also reaped here with
+    /// `waitpid(WNOHANG)`; whichever notices first gives the status (a signal gives its number, as `Process` does).
+    private static func waitForExit(_ process: Process) -> Int32 {
+        let pid = process.processIdentifier
+        var status: Int32 = 0
+        while process.isRunning {
+            if waitpid(pid, &status, WNOHANG) == pid {
+                let signal = status & 0x7F
+                return signal == 0 ? (status >> 8) & 0xFF : signal
+            }
+            usleep(1000)
+        }
+        return process.terminationStatus
     }
 }
 
