@@ -36,18 +36,8 @@ extension AWSClient {
     /// Calls a JSON operation with typed input and output.
     package func json<Input: Encodable, Output: Decodable>(_ operation: AWSOperation, _ input: Input, as output: Output.Type = Output.self,
                                                          compressionLevel: Int32? = nil, timeout: Duration? = nil) async throws(AWSError) -> Output {
-        let body: Data
-        do {
-            body = try AWSJSON.encoder.encode(input)
-        } catch {
-            throw AWSError(kind: .malformedResponse, service: service.id, operation: operation.name, code: "SerializationError", message: "\(error)")
-        }
-        let data = try await jsonCall(operation, body: body, compressionLevel: compressionLevel, timeout: timeout)
-        do {
-            return try AWSJSON.decoder.decode(Output.self, from: data.isEmpty ? Data("{}".utf8) : data)
-        } catch {
-            throw AWSError(kind: .malformedResponse, service: service.id, operation: operation.name, code: "MalformedResponse",
-                           message: "could not decode the \(operation.name) response: \(error)")
+        try await json(operation, input, compressionLevel: compressionLevel, timeout: timeout) { data in
+            try AWSJSON.decoder.decode(Output.self, from: data.isEmpty ? Data("{}".utf8) : data)
         }
     }
 
