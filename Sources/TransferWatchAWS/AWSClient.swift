@@ -79,10 +79,11 @@ package struct AWSClient: Sendable {
         var skewRetried = false
         var secrets: [String] = []
         context.requestCounter.count(operation)
+        var once = request
+        if !operation.isIdempotent { once.sendsOnce = true }
         while true {
             attempt += 1
-            var wire = request
-            if !operation.isIdempotent { wire.sendsOnce = true }
+            var wire = once
             if !unsigned {
                 let credentials: AWSCredentials
                 do {
