@@ -60,15 +60,15 @@ package struct StandardErrorLogHandler: LogHandler {
         }
     }
 
-    /// A value as one token: quoted when it holds a space, `"` or `=`, with `"`, `\` and line breaks escaped, so
-    /// a value (an S3 key may hold a newline) can never start a forged line.
-    static func quoteIfNeeded(_ value: String) -> String {
+    /// A value as one token: quoted when it holds a space, `"`, `=`, `\` or a line break, with `"`, `\` and line
+    /// breaks escaped, so a value (an S3 key may hold a newline) can never start a forged line.
+    private static func quoteIfNeeded(_ value: String) -> String {
         guard value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline || $0 == "\\" }) else { return value }
         return "\"" + escaped(value) + "\""
     }
 
     /// A message on one line: line breaks escaped.
-    static func oneLine(_ message: String) -> String {
+    private static func oneLine(_ message: String) -> String {
         message.contains(where: \.isNewline) ? escaped(message) : message
     }
 
